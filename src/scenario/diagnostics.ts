@@ -1,0 +1,79 @@
+/**
+ * Problems found in a scenario, as values that carry their position, and their text form
+ * `FILE:LINE:COLUMN: message`, followed by the offending line and a caret.
+ */
+
+/** A 1-based line and column in a scenario file. */
+export interface Position {
+  line: number;
+  column: number;
+}
+
+/** One problem in one file. `position` is absent only when the whole file is at fault. */
+export interface Diagnostic {
+  file: string;
+  position?: Position;
+  message: string;
+}
+
+/** Thrown by the parser and the simulator when a scenario cannot be used; carries every problem. */
+export class ScenarioError extends Error {
+  constructor(readonly diagnostics: Diagnostic[]) {
+    super(diagnostics.map((d) => d.message).join("\n"));
+    this.name = "ScenarioError";
+  }
+}
+
+/** Formats problems the way compilers do, with the source line and a caret under the column. */
+export function formatDiagnostics(diagnostics: Diagnostic[], source?: string): string {
+  const lines = source?.split(/\r?\n/);
+  return diagnostics
+    .map((d) => {
+      if (!d.position) return `${d.file}: ${d.message}`;
+      const { line, column } = d.position;
+      const head = `${d.file}:${line}:${column}: ${d.message}`;
+      const text = lines?.[line - 1];
+      if (text === undefined) return head;
+      const gutter = `${line} | `;
+      const shown = text.length > 200 ? text.slice(0, 200) + "…" : text;
+      const caret = " ".repeat(gutter.length + Math.min(column - 1, shown.length)) + "^";
+      return `${head}\n${gutter}${shown}\n${caret}`;
+    })
+    .join("\n");
+}
+
+/** Levenshtein distance, small and iterative: names here are short. */
+function distance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = row[0]!;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const cur = row[j]!;
+      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = cur;
+    }
+  }
+  return row[b.length]!;
+}
+
+/** The closest candidate to a misspelt name, if it is close enough to be a likely typo. */
+export function closest(name: string, candidates: Iterable<string>): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const candidate of candidates) {
+    const d = distance(name.toLowerCase(), candidate.toLowerCase());
+    if (d < bestDistance) {
+      best = candidate;
+      bestDistance = d;
+    }
+  }
+  const limit = Math.max(2, Math.floor(name.length / 3));
+  return bestDistance <= limit ? best : undefined;
+}
+
+/** " (did you mean `x`?)" or "" — appended to messages about unknown names. */
+export function didYouMean(name: string, candidates: Iterable<string>): string {
+  const guess = closest(name, candidates);
+  return guess === undefined ? "" : `; did you mean "${guess}"?`;
+}

@@ -1,0 +1,74 @@
+/** A parsed, validated scenario: what the simulator and the kit receive. Every part knows its line. */
+import type { Position } from "./diagnostics.js";
+import type { Action, Expectation, RoleKind, SYNC_COMMIT } from "./schema.js";
+
+export interface Role {
+  id: string;
+  label: string;
+  kind: RoleKind;
+  starts: "streaming" | "empty";
+  upstream?: string;
+  backends: string[];
+  brief?: string;
+  at: Position;
+}
+
+/** Settings with PostgreSQL's defaults filled in, one set per run (the same postgresql.conf everywhere). */
+export interface Settings {
+  archive: boolean;
+  wal_keep_size: number;
+  replication_slots: boolean;
+  synchronous_standby_names: string[];
+  synchronous_commit: (typeof SYNC_COMMIT)[number];
+  max_standby_streaming_delay: number;
+  hot_standby_feedback: boolean;
+}
+
+export const DEFAULT_SETTINGS: Settings = {
+  archive: false,
+  wal_keep_size: 0,
+  replication_slots: false,
+  synchronous_standby_names: [],
+  synchronous_commit: "on",
+  max_standby_streaming_delay: 30,
+  hot_standby_feedback: false,
+};
+
+export interface Step {
+  /** Numbered across the whole scenario, so script, cues and diagrams agree. */
+  number: number;
+  run: number;
+  title: string;
+  say: string;
+  actions: Action[];
+  why?: string;
+  watch?: string;
+  minutes?: number;
+  expect: Expectation[];
+  at: Position;
+}
+
+export interface Run {
+  number: number;
+  title: string;
+  intro?: string;
+  settings: Settings;
+  steps: Step[];
+}
+
+export interface Scenario {
+  file: string;
+  id: string;
+  title: string;
+  summary: string;
+  goals: string[];
+  minutes: number;
+  roles: Role[];
+  simplifications: string[];
+  props: string[];
+  runs: Run[];
+  debrief: { question: string; answer: string }[];
+}
+
+export const isServer = (role: Role) => role.kind === "primary" || role.kind === "standby";
+export const isClient = (role: Role) => role.kind === "writer" || role.kind === "reader" || role.kind === "application";

@@ -1,0 +1,48 @@
+/** Mapping a path in the parsed data back to a line and column of the YAML text. */
+import { isMap, isSeq, isScalar, type Document, type LineCounter, type Node } from "yaml";
+import type { Position } from "./diagnostics.js";
+
+export type Path = readonly (string | number)[];
+
+export class Positions {
+  constructor(
+    private readonly doc: Document,
+    private readonly lines: LineCounter,
+  ) {}
+
+  private at(offset: number): Position {
+    const { line, col } = this.lines.linePos(offset);
+    return { line, column: col };
+  }
+
+  /** The node at a path, or the deepest existing node on the way there. */
+  private deepest(path: Path): { node: Node | null; rest: Path } {
+    let node: Node | null = this.doc.contents as Node | null;
+    for (let i = 0; i < path.length; i++) {
+      const step = path[i]!;
+      let next: unknown;
+      if (isMap(node)) next = node.items.find((p) => isScalar(p.key) && String(p.key.value) === String(step))?.value;
+      else if (isSeq(node) && typeof step === "number") next = node.items[step];
+      if (!next || typeof next !== "object") return { node, rest: path.slice(i) };
+      node = next as Node;
+    }
+    return { node, rest: [] };
+  }
+
+  /** Where the value at `path` starts (or its nearest enclosing node, when it does not exist). */
+  value(path: Path): Position {
+    const { node } = this.deepest(path);
+    return this.at(node?.range?.[0] ?? 0);
+  }
+
+  /** Where the key `name` of the map at `path` is written (for unknown keys). */
+  key(path: Path, name: string): Position {
+    const { node, rest } = this.deepest(path);
+    if (rest.length === 0 && isMap(node)) {
+      const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === name);
+      const range = (pair?.key as Node | undefined)?.range;
+      if (range) return this.at(range[0]);
+    }
+    return this.at(node?.range?.[0] ?? 0);
+  }
+}

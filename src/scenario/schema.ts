@@ -1,0 +1,188 @@
+/**
+ * The scenario language, as zod schemas. One source serves both validation (with positions,
+ * see parse.ts) and `replikit schema` (JSON Schema for YAML editors).
+ *
+ * A scenario states who is on stage and what the facilitator asks them to do. It never states
+ * consequences: those come from the simulator.
+ */
+import { z } from "zod";
+
+export const ID_PATTERN = /^[a-z][a-z0-9-]{0,31}$/;
+const id = z.string().regex(ID_PATTERN, "an id: lower-case letters, digits and '-', starting with a letter, at most 32");
+const text = (max: number) => z.string().min(1).max(max);
+const ids = z.array(id).min(1);
+const pair = z.tuple([id, id]);
+const cards = z.array(z.int().min(1).max(9999));
+
+export const ROLE_KINDS = ["primary", "standby", "writer", "reader", "application", "proxy", "basebackup", "admin"] as const;
+export type RoleKind = (typeof ROLE_KINDS)[number];
+export const SERVER_KINDS: readonly RoleKind[] = ["primary", "standby"];
+export const CLIENT_KINDS: readonly RoleKind[] = ["writer", "reader", "application"];
+
+export const roleSchema = z.strictObject({
+  id,
+  label: text(24),
+  kind: z.enum(ROLE_KINDS),
+  /** Standbys only: `streaming` (already cloned and following, the default) or `empty` (a machine still to be cloned). */
+  starts: z.enum(["streaming", "empty"]).optional(),
+  /** Standbys only: the server it follows (default: the first primary). */
+  upstream: id.optional(),
+  /** Proxies only: the servers it routes to. */
+  backends: ids.optional(),
+  /** A line for the role card, in the facilitator's words. */
+  brief: text(200).optional(),
+});
+
+export const SYNC_COMMIT = ["off", "local", "remote_write", "on", "remote_apply"] as const;
+
+export const settingsSchema = z.strictObject({
+  /** archive_mode = on with an archive_command on primaries, a restore_command on standbys. */
+  archive: z.boolean().optional(),
+  /** How many cards (one card stands for one 16 MB segment) pg_wal keeps after a checkpoint. */
+  wal_keep_size: z.int().min(0).max(1000).optional(),
+  /** Each standby has a replication slot on its upstream, which keeps the WAL it still needs. */
+  replication_slots: z.boolean().optional(),
+  /** FIRST 1 (…) — the first of these that is streaming is the synchronous standby. */
+  synchronous_standby_names: ids.optional(),
+  synchronous_commit: z.enum(SYNC_COMMIT).optional(),
+  /** Seconds a standby delays replay for a conflicting query before cancelling it; -1 waits forever. */
+  max_standby_streaming_delay: z.int().min(-1).max(86400).optional(),
+  hot_standby_feedback: z.boolean().optional(),
+});
+
+/** Every action, keyed by the word the scenario uses. Each maps onto one real PostgreSQL operation. */
+export const actionSchemas = {
+  /** A client commits new cards (INSERT), to a server or through a proxy. */
+  write: z.strictObject({ by: id, to: id.optional(), via: id.optional(), count: z.int().min(1).max(50).optional() }),
+  /** A client reads: the newest card it can see, or checks for its own last write; `hold` keeps the snapshot open. */
+  read: z.strictObject({
+    by: id,
+    from: id.optional(),
+    via: id.optional(),
+    wants: z.enum(["latest", "own-last-write"]).optional(),
+    hold: z.boolean().optional(),
+  }),
+  /** A reader ends its query and gives back what it held. */
+  release: id,
+  /** A client runs VACUUM on a primary: a joker card that removes dead rows. */
+  vacuum: z.strictObject({ by: id, on: id }),
+  /** pg_basebackup -R: copy a running server onto a stopped or empty one, configured to follow the source. */
+  clone: z.strictObject({ from: id, to: id, by: id.optional() }),
+  start: id,
+  /** A clean shutdown (pg_ctl stop -m fast): a primary first sends its standbys all they lack. */
+  stop: id,
+  /** An immediate stop (pg_ctl stop -m immediate): nothing more leaves the server. */
+  crash: id,
+  /** pg_promote(): the standby becomes a primary on a new timeline. */
+  promote: id,
+  /** A new primary_conninfo (and standby.signal for a stopped primary): follow another upstream. */
+  follow: z.strictObject({ server: id, upstream: id }),
+  /** Promote the candidate holding the most WAL, then re-point the others to it. */
+  failover: z.strictObject({ candidates: z.array(id).min(2), by: id.optional() }),
+  /** CHECKPOINT: the primary recycles WAL nothing still needs (the notes' "floor"). */
+  checkpoint: id,
+  /** The network link between two roles is cut, or healed. */
+  cut: pair,
+  heal: pair,
+  /** Time passes (seconds). */
+  wait: z.int().min(1).max(3600),
+  /** A client waiting for a synchronous commit gives up waiting (Ctrl-C). */
+  cancel: id,
+} as const;
+
+export type ActionName = keyof typeof actionSchemas;
+export const ACTION_NAMES = Object.keys(actionSchemas) as ActionName[];
+export type ActionArgs<K extends ActionName> = z.infer<(typeof actionSchemas)[K]>;
+/** One action as the simulator receives it: its word, its arguments and where it was written. */
+export type Action = { [K in ActionName]: { name: K; args: ActionArgs<K>; at: import("./diagnostics.js").Position } }[ActionName];
+
+/** Claims about the outcome of a step, checked by `replikit check`. Keyed by their first word. */
+export const expectationSchemas = {
+  server: z.strictObject({
+    server: id,
+    mode: z.enum(["primary", "standby", "empty"]).optional(),
+    up: z.boolean().optional(),
+    timeline: z.int().min(1).optional(),
+    cards: cards.optional(),
+    has: cards.optional(),
+    lacks: cards.optional(),
+    streaming: z.boolean().optional(),
+    upstream: id.optional(),
+    replay_paused: z.boolean().optional(),
+    lag: z.int().min(0).optional(),
+  }),
+  client: z.strictObject({
+    client: id,
+    waiting: z.boolean().optional(),
+    acked: cards.optional(),
+    read: z.enum(["found", "stale", "canceled", "error"]).optional(),
+    holding: z.boolean().optional(),
+  }),
+  error: z.strictObject({ error: text(300), on: id }),
+  streamed: z.strictObject({ streamed: cards, to: id, from: z.union([id, z.literal("archive")]).optional() }),
+  lost: z.strictObject({ lost: cards }),
+  diverged: z.strictObject({ diverged: pair }),
+  promoted: z.strictObject({ promoted: id }),
+} as const;
+
+export type ExpectationName = keyof typeof expectationSchemas;
+export const EXPECTATION_NAMES = Object.keys(expectationSchemas) as ExpectationName[];
+export type Expectation = {
+  [K in ExpectationName]: { name: K; claim: z.infer<(typeof expectationSchemas)[K]>; at: import("./diagnostics.js").Position };
+}[ExpectationName];
+
+const anyAction = z.union(ACTION_NAMES.map((k) => z.strictObject({ [k]: actionSchemas[k] })));
+const anyExpectation = z.union(EXPECTATION_NAMES.map((k) => expectationSchemas[k]));
+
+/** The shape of a step. `actions` and `expect` are validated one by one (see parse.ts) for clearer errors. */
+export function stepSchema(actions: z.ZodType, expectations: z.ZodType) {
+  return z.strictObject({
+    title: text(80),
+    say: text(1200),
+    actions: z.array(actions).max(60).optional(),
+    why: text(800).optional(),
+    watch: text(400).optional(),
+    minutes: z.number().min(0).max(60).optional(),
+    expect: z.array(expectations).max(60).optional(),
+  });
+}
+
+export function runSchema(step: z.ZodType) {
+  return z.strictObject({
+    title: text(80),
+    intro: text(800).optional(),
+    settings: settingsSchema.optional(),
+    steps: z.array(step).min(1).max(200),
+  });
+}
+
+export function scenarioSchema(actions: z.ZodType, expectations: z.ZodType) {
+  const step = stepSchema(actions, expectations);
+  return z.strictObject({
+    id,
+    title: text(80),
+    summary: text(800),
+    goals: z.array(text(200)).min(1).max(10),
+    minutes: z.number().min(1).max(240),
+    roles: z.array(roleSchema).min(1).max(12),
+    settings: settingsSchema.optional(),
+    /** What the workshop simplifies on purpose, said once in the script. */
+    simplifications: z.array(text(300)).max(10).optional(),
+    props: z.array(text(120)).max(10).optional(),
+    steps: z.array(step).min(1).max(200).optional(),
+    runs: z.array(runSchema(step)).min(1).max(10).optional(),
+    debrief: z.array(z.strictObject({ question: text(300), answer: text(800) })).max(12).optional(),
+  });
+}
+
+/** The complete schema, for editors (`replikit schema`). */
+export const fullScenarioSchema = scenarioSchema(anyAction, anyExpectation);
+
+/** JSON Schema for YAML editors (yaml-language-server reads the modeline in each scenario). */
+export function scenarioJsonSchema(): object {
+  return {
+    $id: "https://replikit.invalid/scenario.schema.json",
+    title: "replikit scenario",
+    ...z.toJSONSchema(fullScenarioSchema, { target: "draft-7" }),
+  };
+}

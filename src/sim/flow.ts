@@ -1,0 +1,202 @@
+/**
+ * What happens when time passes at the end of a step: primaries archive finished segments,
+ * standbys restore from the archive, connect, stream and replay, synchronous commits get their
+ * acks. Within a step actions are instantaneous, so a read right after a write (same step)
+ * reaches a standby before the card does — the workshop's "at once".
+ */
+import { messages } from "./messages.js";
+import { client, linked, type Server, type Stage, type WalRecord } from "./state.js";
+import type { TraceEvent } from "./trace.js";
+
+function emit(stage: Stage, event: TraceEvent): void {
+  stage.events.push(event);
+}
+
+/** Copies a primary's finished segments to the archive. The newest card's segment is still open. */
+export function archiveSegments(stage: Stage, s: Server): void {
+  if (!stage.settings.archive || s.mode !== "primary" || !s.up) return;
+  const upto = s.wal.length - 1;
+  if (upto <= s.archived) return;
+  const records = s.wal.slice(s.archived, upto);
+  records.forEach((record, i) => stage.archive.push({ timeline: record.timeline, position: s.archived + i + 1, record }));
+  s.archived = upto;
+  emit(stage, { kind: "archive", actor: s.id, cards: records.map((r) => r.card) });
+}
+
+/** Sets a walreceiver problem, logging it only when it is new (PostgreSQL repeats it every 5 s). */
+function problem(stage: Stage, s: Server, message: string): boolean {
+  if (s.receiver === "error" && s.problem === message) return false;
+  s.receiver = "error";
+  s.problem = message;
+  emit(stage, { kind: "error", actor: s.id, to: s.upstream, message });
+  return true;
+}
+
+function commonPrefix(a: WalRecord[], b: WalRecord[]): number {
+  let i = 0;
+  while (i < a.length && i < b.length && a[i]!.card === b[i]!.card) i++;
+  return i;
+}
+
+/** The branch of `upstream`'s history that left `timeline` (what the history file tells a standby). */
+function branchFrom(upstream: Server, timeline: number) {
+  return upstream.branches.find((b) => b.parent === timeline);
+}
+
+/**
+ * restore_command: fetch the next segments from the archive while it has them. A standby that is
+ * streaming stays on streaming; it turns to the archive only when it is not (PostgreSQL's loop).
+ */
+function restoreFromArchive(stage: Stage, s: Server): boolean {
+  if (!stage.settings.archive || s.receiver === "streaming") return false;
+  let progress = false;
+  for (;;) {
+    const next = s.wal.length + 1;
+    const found = stage.archive.find((a) => a.position === next && a.timeline === s.timeline);
+    if (!found) return progress;
+    s.wal.push(found.record);
+    emit(stage, { kind: "restore", actor: s.id, from: "archive", card: found.record.card, message: messages.restored(s.timeline, next) });
+    progress = true;
+  }
+}
+
+/** The walreceiver of standby `s`: connect to its upstream and receive what it lacks. */
+export function receive(stage: Stage, s: Server): boolean {
+  const u = s.upstream ? stage.servers.get(s.upstream) : undefined;
+  const reachable = u && u.exists && u.up && u.mode !== "empty" && linked(stage, s.id, u.id);
+  if (!u || !reachable) {
+    // A cut network is noticed by wal_receiver_timeout; a stopped upstream closes the connection.
+    const partitioned = u !== undefined && u.up && !linked(stage, s.id, u.id);
+    if (s.receiver === "streaming") {
+      s.receiver = "waiting";
+      const message = partitioned ? messages.walReceiverTimeout() : messages.streamEnded();
+      emit(stage, { kind: "disconnect", actor: s.id, from: u?.id, message });
+      return true;
+    }
+    if (s.receiver === "off") {
+      s.receiver = "waiting";
+      emit(stage, { kind: "connect-failed", actor: s.id, to: u?.id, message: messages.couldNotConnect(partitioned) });
+      return true;
+    }
+    return false;
+  }
+  const source = u.wal;
+  const common = commonPrefix(s.wal, source);
+  if (common < s.wal.length) {
+    // This standby holds WAL its upstream never had: it cannot follow.
+    if (u.timeline > s.timeline) {
+      const branch = branchFrom(u, s.timeline);
+      if (branch) s.learnt = branch;
+      return problem(stage, s, messages.forkedOff(u.timeline, s.timeline, s.replayed));
+    }
+    if (u.timeline < s.timeline) return problem(stage, s, messages.primaryBehind(u.timeline, s.timeline));
+    return problem(stage, s, messages.aheadOfFlush(s.wal.length, source.length));
+  }
+  const next = s.wal.length + 1;
+  if (next <= source.length && next <= u.recycled) {
+    return problem(stage, s, messages.segmentRemoved(source[next - 1]!.timeline, next));
+  }
+  let progress = false;
+  if (s.receiver !== "streaming") {
+    s.receiver = "streaming";
+    s.problem = undefined;
+    emit(stage, { kind: "connect", actor: s.id, to: u.id, position: s.wal.length, message: messages.startedStreaming(s.wal.length, u.timeline) });
+    progress = true;
+  }
+  if (u.timeline !== s.timeline) {
+    s.timeline = u.timeline;
+    s.branches = u.branches.map((b) => ({ ...b }));
+    s.learnt = undefined;
+    emit(stage, { kind: "timeline-switch", actor: s.id, from: u.id, timeline: u.timeline, message: messages.newTarget(u.timeline) });
+    progress = true;
+  }
+  while (s.wal.length < source.length) {
+    const record = source[s.wal.length]!;
+    s.wal.push(record);
+    emit(stage, { kind: "stream", actor: u.id, to: s.id, card: record.card });
+    progress = true;
+  }
+  if (u.slots[s.id] !== undefined) u.slots[s.id] = s.wal.length;
+  return progress;
+}
+
+/** The startup process: replay received WAL, pausing at a vacuum joker while a query needs the rows. */
+export function replay(stage: Stage, s: Server): boolean {
+  let progress = false;
+  while (s.replayed < s.wal.length) {
+    const record = s.wal[s.replayed]!;
+    const holders = [...stage.clients.values()].filter((c) => c.holding?.server === s.id);
+    if (record.kind === "vacuum" && holders.length > 0 && !stage.settings.hot_standby_feedback) {
+      if (s.conflictSince === undefined) {
+        s.conflictSince = stage.clock;
+        emit(stage, { kind: "replay-paused", actor: s.id, card: record.card, to: holders[0]!.id });
+        progress = true;
+      }
+      const delay = stage.settings.max_standby_streaming_delay;
+      if (delay < 0 || stage.clock - s.conflictSince < delay) return progress;
+      for (const holder of holders) {
+        emit(stage, {
+          kind: "query-canceled",
+          actor: s.id,
+          to: holder.id,
+          query: holder.holding!.query,
+          message: messages.conflictCancel(),
+          detail: messages.conflictDetail(),
+        });
+        holder.lastRead = { query: holder.holding!.query, from: s.id, result: "canceled", sees: holder.holding!.sees };
+        holder.holding = undefined;
+      }
+    }
+    s.conflictSince = undefined;
+    s.replayed++;
+    emit(stage, { kind: "replay", actor: s.id, card: record.card });
+    progress = true;
+  }
+  return progress;
+}
+
+/** The synchronous standby of primary `p` under FIRST 1 (…): the first listed one streaming from it. */
+function synchronousStandby(stage: Stage, p: Server): Server | undefined {
+  for (const name of stage.settings.synchronous_standby_names) {
+    const s = stage.servers.get(name);
+    if (s && s.up && s.mode === "standby" && s.upstream === p.id && s.receiver === "streaming") return s;
+  }
+  return undefined;
+}
+
+function acknowledge(stage: Stage, p: Server): void {
+  if (p.pending.length === 0 || !p.up) return;
+  const sync = synchronousStandby(stage, p);
+  if (!sync) return;
+  const applied = stage.settings.synchronous_commit === "remote_apply";
+  while (p.pending.length > 0) {
+    const { card, client: who } = p.pending[0]!;
+    const position = p.wal.findIndex((r) => r.card === card) + 1;
+    const reached = applied ? sync.replayed : sync.wal.length;
+    if (reached < position) return;
+    p.pending.shift();
+    emit(stage, { kind: "standby-ack", actor: sync.id, to: p.id, card });
+    emit(stage, { kind: "commit-ack", actor: p.id, to: who, card });
+    const c = client(stage, who);
+    c.acked.push(card);
+    c.waiting = undefined;
+  }
+}
+
+/** Lets everything that can flow, flow, until nothing changes. */
+export function settle(stage: Stage): void {
+  const servers = [...stage.servers.values()];
+  for (const s of servers) archiveSegments(stage, s);
+  for (let round = 0; ; round++) {
+    if (round > 4 * servers.length + 8) throw new Error("internal: replication did not settle");
+    let progress = false;
+    for (const s of servers) {
+      if (!s.up || s.mode !== "standby") continue;
+      if (restoreFromArchive(stage, s)) progress = true;
+      if (receive(stage, s)) progress = true;
+      if (replay(stage, s)) progress = true;
+    }
+    for (const s of servers) if (s.mode === "primary") acknowledge(stage, s);
+    if (!progress) break;
+  }
+}

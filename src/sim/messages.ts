@@ -1,0 +1,50 @@
+/**
+ * PostgreSQL's own wording for what the simulator reports, one function per message, so that
+ * the trace, the script and `verify` all say exactly what a real server says.
+ *
+ * Positions: the model stores one card per WAL segment (the real replay switches segments after
+ * each card), so card position p lives in segment p + 1 and its LSNs follow from that.
+ */
+
+/** An LSN in PostgreSQL's X/X form for the end of position p (16 MB segments). */
+export function lsn(position: number): string {
+  const bytes = (position + 1) * 0x1000000 + (position > 0 ? 0x60 : 0x28);
+  return `0/${bytes.toString(16).toUpperCase()}`;
+}
+
+/** The WAL segment file name holding position p on a timeline (24 hex digits). */
+export function segment(timeline: number, position: number): string {
+  const hex8 = (n: number) => n.toString(16).toUpperCase().padStart(8, "0");
+  return `${hex8(timeline)}${hex8(0)}${hex8(position + 1)}`;
+}
+
+export const messages = {
+  readOnly: (statement: string) => `ERROR:  cannot execute ${statement} in a read-only transaction`,
+  vacuumInRecovery: () => "ERROR:  cannot execute VACUUM during recovery",
+  refused: () => 'connection to server at "127.0.0.1", port 5432 failed: Connection refused',
+  timedOut: () => 'connection to server at "127.0.0.1", port 5432 failed: Connection timed out',
+  closedUnexpectedly: () => "server closed the connection unexpectedly",
+  segmentRemoved: (timeline: number, position: number) =>
+    `FATAL:  could not receive data from WAL stream: ERROR:  requested WAL segment ${segment(timeline, position)} has already been removed`,
+  forkedOff: (newTimeline: number, oldTimeline: number, position: number) =>
+    `LOG:  new timeline ${newTimeline} forked off current database system timeline ${oldTimeline} before current recovery point ${lsn(position)}`,
+  notContainMinRecovery: (target: number, position: number, timeline: number) =>
+    `FATAL:  requested timeline ${target} does not contain minimum recovery point ${lsn(position)} on timeline ${timeline}`,
+  primaryBehind: (primaryTimeline: number, ownTimeline: number) =>
+    `FATAL:  could not receive data from WAL stream: ERROR:  highest timeline ${primaryTimeline} of the primary is behind recovery timeline ${ownTimeline}`,
+  aheadOfFlush: (requested: number, flush: number) =>
+    `FATAL:  could not receive data from WAL stream: ERROR:  requested starting point ${lsn(requested)} is ahead of the WAL flush position of this server ${lsn(flush)}`,
+  couldNotConnect: (timedOut: boolean) =>
+    `FATAL:  could not connect to the primary server: connection to server at "127.0.0.1", port 5432 failed: Connection ${timedOut ? "timed out" : "refused"}`,
+  walReceiverTimeout: () => "FATAL:  terminating walreceiver due to timeout",
+  streamEnded: () => "FATAL:  could not receive data from WAL stream: server closed the connection unexpectedly",
+  startedStreaming: (position: number, timeline: number) => `LOG:  started streaming WAL from primary at ${lsn(position)} on timeline ${timeline}`,
+  newTarget: (timeline: number) => `LOG:  new target timeline is ${timeline}`,
+  restored: (timeline: number, position: number) => `LOG:  restored log file "${segment(timeline, position)}" from archive`,
+  newTimeline: (timeline: number) => `LOG:  selected new timeline ID: ${timeline}`,
+  syncWait: () => "the commit waits for the synchronous standby (wait event SyncRep)",
+  syncCancel: () => "WARNING:  canceling wait for synchronous replication due to user request",
+  syncCancelDetail: () => "DETAIL:  The transaction has already committed locally, but might not have been replicated to the standby.",
+  conflictCancel: () => "ERROR:  canceling statement due to conflict with recovery",
+  conflictDetail: () => "DETAIL:  User query might have needed to see row versions that must be removed.",
+};

@@ -1,0 +1,113 @@
+/**
+ * Scenario → Trace. Pure and deterministic: no clock, no randomness, iteration in role order.
+ */
+import { ScenarioError, type Diagnostic } from "../scenario/diagnostics.js";
+import type { Scenario } from "../scenario/model.js";
+import { perform, StepProblem } from "./actions.js";
+import { settle } from "./flow.js";
+import { lsn } from "./messages.js";
+import { freshStage, type Stage } from "./state.js";
+import { TRACE_FORMAT, type Snapshot, type Trace, type TraceStep } from "./trace.js";
+
+/** Cards no server (nor the archive) holds any more: they are gone for good. */
+function noteLosses(stage: Stage): void {
+  const held = new Set<number>();
+  for (const s of stage.servers.values()) if (s.exists) for (const r of s.wal) held.add(r.card);
+  for (const a of stage.archive) held.add(a.record.card);
+  const gone = [...stage.written].filter((card) => !held.has(card) && !stage.lost.has(card)).sort((a, b) => a - b);
+  if (gone.length === 0) return;
+  for (const card of gone) stage.lost.add(card);
+  stage.events.push({ kind: "lost", actor: "facilitator", cards: gone });
+}
+
+function snapshot(stage: Stage): Snapshot {
+  const servers: Snapshot["servers"] = {};
+  for (const s of stage.servers.values()) {
+    servers[s.id] = {
+      mode: s.mode,
+      up: s.up,
+      timeline: s.timeline,
+      cards: s.wal.slice(0, s.replayed).filter((r) => r.kind === "write").map((r) => r.card).sort((a, b) => a - b),
+      unreplayed: s.wal.slice(s.replayed).map((r) => r.card),
+      received: s.wal.length,
+      replayed: s.replayed,
+      lsn: lsn(s.wal.length),
+      upstream: s.upstream ?? null,
+      walreceiver: s.mode === "standby" && s.up ? s.receiver : "off",
+      replayPaused: s.conflictSince !== undefined,
+      pgWal: s.mode === "primary" ? s.wal.slice(s.recycled).map((r) => r.card) : [],
+      error: s.problem ?? null,
+    };
+  }
+  const clients: Snapshot["clients"] = {};
+  for (const role of stage.scenario.roles) {
+    const c = stage.clients.get(role.id);
+    if (!c) continue;
+    clients[role.id] = {
+      kind: role.kind,
+      wrote: [...c.wrote],
+      acked: [...c.acked],
+      waiting: c.waiting?.card ?? null,
+      holding: c.holding ? { ...c.holding } : null,
+      lastRead: c.lastRead ? { ...c.lastRead } : null,
+    };
+  }
+  return {
+    clock: stage.clock,
+    servers,
+    clients,
+    archive: stage.settings.archive ? stage.archive.map((a) => a.record.card) : null,
+    cut: [...stage.cut].sort().map((k) => k.split("|") as [string, string]),
+    lost: [...stage.lost].sort((a, b) => a - b),
+  };
+}
+
+/** Simulates every run of a scenario. Throws ScenarioError when an action cannot be done at its moment. */
+export function simulate(scenario: Scenario): Trace {
+  const { trace, problems } = simulateLeniently(scenario);
+  if (problems.length > 0) throw new ScenarioError(problems);
+  return trace;
+}
+
+/**
+ * Simulates every run, skipping actions that cannot be done at their moment and returning them
+ * as problems beside the trace (for tests that explore random action sequences).
+ */
+export function simulateLeniently(scenario: Scenario): { trace: Trace; problems: Diagnostic[] } {
+  const problems: Diagnostic[] = [];
+  const steps: TraceStep[] = [];
+  const deck = { writes: new Set<number>(), jokers: new Set<number>(), reads: new Set<number>(), acks: new Set<number>() };
+  for (const run of scenario.runs) {
+    const stage = freshStage(scenario, run.settings);
+    for (const step of run.steps) {
+      stage.events = [];
+      for (const action of step.actions) {
+        try {
+          perform(stage, action);
+        } catch (error) {
+          if (!(error instanceof StepProblem)) throw error;
+          problems.push({ file: scenario.file, position: action.at, message: `step ${step.number}, ${action.name}: ${error.message}` });
+        }
+        noteLosses(stage);
+      }
+      settle(stage);
+      noteLosses(stage);
+      for (const e of stage.events) {
+        if (e.kind === "write") deck.writes.add(e.card!);
+        if (e.kind === "vacuum") deck.jokers.add(e.card!);
+        if (e.kind === "read" || (e.kind === "read-failed" && e.query)) deck.reads.add(e.query!);
+        if (e.kind === "standby-ack") deck.acks.add(e.card!);
+      }
+      steps.push({ number: step.number, run: run.number, title: step.title, events: stage.events, after: snapshot(stage) });
+    }
+  }
+  const sorted = (set: Set<number>) => [...set].sort((a, b) => a - b);
+  const trace: Trace = {
+    format: TRACE_FORMAT,
+    scenario: { id: scenario.id, title: scenario.title },
+    runs: scenario.runs.map((r) => ({ number: r.number, title: r.title, settings: { ...r.settings } })),
+    deck: { writes: sorted(deck.writes), jokers: sorted(deck.jokers), reads: sorted(deck.reads), acks: sorted(deck.acks) },
+    steps,
+  };
+  return { trace, problems };
+}

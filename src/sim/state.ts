@@ -1,0 +1,164 @@
+/** The stage as the simulator holds it between actions. Plain data; the engine mutates one copy per run. */
+import type { Role, Scenario, Settings } from "../scenario/model.js";
+import type { TraceEvent } from "./trace.js";
+
+/** One WAL record: a data card (a committed row) or a vacuum joker (dead rows removed). */
+export interface WalRecord {
+  card: number;
+  kind: "write" | "vacuum";
+  timeline: number;
+}
+
+/** A timeline history entry: `timeline` branched off `parent` after position `forkAt`. */
+export interface Branch {
+  timeline: number;
+  parent: number;
+  forkAt: number;
+}
+
+export type Receiver = "off" | "streaming" | "waiting" | "error";
+
+export interface Server {
+  id: string;
+  /** False for an empty machine that has never been cloned. */
+  exists: boolean;
+  up: boolean;
+  mode: "primary" | "standby" | "empty";
+  timeline: number;
+  /** The history files it holds: every branch in its ancestry. */
+  branches: Branch[];
+  /** WAL it holds, in position order (for a standby: received and flushed). */
+  wal: WalRecord[];
+  /** Positions replayed (a primary has "replayed" all it wrote). */
+  replayed: number;
+  /** Positions 1..recycled are gone from pg_wal (the notes' "floor"). */
+  recycled: number;
+  upstream?: string;
+  receiver: Receiver;
+  /** The last walreceiver problem logged, so a lasting error is reported once. */
+  problem?: string;
+  /** A newer timeline learnt from the upstream's history file that this server could not follow. */
+  learnt?: Branch;
+  /** Clock time at which replay stopped at a conflicting vacuum record. */
+  conflictSince?: number;
+  /** Replication slots on this server: standby id → position that standby has flushed. */
+  slots: Record<string, number>;
+  /** Synchronous commits waiting for a standby's ack. */
+  pending: { card: number; client: string }[];
+  /** Positions 1..archived have been copied to the archive. */
+  archived: number;
+}
+
+export interface Client {
+  id: string;
+  wrote: number[];
+  acked: number[];
+  waiting?: { card: number; on: string };
+  holding?: { server: string; query: number; sees: number | null };
+  lastRead?: { query: number; from: string; result: "found" | "stale" | "canceled" | "error"; sees: number | null };
+}
+
+export interface ArchivedSegment {
+  timeline: number;
+  position: number;
+  record: WalRecord;
+}
+
+export interface Stage {
+  scenario: Scenario;
+  roles: Map<string, Role>;
+  settings: Settings;
+  servers: Map<string, Server>;
+  clients: Map<string, Client>;
+  /** Links cut, as "a|b" with a < b. */
+  cut: Set<string>;
+  archive: ArchivedSegment[];
+  /** Timelines whose history file reached the archive. */
+  archivedTimelines: number[];
+  clock: number;
+  nextCard: number;
+  nextQuery: number;
+  /** Round-robin position of each proxy over its standby backends. */
+  proxyTurn: Map<string, number>;
+  /** Every card written in this run, to tell when one exists nowhere any more. */
+  written: Set<number>;
+  lost: Set<number>;
+  events: TraceEvent[];
+}
+
+export function linkKey(a: string, b: string): string {
+  return a < b ? `${a}|${b}` : `${b}|${a}`;
+}
+
+export function linked(stage: Stage, a: string, b: string): boolean {
+  return !stage.cut.has(linkKey(a, b));
+}
+
+export function server(stage: Stage, id: string): Server {
+  const found = stage.servers.get(id);
+  if (!found) throw new Error(`internal: no server ${id}`);
+  return found;
+}
+
+export function client(stage: Stage, id: string): Client {
+  const found = stage.clients.get(id);
+  if (!found) throw new Error(`internal: no client ${id}`);
+  return found;
+}
+
+/** Cards a query on this server can see: replayed rows, less commits still waiting for their ack. */
+export function visibleCards(s: Server): number[] {
+  const waiting = new Set(s.pending.map((p) => p.card));
+  return s.wal.slice(0, s.replayed).filter((r) => r.kind === "write" && !waiting.has(r.card)).map((r) => r.card);
+}
+
+/** A fresh stage for one run: every role as the scenario says it starts. */
+export function freshStage(scenario: Scenario, settings: Settings): Stage {
+  const roles = new Map(scenario.roles.map((r) => [r.id, r]));
+  const firstPrimary = scenario.roles.find((r) => r.kind === "primary")?.id;
+  const servers = new Map<string, Server>();
+  const clients = new Map<string, Client>();
+  for (const role of scenario.roles) {
+    if (role.kind === "primary" || role.kind === "standby") {
+      const empty = role.kind === "standby" && role.starts === "empty";
+      servers.set(role.id, {
+        id: role.id,
+        exists: !empty,
+        up: !empty,
+        mode: empty ? "empty" : role.kind,
+        timeline: 1,
+        branches: [],
+        wal: [],
+        replayed: 0,
+        recycled: 0,
+        upstream: role.kind === "standby" && !empty ? (role.upstream ?? firstPrimary) : undefined,
+        receiver: role.kind === "standby" && !empty ? "streaming" : "off",
+        slots: {},
+        pending: [],
+        archived: 0,
+      });
+    } else {
+      clients.set(role.id, { id: role.id, wrote: [], acked: [] });
+    }
+  }
+  if (settings.replication_slots) {
+    for (const s of servers.values()) if (s.upstream) servers.get(s.upstream)!.slots[s.id] = 0;
+  }
+  return {
+    scenario,
+    roles,
+    settings,
+    servers,
+    clients,
+    cut: new Set(),
+    archive: [],
+    archivedTimelines: [],
+    clock: 0,
+    nextCard: 1,
+    nextQuery: 1,
+    proxyTurn: new Map(),
+    written: new Set(),
+    lost: new Set(),
+    events: [],
+  };
+}

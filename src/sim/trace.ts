@@ -1,0 +1,108 @@
+/**
+ * The canonical trace: the single source of every product. Same scenario, same bytes:
+ * `canonicalJson` sorts keys and the simulator never reads a clock or a random source.
+ */
+
+export const TRACE_FORMAT = "replikit-trace/1";
+
+/** What happened, in order. `actor` is the role that acts (or "facilitator" for stage directions). */
+export interface TraceEvent {
+  kind: EventKind;
+  actor: string;
+  /** The other party: the server written to, the standby streamed to, the client answered… */
+  to?: string;
+  from?: string;
+  card?: number;
+  cards?: number[];
+  /** Read cards (the red ones) are numbered apart from WAL cards: R1, R2… */
+  query?: number;
+  timeline?: number;
+  position?: number;
+  result?: string;
+  seconds?: number;
+  /** PostgreSQL's own message, verbatim. */
+  message?: string;
+  detail?: string;
+}
+
+export type EventKind =
+  | "write" | "write-failed" | "write-blocked" | "commit-wait" | "standby-ack" | "commit-ack" | "cancel-wait"
+  | "read" | "read-failed" | "hold" | "release" | "query-canceled" | "route"
+  | "vacuum" | "vacuum-failed" | "vacuum-kept"
+  | "clone" | "discard" | "start" | "start-failed" | "stop" | "crash" | "promote" | "choose" | "follow"
+  | "connect" | "connect-failed" | "disconnect" | "stream" | "restore" | "replay" | "replay-paused" | "timeline-switch" | "error"
+  | "archive" | "checkpoint" | "recycle" | "cut" | "heal" | "wait" | "lost";
+
+export interface ServerSnapshot {
+  mode: "primary" | "standby" | "empty";
+  up: boolean;
+  timeline: number;
+  /** Data cards (rows) replayed, sorted. */
+  cards: number[];
+  /** Cards received but not yet replayed (rows and jokers), in WAL order. */
+  unreplayed: number[];
+  received: number;
+  replayed: number;
+  lsn: string;
+  upstream: string | null;
+  walreceiver: "off" | "streaming" | "waiting" | "error";
+  replayPaused: boolean;
+  /** Cards still in pg_wal (a primary's; what a late standby could still fetch). */
+  pgWal: number[];
+  /** The last walreceiver or start-up error, verbatim. */
+  error: string | null;
+}
+
+export interface ClientSnapshot {
+  kind: string;
+  wrote: number[];
+  acked: number[];
+  waiting: number | null;
+  holding: { server: string; query: number; sees: number | null } | null;
+  lastRead: { query: number; from: string; result: string; sees: number | null } | null;
+}
+
+export interface Snapshot {
+  clock: number;
+  servers: Record<string, ServerSnapshot>;
+  clients: Record<string, ClientSnapshot>;
+  archive: number[] | null;
+  cut: [string, string][];
+  lost: number[];
+}
+
+export interface TraceStep {
+  number: number;
+  run: number;
+  title: string;
+  events: TraceEvent[];
+  after: Snapshot;
+}
+
+export interface Trace {
+  format: typeof TRACE_FORMAT;
+  scenario: { id: string; title: string };
+  runs: { number: number; title: string; settings: Record<string, unknown> }[];
+  /** Every physical card the trace uses, for the deck. */
+  deck: { writes: number[]; jokers: number[]; reads: number[]; acks: number[] };
+  steps: TraceStep[];
+}
+
+/** JSON with keys sorted at every level and a final newline: the canonical byte form. */
+export function canonicalJson(value: unknown): string {
+  const sort = (v: unknown): unknown => {
+    if (Array.isArray(v)) return v.map(sort);
+    if (v !== null && typeof v === "object") {
+      const out: Record<string, unknown> = {};
+      for (const key of Object.keys(v).sort()) {
+        const inner = (v as Record<string, unknown>)[key];
+        if (inner !== undefined) out[key] = sort(inner);
+      }
+      return out;
+    }
+    return v;
+  };
+  // Lists of numbers on one line: cards read better as [1, 2, 3] than one per line.
+  const text = JSON.stringify(sort(value), null, 2).replace(/\[\s*(-?\d+(?:,\s*-?\d+)*)\s*\]/g, (_, inner: string) => `[${inner.split(/,\s*/).join(", ")}]`);
+  return text + "\n";
+}

@@ -1,0 +1,143 @@
+/**
+ * Invariants of the replication model, over random scenarios (fast-check): random roles settings
+ * and action sequences, including ones that make no sense at their moment (those are skipped as
+ * problems, the rest must keep the model true).
+ */
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { DEFAULT_SETTINGS, type Role, type Scenario, type Settings, type Step } from "../../src/scenario/model.js";
+import type { Action } from "../../src/scenario/schema.js";
+import { perform, StepProblem } from "../../src/sim/actions.js";
+import { settle } from "../../src/sim/flow.js";
+import { freshStage, type Stage } from "../../src/sim/state.js";
+import { simulateLeniently } from "../../src/sim/simulate.js";
+
+const at = { line: 1, column: 1 };
+const role = (id: string, kind: Role["kind"], extra: Partial<Role> = {}): Role => ({ id, label: id, kind, starts: "streaming", backends: [], at, ...extra });
+const ROLES: Role[] = [
+  role("p", "primary"),
+  role("s1", "standby"),
+  role("s2", "standby", { upstream: "s1" }),
+  role("s3", "standby", { starts: "empty" }),
+  role("w", "writer"),
+  role("r", "reader"),
+  role("a", "application"),
+  role("x", "proxy", { backends: ["p", "s1", "s2"] }),
+];
+const SERVERS = ["p", "s1", "s2", "s3"];
+const server = fc.constantFrom(...SERVERS);
+const anyone = fc.constantFrom(...ROLES.map((r) => r.id));
+
+const action: fc.Arbitrary<Omit<Action, "at">> = fc.oneof(
+  { weight: 6, arbitrary: fc.record({ by: fc.constantFrom("w", "a"), to: server, count: fc.integer({ min: 1, max: 3 }) }).map((args) => ({ name: "write" as const, args })) },
+  { weight: 2, arbitrary: fc.record({ by: fc.constantFrom("a"), via: fc.constant("x") }).map((args) => ({ name: "write" as const, args })) },
+  { weight: 3, arbitrary: fc.record({ by: fc.constantFrom("r", "a"), from: server, hold: fc.boolean() }).map((args) => ({ name: "read" as const, args })) },
+  { weight: 1, arbitrary: fc.constantFrom("r", "a").map((args) => ({ name: "release" as const, args })) },
+  { weight: 1, arbitrary: fc.constantFrom("w", "a").map((args) => ({ name: "cancel" as const, args })) },
+  { weight: 2, arbitrary: fc.record({ by: fc.constant("w"), on: server }).map((args) => ({ name: "vacuum" as const, args })) },
+  { weight: 2, arbitrary: fc.record({ from: server, to: server }).filter((a) => a.from !== a.to).map((args) => ({ name: "clone" as const, args })) },
+  ...(["start", "stop", "crash", "promote", "checkpoint"] as const).map((name) => ({ weight: 3, arbitrary: server.map((args) => ({ name, args })) })),
+  { weight: 4, arbitrary: fc.record({ server, upstream: server }).filter((a) => a.server !== a.upstream).map((args) => ({ name: "follow" as const, args })) },
+  { weight: 1, arbitrary: fc.uniqueArray(server, { minLength: 2, maxLength: 3 }).map((candidates) => ({ name: "failover" as const, args: { candidates } })) },
+  { weight: 2, arbitrary: fc.tuple(anyone, anyone).filter(([a, b]) => a !== b).map((args) => ({ name: "cut" as const, args })) },
+  { weight: 2, arbitrary: fc.tuple(anyone, anyone).filter(([a, b]) => a !== b).map((args) => ({ name: "heal" as const, args })) },
+  { weight: 1, arbitrary: fc.integer({ min: 1, max: 60 }).map((args) => ({ name: "wait" as const, args })) },
+) as fc.Arbitrary<Omit<Action, "at">>;
+
+const settings: fc.Arbitrary<Settings> = fc.record({
+  archive: fc.boolean(),
+  wal_keep_size: fc.integer({ min: 0, max: 2 }),
+  replication_slots: fc.boolean(),
+  synchronous_standby_names: fc.constantFrom([], ["s1"], ["s2", "s1"]),
+  synchronous_commit: fc.constantFrom("on", "remote_apply", "remote_write", "local", "off"),
+  max_standby_streaming_delay: fc.constantFrom(-1, 0, 30),
+  hot_standby_feedback: fc.boolean(),
+}) as fc.Arbitrary<Settings>;
+
+const randomSteps = fc.array(fc.array(action, { maxLength: 4 }), { minLength: 1, maxLength: 14 });
+/** A failover with a card left behind, so that diverged histories are common, then anything. */
+const failover: Omit<Action, "at">[][] = [
+  [{ name: "write", args: { by: "w", to: "p", count: 2 } }],
+  [{ name: "write", args: { by: "w", to: "p" } }, { name: "crash", args: "p" }],
+  [{ name: "promote", args: "s1" }],
+  [{ name: "write", args: { by: "w", to: "s1" } }],
+];
+const steps = fc.oneof(randomSteps, randomSteps.map((rest) => [...failover, ...rest]));
+
+function scenarioOf(config: Settings, plan: Omit<Action, "at">[][]): Scenario {
+  const stepList: Step[] = plan.map((actions, i) => ({ number: i + 1, run: 1, title: `s${i + 1}`, say: "-", actions: actions.map((a) => ({ ...a, at }) as Action), expect: [], at }));
+  return { file: "random.yaml", id: "random", title: "random", summary: "-", goals: ["-"], minutes: 1, roles: ROLES, simplifications: [], props: [], runs: [{ number: 1, title: "r", settings: config, steps: stepList }], debrief: [] };
+}
+
+/** Checks the model's invariants on the live stage after a step. */
+function checkStage(stage: Stage, everLost: Set<number>): void {
+  for (const s of stage.servers.values()) {
+    const cards = s.wal.map((r) => r.card);
+    // No server holds a card twice, and WAL is history: cards in creation order.
+    expect(new Set(cards).size).toBe(cards.length);
+    for (let i = 1; i < cards.length; i++) expect(cards[i]!).toBeGreaterThan(cards[i - 1]!);
+    expect(s.replayed).toBeLessThanOrEqual(s.wal.length);
+    if (s.mode === "primary") expect(s.replayed).toBe(s.wal.length);
+    // A streaming standby's WAL is a prefix of its upstream's, on the upstream's timeline.
+    if (s.up && s.mode === "standby" && s.receiver === "streaming") {
+      const u = stage.servers.get(s.upstream!)!;
+      expect(u.wal.slice(0, s.wal.length).map((r) => r.card)).toEqual(cards);
+      expect(s.timeline).toBe(u.timeline);
+    }
+  }
+  // A card lost stays lost.
+  for (const card of everLost) expect(stage.lost.has(card)).toBe(true);
+  for (const card of stage.lost) everLost.add(card);
+}
+
+describe("replication model invariants", () => {
+  it("hold on the live stage after every step of random scenarios", () => {
+    fc.assert(
+      fc.property(settings, steps, (config, plan) => {
+        const stage = freshStage(scenarioOf(config, plan), { ...DEFAULT_SETTINGS, ...config });
+        const lost = new Set<number>();
+        for (const actions of plan) {
+          stage.events = [];
+          for (const a of actions) {
+            try {
+              perform(stage, { ...a, at } as Action);
+            } catch (error) {
+              if (!(error instanceof StepProblem)) throw error;
+            }
+          }
+          settle(stage);
+          checkStage(stage, lost);
+        }
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it("hold in the trace: replay order, acks after standby acks, determinism", () => {
+    fc.assert(
+      fc.property(settings, steps, (config, plan) => {
+        const scenario = scenarioOf(config, plan);
+        const { trace } = simulateLeniently(scenario);
+        expect(simulateLeniently(scenario).trace).toEqual(trace);
+        const lastReplayed = new Map<string, number>();
+        const standbyAcked = new Set<number>();
+        for (const step of trace.steps) {
+          for (const e of step.events) {
+            if (e.kind === "clone") lastReplayed.delete(e.to!);
+            if (e.kind === "replay") {
+              // A standby never replays card n+1 before card n.
+              expect(e.card!).toBeGreaterThan(lastReplayed.get(e.actor) ?? 0);
+              lastReplayed.set(e.actor, e.card!);
+            }
+            if (e.kind === "standby-ack") standbyAcked.add(e.card!);
+            // A synchronous writer is never acknowledged before its standby acknowledged.
+            if (e.kind === "commit-ack") expect(standbyAcked.has(e.card!)).toBe(true);
+          }
+          const sync = config.synchronous_standby_names.length > 0 && !["off", "local"].includes(config.synchronous_commit);
+          if (sync) for (const c of Object.values(step.after.clients)) for (const card of c.acked) expect(standbyAcked.has(card)).toBe(true);
+        }
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
