@@ -67,7 +67,7 @@ function write(stage: Stage, { by, to, via, count = 1 }: ActionArgs<"write">): v
     }
     const failure = unreachable(stage, path, s) ?? (s.mode === "standby" ? messages.readOnly("INSERT") : undefined);
     if (failure) {
-      emit(stage, { kind: "write-failed", actor: by, to: s.id, message: failure });
+      emit(stage, { kind: "write-failed", actor: by, to: s.id, via, message: failure });
       return;
     }
     const card = stage.nextCard++;
@@ -75,7 +75,7 @@ function write(stage: Stage, { by, to, via, count = 1 }: ActionArgs<"write">): v
     s.replayed = s.wal.length;
     c.wrote.push(card);
     stage.written.add(card);
-    emit(stage, { kind: "write", actor: by, to: s.id, card });
+    emit(stage, { kind: "write", actor: by, to: s.id, via, card });
     if (synchronous(stage)) {
       s.pending.push({ card, client: by });
       c.waiting = { card, on: s.id };
@@ -97,7 +97,7 @@ function read(stage: Stage, { by, from, via, wants = "latest", hold = false }: A
   const { server: s, path } = target(stage, by, from, via, "read");
   const failure = s ? unreachable(stage, path, s) : "no server among the proxy's backends is up";
   if (!s || failure) {
-    emit(stage, { kind: "read-failed", actor: by, to: s?.id ?? via, query, message: s ? failure : undefined, result: s ? undefined : failure });
+    emit(stage, { kind: "read-failed", actor: by, to: s?.id ?? via, via, query, message: s ? failure : undefined, result: s ? undefined : failure });
     c.lastRead = { query, from: s?.id ?? via!, result: "error", sees: null };
     return;
   }
@@ -110,7 +110,7 @@ function read(stage: Stage, { by, from, via, wants = "latest", hold = false }: A
     must(wanted !== undefined, `"${by}" has written nothing yet, so it has no write of its own to ask for`);
     result = visible.includes(wanted) ? "found" : "stale";
   }
-  emit(stage, { kind: "read", actor: by, from: s.id, query, card: wanted ?? newest ?? undefined, result });
+  emit(stage, { kind: "read", actor: by, from: s.id, via, wants: wanted === undefined ? undefined : wants, query, card: wanted ?? newest ?? undefined, result });
   c.lastRead = { query, from: s.id, result, sees: newest };
   if (hold) {
     c.holding = { server: s.id, query, sees: newest };

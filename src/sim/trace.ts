@@ -12,6 +12,10 @@ export interface TraceEvent {
   /** The other party: the server written to, the standby streamed to, the client answered… */
   to?: string;
   from?: string;
+  /** The proxy a client's statement went through. */
+  via?: string;
+  /** For reads: what the client asked for ("own-last-write" asks for its own newest card). */
+  wants?: string;
   card?: number;
   cards?: number[];
   /** Read cards (the red ones) are numbered apart from WAL cards: R1, R2… */

@@ -1,0 +1,74 @@
+/**
+ * Cards on sheets: a grid of cards sharing cut lines, cut marks in the margins, and back sheets
+ * laid out for long-edge duplex (column c lands behind column N−1−c of the back, same row).
+ */
+import { mm, SAFE_EDGE } from "./units.js";
+
+const GAP = mm(1.5);
+const MIN_MARK = mm(3);
+const MAX_MARK = mm(5);
+
+export interface Grid {
+  cols: number;
+  rows: number;
+  cardWidth: number;
+  cardHeight: number;
+  x0: number;
+  y0: number;
+  sheet: { width: number; height: number };
+  /** Sides of the grid with room for marks outside the printer's dead zone. */
+  marks: { top: boolean; bottom: boolean; sides: boolean };
+}
+
+/**
+ * Centres the grid; when the sheet is too short for marks at both ends (poker cards on Letter),
+ * it moves the grid down just enough for marks at the top — one mark per cut line is enough for a
+ * trimmer — and keeps the bottom margin free of marks.
+ */
+export function layoutGrid(sheet: { width: number; height: number }, card: { width: number; height: number }, cols: number, rows: number): Grid {
+  const need = SAFE_EDGE + GAP + MIN_MARK;
+  const spareX = sheet.width - cols * card.width;
+  const spareY = sheet.height - rows * card.height;
+  if (spareX < 0 || spareY < 0) throw new Error(`internal: ${cols}×${rows} cards do not fit the sheet`);
+  let y0 = spareY / 2;
+  let marks = { top: y0 >= need, bottom: y0 >= need, sides: spareX / 2 >= need };
+  if (!marks.top && spareY >= need) {
+    y0 = need;
+    marks = { ...marks, top: true, bottom: false };
+  }
+  return { cols, rows, cardWidth: card.width, cardHeight: card.height, x0: spareX / 2, y0, sheet, marks };
+}
+
+export const perSheet = (grid: Grid) => grid.cols * grid.rows;
+
+/** Top-left corner of the card in slot `index` on its front sheet, or behind it on the back sheet. */
+export function cell(grid: Grid, index: number, side: "front" | "back", offset = { x: 0, y: 0 }): { x: number; y: number } {
+  const slot = index % perSheet(grid);
+  const row = Math.floor(slot / grid.cols);
+  let col = slot % grid.cols;
+  if (side === "back") col = grid.cols - 1 - col;
+  const shift = side === "back" ? offset : { x: 0, y: 0 };
+  return { x: grid.x0 + col * grid.cardWidth + shift.x, y: grid.y0 + row * grid.cardHeight + shift.y };
+}
+
+/** Thin marks on the extension of every cut line, in the margin, clear of the cards. */
+export function drawCutMarks(doc: PDFKit.PDFDocument, grid: Grid): void {
+  const { x0, y0, cols, rows, cardWidth: w, cardHeight: h, sheet } = grid;
+  const right = x0 + cols * w;
+  const bottom = y0 + rows * h;
+  const length = (room: number) => Math.min(MAX_MARK, room - GAP - SAFE_EDGE);
+  doc.save().lineWidth(0.4).strokeColor("#000000");
+  for (let i = 0; i <= cols; i++) {
+    const x = x0 + i * w;
+    if (grid.marks.top) doc.moveTo(x, y0 - GAP - length(y0)).lineTo(x, y0 - GAP).stroke();
+    if (grid.marks.bottom) doc.moveTo(x, bottom + GAP).lineTo(x, bottom + GAP + length(sheet.height - bottom)).stroke();
+  }
+  if (grid.marks.sides) {
+    for (let j = 0; j <= rows; j++) {
+      const y = y0 + j * h;
+      doc.moveTo(x0 - GAP - length(x0), y).lineTo(x0 - GAP, y).stroke();
+      doc.moveTo(right + GAP, y).lineTo(right + GAP + length(sheet.width - right), y).stroke();
+    }
+  }
+  doc.restore();
+}

@@ -1,0 +1,92 @@
+/**
+ * role-cards.pdf: one sign per volunteer, half a sheet in landscape, two to a sheet. The front
+ * faces the audience (the label, as large as fits); the back faces the volunteer (their cues).
+ */
+import type { Kit } from "../../kit/kit.js";
+import type { Role } from "../../scenario/model.js";
+import { cell, drawCutMarks, layoutGrid, perSheet } from "../imposition.js";
+import { drawBlocks, fitBlocks, fitLine, type Block } from "../fit.js";
+import { createDocument, finish, FONT, type RenderOptions } from "../pdf.js";
+import { COLOURS, mm, PAPER } from "../units.js";
+import type { Product } from "./product.js";
+
+export const ROLE_CARD = { width: mm(180), height: mm(125) };
+const INSET = mm(8);
+
+/** Cap height of a font as a fraction of its size (from the font's own metrics). */
+export function capHeightRatio(doc: PDFKit.PDFDocument, font: string): number {
+  doc.font(font);
+  return (doc as unknown as { _font: { capHeight: number } })._font.capHeight / 1000;
+}
+
+/** The size at which a role's label is printed: as large as the card allows. */
+export function labelSize(doc: PDFKit.PDFDocument, label: string): number {
+  return fitLine(doc, label, FONT.bold, ROLE_CARD.width - 2 * INSET, ROLE_CARD.height * 0.42, 24, `role card "${label}"`);
+}
+
+function kindKey(role: Role): string {
+  return role.kind === "standby" && role.starts === "empty" ? "standby_empty" : role.kind;
+}
+
+function front(doc: PDFKit.PDFDocument, kit: Kit, role: Role, x: number, y: number): void {
+  const t = kit.templates;
+  const { width, height } = ROLE_CARD;
+  doc.font(FONT.regular).fontSize(10).fillColor(COLOURS.grey);
+  doc.text(kit.scenario.title, x + INSET, y + INSET, { width: width - 2 * INSET - mm(30), lineBreak: false, ellipsis: true });
+  doc.font(FONT.mono).fontSize(8).text(kit.hash, x + width - INSET - mm(30), y + INSET + 1, { width: mm(30), align: "right", lineBreak: false });
+
+  const size = labelSize(doc, role.label);
+  const cap = capHeightRatio(doc, FONT.bold) * size;
+  const baseline = y + height * 0.52 + cap / 2;
+  doc.font(FONT.bold).fontSize(size).fillColor(COLOURS.black);
+  doc.text(role.label, x + INSET, baseline - (doc as unknown as { _font: { ascender: number } })._font.ascender / 1000 * size, { width: width - 2 * INSET, align: "center", lineBreak: false });
+
+  doc.font(FONT.regular).fontSize(20).fillColor(COLOURS.black);
+  doc.text(t.text("cards", `role_kind_${kindKey(role)}`), x + INSET, baseline + mm(8), { width: width - 2 * INSET, align: "center", lineBreak: false });
+}
+
+function back(doc: PDFKit.PDFDocument, kit: Kit, role: Role, x: number, y: number): void {
+  const t = kit.templates;
+  const { width, height } = ROLE_CARD;
+  const cues = kit.cues.get(role.id) ?? [];
+  const blocks: Block[] = [{ text: t.text("cards", "role_back_title", { label: role.label }), font: FONT.bold, scale: 1.3, gapAfter: 0.4 }];
+  if (role.brief) blocks.push({ text: role.brief, font: FONT.regular, gapAfter: 0.5 });
+  if (cues.length === 0) blocks.push({ text: t.text("cards", "role_no_cues"), font: FONT.regular });
+  for (const cue of cues) {
+    blocks.push({ text: t.text("cards", "role_cue", { step: cue.step, text: cue.text }), font: FONT.regular, gapAfter: cue.messages.length ? 0.15 : 0.35 });
+    for (const message of cue.messages) blocks.push({ text: message, font: FONT.mono, scale: 0.8, gapAfter: 0.35 });
+  }
+  const footer = mm(7);
+  const box = { width: width - 2 * INSET, height: height - 2 * INSET - footer };
+  const size = fitBlocks(doc, blocks, box, 13, 9, `role card "${role.label}" (back)`);
+  drawBlocks(doc, blocks, x + INSET, y + INSET, box.width, size);
+  doc.font(FONT.regular).fontSize(8).fillColor(COLOURS.grey);
+  const version = `${t.text("cards", "back_scenario", { title: kit.scenario.title })} · ${t.text("cards", "back_version", { hash: kit.hash })}`;
+  doc.text(version, x + INSET, y + height - INSET - mm(3), { width: box.width, align: "center", lineBreak: false });
+}
+
+export const roleCards: Product = {
+  file: "role-cards.pdf",
+  description: "one sign per volunteer: the role for the audience, the cues on the back",
+  async render(kit, options: RenderOptions) {
+    const sheet = PAPER[options.paper];
+    const doc = createDocument(options, { title: `${kit.scenario.title}: role cards`, subject: kit.scenario.id, keywords: kit.hash }, sheet);
+    const grid = layoutGrid(sheet, ROLE_CARD, 1, 2);
+    const roles = kit.scenario.roles;
+    for (let first = 0; first < roles.length; first += perSheet(grid)) {
+      const batch = roles.slice(first, first + perSheet(grid));
+      doc.addPage();
+      batch.forEach((role, i) => {
+        const { x, y } = cell(grid, i, "front");
+        front(doc, kit, role, x, y);
+      });
+      drawCutMarks(doc, grid);
+      doc.addPage();
+      batch.forEach((role, i) => {
+        const { x, y } = cell(grid, i, "back", options.backOffset);
+        back(doc, kit, role, x, y);
+      });
+    }
+    return finish(doc);
+  },
+};
