@@ -16,3 +16,29 @@ export function loadShipped(name: string) {
   const scenario = parseScenario(source(name), `scenarios/${name}`);
   return { scenario, trace: simulate(scenario) };
 }
+
+import { loadFonts, loadWording } from "../src/assets.js";
+import { buildKit, type Kit } from "../src/kit/kit.js";
+import { Templates } from "../src/kit/templates.js";
+import { FIXED_DATE, type RenderOptions } from "../src/layout/pdf.js";
+import { PRODUCTS } from "../src/layout/products/index.js";
+import type { Paper } from "../src/layout/units.js";
+
+export const templates = new Templates(loadWording());
+
+export function kitOf(name: string): Kit {
+  const { scenario, trace } = loadShipped(name);
+  return buildKit(scenario, trace, templates, "cafe1234");
+}
+
+export function renderOptions(paper: Paper = "letter"): RenderOptions {
+  return { paper, fonts: loadFonts(), date: FIXED_DATE };
+}
+
+/** Every product of a shipped scenario's kit, rendered in memory: file name → bytes. */
+export async function renderAll(name: string, paper: Paper = "letter"): Promise<Map<string, Uint8Array>> {
+  const kit = kitOf(name);
+  const out = new Map<string, Uint8Array>();
+  for (const product of PRODUCTS) out.set(product.file, (await product.render(kit, renderOptions(paper))).pdf);
+  return out;
+}

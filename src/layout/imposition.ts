@@ -4,8 +4,8 @@
  */
 import { mm, SAFE_EDGE } from "./units.js";
 
-const GAP = mm(1.5);
-const MIN_MARK = mm(3);
+const GAP = mm(1);
+const MIN_MARK = mm(2);
 const MAX_MARK = mm(5);
 
 export interface Grid {
@@ -21,9 +21,9 @@ export interface Grid {
 }
 
 /**
- * Centres the grid; when the sheet is too short for marks at both ends (poker cards on Letter),
- * it moves the grid down just enough for marks at the top — one mark per cut line is enough for a
- * trimmer — and keeps the bottom margin free of marks.
+ * Centres the grid; when the sheet is too short for marks at both ends (poker cards on Letter:
+ * 15.4 mm to spare), it moves the grid down just enough for marks at the top — one mark per cut
+ * line is enough for a trimmer — and keeps the bottom margin free of marks.
  */
 export function layoutGrid(sheet: { width: number; height: number }, card: { width: number; height: number }, cols: number, rows: number): Grid {
   const need = SAFE_EDGE + GAP + MIN_MARK;
@@ -32,7 +32,8 @@ export function layoutGrid(sheet: { width: number; height: number }, card: { wid
   if (spareX < 0 || spareY < 0) throw new Error(`internal: ${cols}×${rows} cards do not fit the sheet`);
   let y0 = spareY / 2;
   let marks = { top: y0 >= need, bottom: y0 >= need, sides: spareX / 2 >= need };
-  if (!marks.top && spareY >= need) {
+  // The bottom cut line still needs its side marks, so the grid must end outside the dead zone too.
+  if (!marks.top && spareY >= need + SAFE_EDGE) {
     y0 = need;
     marks = { ...marks, top: true, bottom: false };
   }
@@ -51,24 +52,33 @@ export function cell(grid: Grid, index: number, side: "front" | "back", offset =
   return { x: grid.x0 + col * grid.cardWidth + shift.x, y: grid.y0 + row * grid.cardHeight + shift.y };
 }
 
+export interface Segment { x1: number; y1: number; x2: number; y2: number }
+
 /** Thin marks on the extension of every cut line, in the margin, clear of the cards. */
-export function drawCutMarks(doc: PDFKit.PDFDocument, grid: Grid): void {
+export function cutMarks(grid: Grid): Segment[] {
   const { x0, y0, cols, rows, cardWidth: w, cardHeight: h, sheet } = grid;
   const right = x0 + cols * w;
   const bottom = y0 + rows * h;
   const length = (room: number) => Math.min(MAX_MARK, room - GAP - SAFE_EDGE);
-  doc.save().lineWidth(0.4).strokeColor("#000000");
+  const marks: Segment[] = [];
   for (let i = 0; i <= cols; i++) {
     const x = x0 + i * w;
-    if (grid.marks.top) doc.moveTo(x, y0 - GAP - length(y0)).lineTo(x, y0 - GAP).stroke();
-    if (grid.marks.bottom) doc.moveTo(x, bottom + GAP).lineTo(x, bottom + GAP + length(sheet.height - bottom)).stroke();
+    if (grid.marks.top) marks.push({ x1: x, y1: y0 - GAP - length(y0), x2: x, y2: y0 - GAP });
+    if (grid.marks.bottom) marks.push({ x1: x, y1: bottom + GAP, x2: x, y2: bottom + GAP + length(sheet.height - bottom) });
   }
   if (grid.marks.sides) {
     for (let j = 0; j <= rows; j++) {
       const y = y0 + j * h;
-      doc.moveTo(x0 - GAP - length(x0), y).lineTo(x0 - GAP, y).stroke();
-      doc.moveTo(right + GAP, y).lineTo(right + GAP + length(sheet.width - right), y).stroke();
+      if (y < SAFE_EDGE || sheet.height - y < SAFE_EDGE) continue;
+      marks.push({ x1: x0 - GAP - length(x0), y1: y, x2: x0 - GAP, y2: y });
+      marks.push({ x1: right + GAP, y1: y, x2: right + GAP + length(sheet.width - right), y2: y });
     }
   }
+  return marks;
+}
+
+export function drawCutMarks(doc: PDFKit.PDFDocument, grid: Grid): void {
+  doc.save().lineWidth(0.4).strokeColor("#000000");
+  for (const m of cutMarks(grid)) doc.moveTo(m.x1, m.y1).lineTo(m.x2, m.y2).stroke();
   doc.restore();
 }
