@@ -57,7 +57,7 @@ export function deriveCues(scenario: Scenario, trace: Trace, templates: Template
         to: label(event.to),
         from: label(event.from),
         via: label(event.via),
-        cards: cardsPhrase(cards),
+        cards: cards.length ? cardsPhrase(cards) : "",
         card: event.card ?? cards[0] ?? "",
         them: cards.length === 1 ? "it" : "them",
         query: event.query ?? "",
@@ -65,6 +65,7 @@ export function deriveCues(scenario: Scenario, trace: Trace, templates: Template
         result: event.result ?? "",
         wants: event.wants ?? "",
         stale: event.result === "stale",
+        primary: event.result === "primary",
       };
       for (const side of ["actor", "to", "from"] as Side[]) {
         const role = event[side];

@@ -13,6 +13,8 @@ export interface ServerBox {
   empty: boolean;
   cards: number[];
   queued: { card: number; joker: boolean }[];
+  /** Replay stopped at a joker while a query needs the rows. */
+  paused: boolean;
 }
 
 export interface ClientBox {
@@ -108,6 +110,7 @@ export function deriveFrames(scenario: Scenario, trace: Trace, t: Templates): Fr
         empty: s.mode === "empty",
         cards: s.cards,
         queued: s.unreplayed.map((card) => ({ card, joker: jokers.has(card) })),
+        paused: s.replayPaused,
       })),
       clients: Object.entries(clients).map(([id, c]) => {
         const notes: string[] = [];

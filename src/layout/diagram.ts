@@ -108,6 +108,12 @@ export function drawFrame(frame: Frame, t: Templates, measure: Measure, footer: 
     ];
     cells.slice(0, perRow * 4).forEach((c, i) => card(svg, c.n, b.x + 10 + (i % perRow) * 39, b.y + 62 + Math.floor(i / perRow) * 40, c.style, measure));
     if (s.queued.length) text(svg, t.text("diagrams", "queued"), b.x + 12, b.y + b.h - 12, 11, FONT.regular, COLOURS.grey);
+    if (s.paused) {
+      const label = t.text("diagrams", "paused");
+      const lw = measure(label, FONT.bold, 12) + 14;
+      svg.rect(lw, 22).move(b.x + 10, b.y + b.h - 50).attr({ rx: 4, fill: "#FFFFFF", stroke: COLOURS.purple, "stroke-width": 2.5 });
+      text(svg, label, b.x + 17, b.y + b.h - 34, 12, FONT.bold, COLOURS.purple);
+    }
   }
 
   // Standbys to their upstream: arcs above the row, styled by the walreceiver's state.

@@ -231,7 +231,7 @@ function stop(stage: Stage, id: string): void {
   dropSessions(stage, s);
   s.up = false;
   s.receiver = "off";
-  emit(stage, { kind: "stop", actor: id });
+  emit(stage, { kind: "stop", actor: id, result: s.mode });
 }
 
 function crash(stage: Stage, id: string): void {

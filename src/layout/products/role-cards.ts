@@ -11,7 +11,7 @@ import { COLOURS, mm, PAPER } from "../units.js";
 import type { Product } from "./product.js";
 
 export const ROLE_CARD = { width: mm(180), height: mm(125) };
-const INSET = mm(8);
+const INSET = mm(7);
 
 /** Cap height of a font as a fraction of its size (from the font's own metrics). */
 export function capHeightRatio(doc: PDFKit.PDFDocument, font: string): number {
@@ -52,7 +52,14 @@ function back(doc: PDFKit.PDFDocument, kit: Kit, role: Role, x: number, y: numbe
   const blocks: Block[] = [{ text: t.text("cards", "role_back_title", { label: role.label }), font: FONT.bold, scale: 1.3, gapAfter: 0.4 }];
   if (role.brief) blocks.push({ text: role.brief, font: FONT.regular, gapAfter: 0.5 });
   if (cues.length === 0) blocks.push({ text: t.text("cards", "role_no_cues"), font: FONT.regular });
+  const runOf = new Map(kit.scenario.runs.flatMap((r) => r.steps.map((s) => [s.number, r] as const)));
+  let run = 0;
   for (const cue of cues) {
+    const current = runOf.get(cue.step)!;
+    if (kit.scenario.runs.length > 1 && current.number !== run) {
+      run = current.number;
+      blocks.push({ text: t.text("cards", "role_run", { number: run, title: current.title }), font: FONT.bold, gapAfter: 0.25 });
+    }
     blocks.push({ text: t.text("cards", "role_cue", { step: cue.step, text: cue.text }), font: FONT.regular, gapAfter: cue.messages.length ? 0.15 : 0.35 });
     for (const message of cue.messages) blocks.push({ text: message, font: FONT.mono, scale: 0.8, gapAfter: 0.35 });
   }
