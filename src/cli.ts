@@ -102,12 +102,19 @@ program
     process.exitCode = code;
   });
 
+/**
+ * Lets pending signals be handled. Rendering resolves through microtasks only, so without this a
+ * whole build would run before a SIGINT or SIGTERM handler could.
+ */
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 /** Renders every product of one scenario into memory; nothing is written unless all succeed. */
 async function renderKit(loaded: Extract<Loaded, { ok: true }>, options: RenderOptions, templates: Templates) {
   const hash = createHash("sha256").update(loaded.source).digest("hex").slice(0, 8);
   const kit = buildKit(loaded.scenario, loaded.trace, templates, hash);
   const files: { path: string; bytes: Uint8Array; pages?: number }[] = [];
   for (const product of PRODUCTS) {
+    await yieldToEventLoop();
     const rendered = await product.render(kit, options);
     files.push({ path: product.file, bytes: rendered.pdf, pages: rendered.pages }, ...rendered.extras);
   }

@@ -18,9 +18,13 @@ export interface Diagnostic {
 
 /** Thrown by the parser and the simulator when a scenario cannot be used; carries every problem. */
 export class ScenarioError extends Error {
-  constructor(readonly diagnostics: Diagnostic[]) {
+  readonly diagnostics: Diagnostic[];
+  constructor(diagnostics: Diagnostic[]) {
     super(diagnostics.map((d) => d.message).join("\n"));
     this.name = "ScenarioError";
+    // In file order, so a reader can work down the file.
+    const at = (d: Diagnostic) => (d.position ? d.position.line * 1e6 + d.position.column : 0);
+    this.diagnostics = [...diagnostics].sort((a, b) => at(a) - at(b));
   }
 }
 

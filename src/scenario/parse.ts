@@ -4,7 +4,7 @@
  */
 import { LineCounter, parseDocument } from "yaml";
 import { z } from "zod";
-import { ScenarioError, didYouMean, type Diagnostic, type Position } from "./diagnostics.js";
+import { ScenarioError, closest, didYouMean, type Diagnostic, type Position } from "./diagnostics.js";
 import { Positions, type Path } from "./positions.js";
 import {
   ACTION_NAMES,
@@ -33,14 +33,22 @@ export function parseScenario(source: string, file: string): Scenario {
     throw new ScenarioError(problems);
   }
 
+  const deep = flowTooDeep(source, LIMITS.depth);
+  if (deep) {
+    report(deep, `nesting deeper than ${LIMITS.depth} levels`);
+    throw new ScenarioError(problems);
+  }
   const lines = new LineCounter();
   const doc = parseDocument(source, { lineCounter: lines, prettyErrors: false, uniqueKeys: true, strict: true });
-  for (const error of [...doc.errors, ...doc.warnings]) {
-    const pos = error.linePos?.[0];
-    const message = error.message.split("\n")[0]!.replace(/ at line \d+, column \d+:?$/, "");
-    report(pos && { line: pos.line, column: pos.col }, `YAML: ${message}`);
+  // The first syntax error is the one to fix: those after it are mostly its echoes.
+  const syntax = [...doc.errors, ...doc.warnings].sort((a, b) => a.pos[0] - b.pos[0]);
+  if (syntax.length > 0) {
+    const first = syntax[0]!;
+    const { line, col } = lines.linePos(first.pos[0]);
+    const more = syntax.length > 1 ? ` (${syntax.length - 1} more YAML error(s) may follow from it)` : "";
+    report({ line, column: col }, `YAML: ${first.message.split("\n")[0]!.replace(/ at line \d+, column \d+:?$/, "")}${more}`);
+    throw new ScenarioError(problems);
   }
-  if (problems.length > 0) throw new ScenarioError(problems);
 
   const positions = new Positions(doc, lines);
   let raw: unknown;
@@ -65,7 +73,7 @@ export function parseScenario(source: string, file: string): Scenario {
   const frame = scenarioSchema(z.unknown(), z.unknown());
   const parsed = frame.safeParse(raw);
   if (!parsed.success) {
-    for (const issue of parsed.error.issues) report(...describeIssue(issue, [], raw, positions, frame));
+    for (const issue of withoutEchoes(parsed.error.issues, frame)) report(...describeIssue(issue, [], raw, positions, frame));
   }
   const top = raw as Raw;
   if (top.steps !== undefined && top.runs !== undefined) {
@@ -96,6 +104,50 @@ export function parseScenario(source: string, file: string): Scenario {
   problems.push(...checkMeaning(scenario));
   if (problems.length > 0) throw new ScenarioError(problems);
   return scenario;
+}
+
+/** Drops "missing key X" where the same map has an unknown key that is a misspelling of X. */
+function withoutEchoes(issues: z.core.$ZodIssue[], schema: z.ZodType): z.core.$ZodIssue[] {
+  const suggested = new Set<string>();
+  for (const issue of issues) {
+    if (issue.code !== "unrecognized_keys") continue;
+    const keys = keysAt(schema, issue.path as (string | number)[]);
+    for (const key of issue.keys) {
+      const guess = closest(key, keys);
+      if (guess) suggested.add(JSON.stringify([...issue.path, guess]));
+    }
+  }
+  return issues.filter((issue) => !(issue.code === "invalid_type" && suggested.has(JSON.stringify(issue.path))));
+}
+
+/**
+ * Where flow collections ([ and {) nest deeper than the limit, found before the YAML parser
+ * recurses into them (it would exhaust the stack long before any check of ours could run).
+ */
+function flowTooDeep(source: string, limit: number): Position | undefined {
+  let depth = 0;
+  let line = 1;
+  let column = 0;
+  let quote: string | undefined;
+  let comment = false;
+  for (const ch of source) {
+    column++;
+    if (ch === "\n") {
+      line++;
+      column = 0;
+      comment = false;
+      continue;
+    }
+    if (comment) continue;
+    if (quote) {
+      if (ch === quote) quote = undefined;
+    } else if (ch === '"' || ch === "'") quote = ch;
+    else if (ch === "#") comment = true;
+    else if (ch === "[" || ch === "{") {
+      if (++depth > limit) return { line, column };
+    } else if (ch === "]" || ch === "}") depth = Math.max(0, depth - 1);
+  }
+  return undefined;
 }
 
 function isMap(value: unknown): value is Raw {
@@ -198,6 +250,9 @@ function describeValue(value: unknown): string {
   return `${typeof value === "number" && Number.isInteger(value) ? "the whole number" : "the " + typeof value} ${String(value)}`;
 }
 
+/** The workshop notes' words for roles, and PostgreSQL's. */
+const SYNONYMS: Record<string, string> = { master: "primary", replica: "standby", slave: "standby", clone: "standby", "pg_basebackup": "basebackup", client: "writer" };
+
 const EXPECTED_WORDS: Record<string, string> = {
   string: "text",
   number: "a number",
@@ -230,7 +285,10 @@ function describeIssue(issue: z.core.$ZodIssue, base: Path, root: unknown, posit
     }
     case "invalid_value": {
       const options = issue.values.map(String);
-      const guess = typeof value === "string" ? didYouMean(value, options) : "";
+      const synonym = typeof value === "string" ? SYNONYMS[value.toLowerCase()] : undefined;
+      const guess =
+        synonym && options.includes(synonym) ? `; did you mean "${synonym}"? (PostgreSQL's word for "${value}")` :
+        typeof value === "string" ? didYouMean(value, options) : "";
       return [positions.value(path), `${where} should be one of: ${options.join(", ")}; found ${describeValue(value)}${guess}`];
     }
     case "too_small": {

@@ -13,6 +13,14 @@ import type { TraceEvent } from "./trace.js";
 
 export class StepProblem extends Error {}
 
+/** Cards one run may use: a workshop deck, not a load test. */
+export const MAX_CARDS = 500;
+
+function newCard(stage: Stage): number {
+  must(stage.nextCard <= MAX_CARDS, `this run would need more than ${MAX_CARDS} cards; a workshop needs far fewer`);
+  return stage.nextCard++;
+}
+
 function emit(stage: Stage, event: TraceEvent): void {
   stage.events.push(event);
 }
@@ -70,7 +78,7 @@ function write(stage: Stage, { by, to, via, count = 1 }: ActionArgs<"write">): v
       emit(stage, { kind: "write-failed", actor: by, to: s.id, via, message: failure });
       return;
     }
-    const card = stage.nextCard++;
+    const card = newCard(stage);
     s.wal.push({ card, kind: "write", timeline: s.timeline });
     s.replayed = s.wal.length;
     c.wrote.push(card);
@@ -89,6 +97,7 @@ function write(stage: Stage, { by, to, via, count = 1 }: ActionArgs<"write">): v
 function read(stage: Stage, { by, from, via, wants = "latest", hold = false }: ActionArgs<"read">): void {
   const c = client(stage, by);
   must(!(hold && c.holding), `"${by}" already holds a query open on "${c.holding?.server}"; release it first`);
+  must(stage.nextQuery <= MAX_CARDS, `this run would need more than ${MAX_CARDS} read cards`);
   const query = stage.nextQuery++;
   if (c.waiting) {
     emit(stage, { kind: "read-failed", actor: by, query, result: `still waiting for the ack of card ${c.waiting.card}` });
@@ -141,7 +150,7 @@ function vacuum(stage: Stage, { by, on }: ActionArgs<"vacuum">): void {
     emit(stage, { kind: "vacuum-failed", actor: by, to: on, message: failure });
     return;
   }
-  const card = stage.nextCard++;
+  const card = newCard(stage);
   s.wal.push({ card, kind: "vacuum", timeline: s.timeline });
   s.replayed = s.wal.length;
   emit(stage, { kind: "vacuum", actor: by, to: on, card });

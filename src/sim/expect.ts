@@ -114,7 +114,7 @@ export function checkExpectations(scenario: Scenario, trace: Trace): Expectation
           report.problems.push({
             file: scenario.file,
             position: e.at,
-            message: `step ${step.number}: no card ${unknown.join(", ")} in this run (its cards are ${highest ? `1–${highest}` : "none"})`,
+            message: `step ${step.number}: no card ${unknown.join(", ")} in this run (${highest > 1 ? `its cards are 1 to ${highest}` : highest === 1 ? "its only card is 1" : "it uses no cards"})`,
           });
           continue;
         }

@@ -1,0 +1,150 @@
+/** The replikit command as a user meets it: exit codes, messages, and kits that survive failures. */
+import { spawn, spawnSync } from "node:child_process";
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { root } from "../helpers.js";
+
+const cli = join(root, "dist", "cli.js");
+const work = mkdtempSync(join(tmpdir(), "replikit-cli-"));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+function run(args: string[], env: Record<string, string> = {}) {
+  const r = spawnSync(process.execPath, [cli, ...args], { cwd: work, encoding: "utf8", env: { ...process.env, ...env } });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+const scenario = (name: string) => join(root, "scenarios", name);
+const bad = (name: string) => join(root, "tests", "bad", name);
+
+/** Every file of a kit folder with its bytes, to compare before and after. */
+function snapshot(dir: string): Map<string, string> {
+  const files = new Map<string, string>();
+  const walk = (d: string) => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      if (e.isDirectory()) walk(join(d, e.name));
+      else files.set(join(d, e.name).slice(dir.length), readFileSync(join(d, e.name)).toString("base64"));
+    }
+  };
+  if (existsSync(dir)) walk(dir);
+  return files;
+}
+
+describe("replikit check", () => {
+  it("exits 0 when every claim holds", () => {
+    const r = run(["check", scenario("streaming.yaml")]);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain("ok — 9 expectation(s)");
+  });
+
+  it("exits 1 when a claim fails, naming the line, the expected and the simulated", () => {
+    const file = join(work, "wrong-claim.yaml");
+    writeFileSync(file, readFileSync(scenario("streaming.yaml"), "utf8").replace("- { server: standby, cards: [1, 2, 3, 4], streaming: false }", "- { server: standby, cards: [1, 2, 3, 4, 5], streaming: false }"));
+    const r = run(["check", file]);
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/wrong-claim\.yaml:\d+:\d+: step 5 "The connection drops": server "standby" cards: expected \[1, 2, 3, 4, 5\], simulated \[1, 2, 3, 4\]/);
+  });
+
+  it("exits 2 on bad input with FILE:LINE:COLUMN, the line and a caret, and never a stack trace", () => {
+    const r = run(["check", bad("action-unknown.yaml")]);
+    expect(r.code).toBe(2);
+    const lines = r.err.split("\n");
+    const head = lines.findIndex((l) => /action-unknown\.yaml:21:9: unknown action "wirte"; did you mean "write"\?/.test(l));
+    expect(head).toBeGreaterThanOrEqual(0);
+    expect(lines[head + 1]).toBe("21 |       - wirte: { by: writer, to: primary }");
+    expect(lines[head + 2]).toBe(" ".repeat("21 | ".length + 8) + "^");
+    expect(r.err).not.toMatch(/\n\s+at /);
+  });
+
+  it("checks several files independently and reports each", () => {
+    const r = run(["check", bad("no-primary.yaml"), scenario("cascading.yaml"), bad("wait-negative.yaml")]);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain("no-primary.yaml:8:5");
+    expect(r.err).toContain("wait-negative.yaml:21:15");
+    expect(r.out).toContain("cascading.yaml: ok");
+  });
+
+  it("exits 2 on a missing file and on bad usage", () => {
+    expect(run(["check", join(work, "nope.yaml")]).code).toBe(2);
+    expect(run(["frobnicate"]).code).toBe(2);
+    expect(run(["build", "--paper", "a5"]).code).toBe(2);
+  });
+});
+
+describe("replikit build", () => {
+  it("builds the good scenarios, reports the bad one, and exits non-zero", () => {
+    const out = join(work, "mixed");
+    const r = run(["build", "--out", out, scenario("streaming.yaml"), bad("promote-a-primary.yaml"), scenario("synchronous.yaml")]);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('promote-a-primary.yaml:21:9: step 1, promote: cannot promote "primary": it is already a primary');
+    expect(readdirSync(out).sort()).toEqual(["streaming", "synchronous"]);
+    expect(r.out).toContain("8 PDFs written");
+  });
+
+  it("leaves the previous kit untouched when a later build of it fails", () => {
+    const out = join(work, "keep");
+    const file = join(work, "streaming.yaml");
+    cpSync(scenario("streaming.yaml"), file);
+    expect(run(["build", "--out", out, file]).code).toBe(0);
+    const before = snapshot(join(out, "streaming"));
+    expect(before.size).toBe(4);
+    // A role label that cannot fit on its card, even at the smallest size allowed.
+    writeFileSync(file, readFileSync(file, "utf8").replace("label: Writer", "label: WWWWWWWWWWWWWWWWWWWWWWWW"));
+    const r = run(["build", "--out", out, file]);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('role card "WWWWWWWWWWWWWWWWWWWWWWWW"');
+    expect(snapshot(join(out, "streaming"))).toEqual(before);
+    expect(readdirSync(out)).toEqual(["streaming"]);
+  });
+
+  it("survives being killed part-way: every kit is the old one or the new one, never a mix, and no temporary folder stays", async () => {
+    const out = join(work, "killed");
+    expect(run(["build", "--out", out]).code).toBe(0);
+    const before = new Map(readdirSync(out).map((id) => [id, snapshot(join(out, id))]));
+    expect(before.size).toBe(9);
+    // Rebuild on A4 (other bytes), and kill it once the first kit has been written.
+    const child = spawn(process.execPath, [cli, "build", "--out", out, "--paper", "a4"], { cwd: work });
+    await new Promise<void>((resolve) => {
+      child.stdout.on("data", (chunk: Buffer) => {
+        if (chunk.toString().includes("diagrams.pdf")) child.kill("SIGTERM");
+      });
+      child.on("exit", () => resolve());
+    });
+    expect(child.signalCode ?? child.exitCode).not.toBe(0);
+    const after = readdirSync(out);
+    expect(after.filter((n) => n.startsWith(".replikit-"))).toEqual([]);
+    expect(after.sort()).toEqual([...before.keys()].sort());
+    let replaced = 0;
+    for (const [id, old] of before) {
+      const now = snapshot(join(out, id));
+      expect([...now.keys()].sort()).toEqual([...old.keys()].sort());
+      const same = [...now].filter(([f, b]) => old.get(f) === b).length;
+      expect(same === 0 || same === old.size, `${id} is a mix of old and new files`).toBe(true);
+      if (same === 0) replaced++;
+    }
+    expect(replaced).toBeGreaterThanOrEqual(1);
+    expect(replaced).toBeLessThan(9);
+  });
+
+  it("clears what a SIGKILLed build left behind on the next build", () => {
+    const out = join(work, "stale");
+    expect(run(["build", "--out", out, scenario("streaming.yaml")]).code).toBe(0);
+    // What a build killed with SIGKILL mid-swap leaves: its temporary folder, and the old kit moved aside.
+    cpSync(join(out, "streaming"), join(out, ".replikit-tmp-streaming-999999"), { recursive: true });
+    cpSync(join(out, "streaming"), join(out, ".replikit-old-streaming-999998"), { recursive: true });
+    const kit = snapshot(join(out, "streaming"));
+    rmSync(join(out, "streaming"), { recursive: true });
+    expect(run(["build", "--out", out, scenario("cascading.yaml")]).code).toBe(0);
+    expect(readdirSync(out).sort()).toEqual(["cascading", "streaming"]);
+    expect(snapshot(join(out, "streaming"))).toEqual(kit);
+  });
+
+  it("writes diagram SVGs with --svg and stamps SOURCE_DATE_EPOCH into the PDFs", () => {
+    const out = join(work, "svg");
+    expect(run(["build", "--out", out, "--svg", scenario("cascading.yaml")], { SOURCE_DATE_EPOCH: "1700000000" }).code).toBe(0);
+    expect(readdirSync(join(out, "cascading", "diagrams"))).toEqual(["step-01.svg", "step-02.svg", "step-03.svg", "step-04.svg", "step-05.svg", "step-06.svg"]);
+    expect(readFileSync(join(out, "cascading", "diagrams", "step-05.svg"), "utf8")).toContain("Step 5. Promote Replica 1");
+    expect(readFileSync(join(out, "cascading", "role-cards.pdf")).toString("latin1")).toContain("D:20231114221320Z");
+  });
+});
