@@ -4,25 +4,20 @@
  * Exit codes: 0 success, 1 an expectation failed, 2 bad input or usage, 3 an internal error.
  */
 import { Command, CommanderError, Option } from "commander";
-import { createHash } from "node:crypto";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { join, relative, resolve } from "node:path";
-import { loadFonts, loadWording, packageRoot } from "./assets.js";
-import { buildKit } from "./kit/kit.js";
-import { Templates } from "./kit/templates.js";
-import { OverflowError } from "./layout/fit.js";
-import { dateFromEnvironment, type RenderOptions } from "./layout/pdf.js";
-import { PRODUCTS } from "./layout/products/index.js";
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { packageRoot } from "./assets.js";
+import type { BuildResult } from "./builder.js";
+import { STAMP_FILE, stampOf, type BuildRequest } from "./stamp.js";
+import { dateFromEnvironment } from "./layout/pdf.js";
 import { mm, type Paper } from "./layout/units.js";
+import { load } from "./load.js";
 import { abandonWrites, recover, writeKit } from "./output.js";
-import { ScenarioError, formatDiagnostics } from "./scenario/diagnostics.js";
-import { parseScenario } from "./scenario/parse.js";
-import { scenarioJsonSchema } from "./scenario/schema.js";
-import { simulate } from "./sim/simulate.js";
+import { formatDiagnostics } from "./scenario/diagnostics.js";
+import { ID_PATTERN, scenarioJsonSchema } from "./scenario/schema.js";
 import { checkExpectations } from "./sim/expect.js";
 import { canonicalJson } from "./sim/trace.js";
-import type { Scenario } from "./scenario/model.js";
-import type { Trace } from "./sim/trace.js";
+import { starterScenario } from "./starter.js";
 
 const version = (JSON.parse(readFileSync(join(packageRoot, "package.json"), "utf8")) as { version: string }).version;
 
@@ -36,30 +31,57 @@ function defaultScenarios(): string[] {
     .map((f) => join(dir, f));
 }
 
-/** A scenario file read, parsed and simulated — or the positioned problems that stopped it. */
-export type Loaded =
-  | { ok: true; file: string; source: string; scenario: Scenario; trace: Trace }
-  | { ok: false; file: string; report: string };
+const files = (given: string[]) => (given.length > 0 ? given : defaultScenarios());
 
-export function load(path: string): Loaded {
-  const file = relative(process.cwd(), path) || path;
+interface BuildOptions {
+  out: string;
+  paper: Paper;
+  svg?: boolean;
+  force?: boolean;
+  backOffset?: { x: number; y: number };
+}
+
+function requestOf(path: string, opts: BuildOptions): BuildRequest {
+  return { path, paper: opts.paper, svg: Boolean(opts.svg), backOffset: opts.backOffset, date: dateFromEnvironment(process.env.SOURCE_DATE_EPOCH).getTime() };
+}
+
+/** True when out/<id>/ holds a kit built from exactly these inputs. */
+function upToDate(out: string, path: string, request: BuildRequest): { id: string } | undefined {
   let source: string;
   try {
     source = readFileSync(path, "utf8");
-  } catch (error) {
-    return { ok: false, file, report: `${file}: cannot read the file (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})` };
+  } catch {
+    return undefined;
   }
+  const id = /^id:\s*([a-z][a-z0-9-]{0,31})\s*$/m.exec(source)?.[1];
+  if (!id || !ID_PATTERN.test(id)) return undefined;
   try {
-    const scenario = parseScenario(source, file);
-    return { ok: true, file, source, scenario, trace: simulate(scenario) };
-  } catch (error) {
-    if (error instanceof ScenarioError) return { ok: false, file, report: formatDiagnostics(error.diagnostics, source) };
-    throw error;
+    return readFileSync(join(out, id, STAMP_FILE), "utf8").trim() === stampOf(source, request) ? { id } : undefined;
+  } catch {
+    return undefined;
   }
 }
 
-function files(given: string[]): string[] {
-  return given.length > 0 ? given : defaultScenarios();
+/** Writes one built kit and reports it; returns the number of PDFs written, or -1 on failure. */
+function deliver(result: BuildResult, out: string): number {
+  if (!result.ok) {
+    process.stderr.write(result.report + "\n");
+    return -1;
+  }
+  writeKit(out, result.id, result.files);
+  let pdfs = 0;
+  for (const f of result.files) {
+    if (f.pages === undefined) continue;
+    pdfs++;
+    process.stdout.write(`${join(out, result.id, f.path)}  ${f.pages} page${f.pages === 1 ? "" : "s"}\n`);
+  }
+  return pdfs;
+}
+
+function parseOffset(value: string): { x: number; y: number } {
+  const match = /^(-?\d+(?:\.\d+)?),(-?\d+(?:\.\d+)?)$/.exec(value);
+  if (!match) throw new CommanderError(2, "replikit.offset", `error: --back-offset takes two numbers in millimetres, "X,Y" (for example "1.5,-0.5"); got "${value}"`);
+  return { x: mm(Number(match[1])), y: mm(Number(match[2])) };
 }
 
 let debug = false;
@@ -102,45 +124,55 @@ program
     process.exitCode = code;
   });
 
-/**
- * Lets pending signals be handled. Rendering resolves through microtasks only, so without this a
- * whole build would run before a SIGINT or SIGTERM handler could.
- */
-const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+const buildOptions = (cmd: Command) =>
+  cmd
+    .option("-o, --out <dir>", "output folder", "out")
+    .addOption(new Option("--paper <size>", "sheet size").choices(["letter", "a4"]).default("letter"))
+    .option("--svg", "also write each diagram as OUT/<id>/diagrams/step-NN.svg")
+    .option("--back-offset <x,y>", "shift back pages by X,Y millimetres to correct duplex drift", parseOffset);
 
-/** Renders every product of one scenario into memory; nothing is written unless all succeed. */
-async function renderKit(loaded: Extract<Loaded, { ok: true }>, options: RenderOptions, templates: Templates) {
-  const hash = createHash("sha256").update(loaded.source).digest("hex").slice(0, 8);
-  const kit = buildKit(loaded.scenario, loaded.trace, templates, hash);
-  const files: { path: string; bytes: Uint8Array; pages?: number }[] = [];
-  for (const product of PRODUCTS) {
-    await yieldToEventLoop();
-    const rendered = await product.render(kit, options);
-    files.push({ path: product.file, bytes: rendered.pdf, pages: rendered.pages }, ...rendered.extras);
-  }
-  return { id: loaded.scenario.id, files };
-}
-
-function parseOffset(value: string): { x: number; y: number } {
-  const match = /^(-?\d+(?:\.\d+)?),(-?\d+(?:\.\d+)?)$/.exec(value);
-  if (!match) throw new CommanderError(2, "replikit.offset", `--back-offset takes two numbers in millimetres, "X,Y" (for example "1.5,-0.5"); got "${value}"`);
-  return { x: mm(Number(match[1])), y: mm(Number(match[2])) };
-}
-
-program
-  .command("build")
+buildOptions(program.command("build"))
   .description("write the printable kit of each scenario to OUT/<id>/ (default: every shipped scenario)")
   .argument("[files...]", "scenario files")
-  .option("-o, --out <dir>", "output folder", "out")
-  .addOption(new Option("--paper <size>", "sheet size").choices(["letter", "a4"]).default("letter"))
-  .option("--svg", "also write each diagram as OUT/<id>/diagrams/step-NN.svg")
-  .option("--back-offset <x,y>", "shift back pages by X,Y millimetres to correct duplex drift", parseOffset)
-  .action(async (given: string[], opts: { out: string; paper: Paper; svg?: boolean; backOffset?: { x: number; y: number } }) => {
-    const options: RenderOptions = { paper: opts.paper, fonts: loadFonts(), date: dateFromEnvironment(process.env.SOURCE_DATE_EPOCH), svg: opts.svg, backOffset: opts.backOffset };
-    const templates = new Templates(loadWording());
+  .option("--force", "rebuild kits that are up to date")
+  .action(async (given: string[], opts: BuildOptions) => {
     recover(opts.out);
+    const pending: BuildRequest[] = [];
+    for (const path of files(given)) {
+      const request = requestOf(path, opts);
+      const current = opts.force ? undefined : upToDate(opts.out, path, request);
+      if (current) process.stdout.write(`${join(opts.out, current.id)}: up to date\n`);
+      else pending.push(request);
+    }
     let code = 0;
     let written = 0;
+    // Loaded only when something needs building: an up-to-date check stays fast.
+    const { buildOne } = pending.length ? await import("./builder.js") : { buildOne: undefined };
+    for (const request of pending) {
+      const pdfs = deliver(await buildOne!(request), opts.out);
+      if (pdfs < 0) code = 2;
+      else written += pdfs;
+    }
+    process.stdout.write(`${written} PDF${written === 1 ? "" : "s"} written${code ? "; some scenarios failed (see above)" : ""}\n`);
+    process.exitCode = code;
+  });
+
+buildOptions(program.command("watch"))
+  .description("build, then rebuild whenever a scenario or a template changes")
+  .argument("[files...]", "scenario files")
+  .action(async (given: string[], opts: BuildOptions) => {
+    const { watch } = await import("./watch.js");
+    recover(opts.out);
+    await watch(files(given).map((path) => resolve(path)), (path) => requestOf(path, opts), (result) => deliver(result, opts.out));
+  });
+
+program
+  .command("list")
+  .description("list the shipped scenarios: id, title, roles, steps, minutes, cards")
+  .argument("[files...]", "scenario files")
+  .action((given: string[]) => {
+    const rows = [["id", "title", "roles", "steps", "minutes", "cards"]];
+    let code = 0;
     for (const path of files(given)) {
       const loaded = load(path);
       if (!loaded.ok) {
@@ -148,24 +180,27 @@ program
         code = 2;
         continue;
       }
-      let kit;
-      try {
-        kit = await renderKit(loaded, options, templates);
-      } catch (error) {
-        if (!(error instanceof OverflowError)) throw error;
-        process.stderr.write(`${loaded.file}: ${error.message}\n`);
-        code = 2;
-        continue;
-      }
-      writeKit(opts.out, kit.id, kit.files);
-      for (const f of kit.files) {
-        if (f.pages === undefined) continue;
-        written++;
-        process.stdout.write(`${join(opts.out, kit.id, f.path)}  ${f.pages} page${f.pages === 1 ? "" : "s"}\n`);
-      }
+      const { scenario, trace } = loaded;
+      const deck = trace.deck;
+      const cards = deck.writes.length + deck.jokers.length + deck.reads.length + deck.acks.length;
+      rows.push([scenario.id, scenario.title, String(scenario.roles.length), String(trace.steps.length), String(scenario.minutes), String(cards)]);
     }
-    process.stdout.write(`${written} PDF${written === 1 ? "" : "s"} written${code ? "; some scenarios failed (see above)" : ""}\n`);
+    const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+    for (const row of rows) process.stdout.write(row.map((cell, i) => (i >= 2 ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!))).join("  ").trimEnd() + "\n");
     process.exitCode = code;
+  });
+
+program
+  .command("new")
+  .description("write a starting scenario, ID.yaml, that passes check and teaches the language in its comments")
+  .argument("<id>", "the scenario's id: lower-case letters, digits and '-'")
+  .option("-d, --dir <dir>", "where to write it", ".")
+  .action((id: string, opts: { dir: string }) => {
+    if (!ID_PATTERN.test(id)) throw new CommanderError(2, "replikit.id", `error: "${id}" is not a scenario id: lower-case letters, digits and '-', starting with a letter, at most 32`);
+    const path = join(opts.dir, `${id}.yaml`);
+    if (existsSync(path)) throw new CommanderError(2, "replikit.exists", `error: ${path} exists already; choose another id or remove it`);
+    writeFileSync(path, starterScenario(id), { flag: "wx" });
+    process.stdout.write(`${path} written; try: replikit check ${path}\n`);
   });
 
 program
@@ -191,8 +226,9 @@ program
 
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.on(signal, () => {
+    // Worker threads end with the process; only our temporary folders need removing.
     abandonWrites();
-    process.stderr.write(`replikit: interrupted (${signal}); the previous kit is untouched\n`);
+    process.stderr.write(`replikit: interrupted (${signal}); the previous kits are untouched\n`);
     process.exit(signal === "SIGINT" ? 130 : 143);
   });
 }
@@ -201,6 +237,7 @@ try {
   await program.parseAsync(process.argv);
 } catch (error) {
   if (error instanceof CommanderError) {
+    if (error.code.startsWith("replikit.")) process.stderr.write(error.message + "\n");
     process.exitCode = error.exitCode === 0 ? 0 : 2;
   } else {
     process.stderr.write(`replikit: internal error: ${(error as Error).message}\n`);

@@ -133,7 +133,7 @@ export function deriveScript(scenario: Scenario, trace: Trace, cues: Map<string,
     goals: scenario.goals,
     volunteers: scenario.roles.map((r) => t.text("script", "volunteer", { label: r.label, kind: t.text("script", `kind_${kindKey(r)}`), brief: r.brief ?? "" })),
     materials: [
-      t.text("script", "material_roles", { sheets: Math.ceil(scenario.roles.length / 2) }),
+      t.text("script", "material_roles"),
       t.text("script", "material_cards", { sheets: Math.ceil(deck.length / 9), list: cardList.join(", ") }),
       t.text("script", "material_script"),
       ...scenario.props,

@@ -28,10 +28,17 @@ export function blocksHeight(doc: PDFKit.PDFDocument, blocks: Block[], size: num
 
 /** The largest base size from `max` down to `min` (half points) at which the blocks fit the box. */
 export function fitBlocks(doc: PDFKit.PDFDocument, blocks: Block[], box: { width: number; height: number }, max: number, min: number, where: string, lineGap = 2): number {
-  for (let size = max; size >= min; size -= 0.5) {
-    if (blocksHeight(doc, blocks, size, box.width, lineGap) <= box.height) return size;
+  const fits = (size: number) => blocksHeight(doc, blocks, size, box.width, lineGap) <= box.height;
+  if (!fits(min)) throw new OverflowError(where, blocks.map((b) => b.text).join(" "), min);
+  // Height grows with size, so a binary search over half points finds the largest that fits.
+  let low = Math.round(min * 2);
+  let high = Math.round(max * 2);
+  while (low < high) {
+    const mid = Math.ceil((low + high) / 2);
+    if (fits(mid / 2)) low = mid;
+    else high = mid - 1;
   }
-  throw new OverflowError(where, blocks.map((b) => b.text).join(" "), min);
+  return low / 2;
 }
 
 /** The largest size at which one line of text fits both a width and a height. */
@@ -52,4 +59,28 @@ export function drawBlocks(doc: PDFKit.PDFDocument, blocks: Block[], x: number, 
     doc.text(b.text, x, cursor, { width, lineGap, lineBreak: true });
     cursor += height + (b.gapAfter ?? 0) * size;
   }
+}
+
+/**
+ * Splits blocks into pages that each fit the box at the smallest size, keeping blocks whole and
+ * a block marked `keepWithNext` with the one after it. A block that alone overflows fails.
+ */
+export function paginateBlocks(doc: PDFKit.PDFDocument, blocks: (Block & { keepWithNext?: boolean })[], box: { width: number; height: number }, min: number, where: string, continued?: Block, lineGap = 2): Block[][] {
+  const pages: Block[][] = [];
+  let page: Block[] = [];
+  /** Every page after the first opens with the `continued` heading. */
+  const fresh = () => (continued && pages.length > 0 ? [continued] : []);
+  for (let i = 0; i < blocks.length; i++) {
+    const group = [blocks[i]!];
+    while (group[group.length - 1]!.keepWithNext && i + 1 < blocks.length) group.push(blocks[++i]!);
+    if (blocksHeight(doc, [...page, ...group], min, box.width, lineGap) <= box.height) {
+      page.push(...group);
+      continue;
+    }
+    if (page.length > 0) pages.push(page);
+    page = [...fresh(), ...group];
+    if (blocksHeight(doc, page, min, box.width, lineGap) > box.height) throw new OverflowError(where, group.map((b) => b.text).join(" "), min);
+  }
+  if (page.length > 0) pages.push(page);
+  return pages;
 }

@@ -1,14 +1,12 @@
 /** Text widths in the kit's own fonts, for layouts drawn outside pdfkit's text flow (the SVG diagrams). */
 import PDFDocument from "pdfkit";
-import { FONT, type FontSet } from "./pdf.js";
+import { registerFonts, type FontSet } from "./pdf.js";
 
 export type Measure = (text: string, font: string, size: number) => number;
 
 export function measurer(fonts: FontSet): Measure {
   const doc = new PDFDocument({ autoFirstPage: false });
-  doc.registerFont(FONT.regular, Buffer.from(fonts.regular));
-  doc.registerFont(FONT.bold, Buffer.from(fonts.bold));
-  doc.registerFont(FONT.mono, Buffer.from(fonts.mono));
+  registerFonts(doc, fonts);
   return (text, font, size) => doc.font(font).fontSize(size).widthOfString(text);
 }
 

@@ -31,6 +31,57 @@ export function dateFromEnvironment(value: string | undefined): Date {
   return new Date(Number(value) * 1000);
 }
 
+type Face = object;
+type EmbeddedFontClass = new (doc: PDFKit.PDFDocument, font: Face, id: string) => object;
+interface FontInternals { _font: { font: Face; constructor: EmbeddedFontClass }; _fontFamilies: Record<string, object>; _fontCount: number }
+
+const parsed = new WeakMap<FontSet, { embed: EmbeddedFontClass; faces: Map<string, Face>; layouts: Map<string, object> }>();
+
+/**
+ * pdfkit parses a TTF anew in every document, which made font decoding the largest cost of a
+ * build (36 documents × 3 faces). We parse each face once, in a probe document, and give every
+ * document an embedded font built on that shared parse. The parsed font is read-only; each
+ * document keeps its own subset. Shaped words are cached per face too (pdfkit keeps that cache
+ * on each document's font): a word shapes the same in every document. Relies on pdfkit 0.20
+ * internals (_font, _fontFamilies, _fontCount, layoutCache), pinned in package.json and covered
+ * by the byte-reproducibility tests.
+ */
+function sharedFaces(fonts: FontSet) {
+  let entry = parsed.get(fonts);
+  if (!entry) {
+    const probe = new PDFDocument({ autoFirstPage: false }) as unknown as PDFKit.PDFDocument & FontInternals;
+    const faces = new Map<string, Face>();
+    let embed: EmbeddedFontClass | undefined;
+    for (const [name, bytes] of faceList(fonts)) {
+      probe.registerFont(name, Buffer.from(bytes));
+      probe.font(name);
+      faces.set(name, probe._font.font);
+      embed = probe._font.constructor;
+    }
+    entry = { embed: embed!, faces, layouts: new Map(faceList(fonts).map(([name]) => [name, Object.create(null) as object])) };
+    parsed.set(fonts, entry);
+  }
+  return entry;
+}
+
+const faceList = (fonts: FontSet): [string, Uint8Array][] => [
+  [FONT.regular, fonts.regular],
+  [FONT.bold, fonts.bold],
+  [FONT.mono, fonts.mono],
+];
+
+/** Registers the kit's three faces on a document, in a fixed order (subset tags follow it). */
+export function registerFonts(doc: PDFKit.PDFDocument, fonts: FontSet): void {
+  const { embed, faces, layouts } = sharedFaces(fonts);
+  const internals = doc as unknown as FontInternals;
+  for (const [name, bytes] of faceList(fonts)) {
+    doc.registerFont(name, Buffer.from(bytes));
+    const font = new embed(doc, faces.get(name)!, `F${++internals._fontCount}`) as { layoutCache: object };
+    font.layoutCache = layouts.get(name)!;
+    internals._fontFamilies[name] = font;
+  }
+}
+
 export function createDocument(options: RenderOptions, meta: { title: string; subject: string; keywords: string }, page: { width: number; height: number; margin?: number }): PDFKit.PDFDocument {
   const doc = new PDFDocument({
     autoFirstPage: false,
@@ -49,9 +100,7 @@ export function createDocument(options: RenderOptions, meta: { title: string; su
       ModDate: options.date,
     },
   });
-  doc.registerFont(FONT.regular, Buffer.from(options.fonts.regular));
-  doc.registerFont(FONT.bold, Buffer.from(options.fonts.bold));
-  doc.registerFont(FONT.mono, Buffer.from(options.fonts.mono));
+  registerFonts(doc, options.fonts);
   return doc;
 }
 

@@ -170,7 +170,7 @@ export function scenarioSchema(actions: z.ZodType, expectations: z.ZodType) {
     simplifications: z.array(text(300)).max(10).optional(),
     props: z.array(text(120)).max(10).optional(),
     steps: z.array(step).min(1).max(200).optional(),
-    runs: z.array(runSchema(step)).min(1).max(10).optional(),
+    runs: z.array(runSchema(step)).min(1).max(20).optional(),
     debrief: z.array(z.strictObject({ question: text(300), answer: text(800) })).max(12).optional(),
   });
 }

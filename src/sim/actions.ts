@@ -11,13 +11,23 @@ import { archiveSegments, receive } from "./flow.js";
 import { client, linkKey, linked, server, visibleCards, type Server, type Stage } from "./state.js";
 import type { TraceEvent } from "./trace.js";
 
-export class StepProblem extends Error {}
+export class StepProblem extends Error {
+  /** An echo of a problem already reported in this run (the deck ran out): not reported again. */
+  constructor(message: string, readonly echo = false) {
+    super(message);
+  }
+}
 
-/** Cards one run may use: a workshop deck, not a load test. */
-export const MAX_CARDS = 500;
+/**
+ * Cards one run may use: a workshop deck numbered 1 to 99, so that every number prints at least
+ * 30 mm tall on a poker-size card (three digits would need 84 mm of a 63 mm card).
+ */
+export const MAX_CARDS = 99;
 
 function newCard(stage: Stage): number {
-  must(stage.nextCard <= MAX_CARDS, `this run would need more than ${MAX_CARDS} cards; a workshop needs far fewer`);
+  if (stage.nextCard > MAX_CARDS) {
+    throw new StepProblem(`this run would need more than ${MAX_CARDS} cards; the deck is numbered 1 to ${MAX_CARDS} (split it into runs)`, stage.nextCard++ > MAX_CARDS + 1);
+  }
   return stage.nextCard++;
 }
 

@@ -86,7 +86,7 @@ export function simulateLeniently(scenario: Scenario): { trace: Trace; problems:
           perform(stage, action);
         } catch (error) {
           if (!(error instanceof StepProblem)) throw error;
-          problems.push({ file: scenario.file, position: action.at, message: `step ${step.number}, ${action.name}: ${error.message}` });
+          if (!error.echo) problems.push({ file: scenario.file, position: action.at, message: `step ${step.number}, ${action.name}: ${error.message}` });
         }
         noteLosses(stage);
       }

@@ -31,6 +31,61 @@ function snapshot(dir: string): Map<string, string> {
   return files;
 }
 
+describe("replikit list and new", () => {
+  it("lists the shipped scenarios with their roles, steps, minutes and cards", () => {
+    const r = run(["list"], {});
+    expect(r.code).toBe(0);
+    const lines = r.out.trim().split("\n");
+    expect(lines[0]).toMatch(/^id\s+title\s+roles\s+steps\s+minutes\s+cards$/);
+    expect(lines).toHaveLength(10);
+    expect(lines.find((l) => l.startsWith("failover-failback"))).toMatch(/Failover and failback\s+3\s+9\s+20\s+8$/);
+  });
+
+  it("writes a starting scenario that passes check, and refuses to overwrite or a bad id", () => {
+    const dir = mkdtempSync(join(work, "new-"));
+    expect(run(["new", "my-workshop", "--dir", dir]).code).toBe(0);
+    const text = readFileSync(join(dir, "my-workshop.yaml"), "utf8");
+    expect(text).toContain("id: my-workshop");
+    expect(text.split("\n").filter((l) => l.trim().startsWith("#")).length).toBeGreaterThan(8);
+    const check = run(["check", join(dir, "my-workshop.yaml")]);
+    expect(check.code).toBe(0);
+    expect(check.out).toContain("ok — 3 expectation(s)");
+    expect(run(["new", "my-workshop", "--dir", dir]).code).toBe(2);
+    expect(run(["new", "My Workshop", "--dir", dir]).code).toBe(2);
+  });
+});
+
+describe("replikit watch", () => {
+  it("rebuilds a changed scenario, keeps the last good kit on a broken save, and says so", async () => {
+    const dir = mkdtempSync(join(work, "watch-"));
+    const file = join(dir, "streaming.yaml");
+    cpSync(scenario("streaming.yaml"), file);
+    const child = spawn(process.execPath, [cli, "watch", "streaming.yaml", "--out", "out"], { cwd: dir });
+    let out = "";
+    child.stdout.on("data", (d: Buffer) => (out += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (out += d.toString()));
+    const until = async (pattern: RegExp, from: number) => {
+      for (let i = 0; i < 600 && !pattern.test(out.slice(from)); i++) await new Promise((r) => setTimeout(r, 25));
+      expect(out.slice(from)).toMatch(pattern);
+    };
+    try {
+      await until(/watching 1 scenario/, 0);
+      const good = snapshot(join(dir, "out", "streaming"));
+      let mark = out.length;
+      writeFileSync(file, readFileSync(file, "utf8").replace("- write: { by: writer, to: primary, count: 2 }", "- wirte: { by: writer, to: primary, count: 2 }"));
+      await until(/the last good kit is unchanged/, mark);
+      expect(out.slice(mark)).toMatch(/streaming\.yaml:\d+:9: unknown action "wirte"; did you mean "write"\?/);
+      expect(snapshot(join(dir, "out", "streaming"))).toEqual(good);
+      mark = out.length;
+      writeFileSync(file, readFileSync(file, "utf8").replaceAll("- wirte:", "- write:").replace("minutes: 12", "minutes: 14"));
+      await until(/rebuilt streaming in \d+ ms/, mark);
+      expect(snapshot(join(dir, "out", "streaming"))).not.toEqual(good);
+    } finally {
+      child.kill("SIGTERM");
+    }
+  });
+});
+
 describe("replikit check", () => {
   it("exits 0 when every claim holds", () => {
     const r = run(["check", scenario("streaming.yaml")]);
@@ -88,7 +143,7 @@ describe("replikit build", () => {
     cpSync(scenario("streaming.yaml"), file);
     expect(run(["build", "--out", out, file]).code).toBe(0);
     const before = snapshot(join(out, "streaming"));
-    expect(before.size).toBe(4);
+    expect([...before.keys()].sort()).toEqual(["/.replikit-stamp", "/data-cards.pdf", "/diagrams.pdf", "/facilitator-script.pdf", "/role-cards.pdf"]);
     // A role label that cannot fit on its card, even at the smallest size allowed.
     writeFileSync(file, readFileSync(file, "utf8").replace("label: Writer", "label: WWWWWWWWWWWWWWWWWWWWWWWW"));
     const r = run(["build", "--out", out, file]);
@@ -138,6 +193,21 @@ describe("replikit build", () => {
     expect(run(["build", "--out", out, scenario("cascading.yaml")]).code).toBe(0);
     expect(readdirSync(out).sort()).toEqual(["cascading", "streaming"]);
     expect(snapshot(join(out, "streaming"))).toEqual(kit);
+  });
+
+  it("skips an up-to-date kit, and rebuilds it when the scenario, a template input or an option changes, or with --force", () => {
+    const out = join(work, "incremental");
+    const file = join(work, "cascading.yaml");
+    cpSync(scenario("cascading.yaml"), file);
+    expect(run(["build", "--out", out, file]).out).toContain("4 PDFs written");
+    const again = run(["build", "--out", out, file]);
+    expect(again.out).toContain(`${join(out, "cascading")}: up to date`);
+    expect(again.out).toContain("0 PDFs written");
+    expect(run(["build", "--out", out, "--paper", "a4", file]).out).toContain("4 PDFs written");
+    expect(run(["build", "--out", out, "--paper", "a4", file]).out).toContain("up to date");
+    expect(run(["build", "--out", out, "--paper", "a4", "--force", file]).out).toContain("4 PDFs written");
+    writeFileSync(file, readFileSync(file, "utf8").replace("minutes: 12", "minutes: 13"));
+    expect(run(["build", "--out", out, "--paper", "a4", file]).out).toContain("4 PDFs written");
   });
 
   it("writes diagram SVGs with --svg and stamps SOURCE_DATE_EPOCH into the PDFs", () => {

@@ -26,6 +26,7 @@ describe.each(shipped)("kit of %s", (name) => {
   it("role cards: two to a Letter sheet, fronts then backs, every label large and every cue on its back", () => {
     const pages = pdfs.get("role-cards.pdf")!;
     const roles = kit.scenario.roles;
+    // The shipped scenarios need one card per volunteer.
     expect(pages).toHaveLength(2 * Math.ceil(roles.length / 2));
     for (const p of pages) expect([p.width, p.height]).toEqual([612, 792]);
     roles.forEach((role, i) => {

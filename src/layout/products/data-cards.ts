@@ -22,7 +22,8 @@ export const NUMBER_HEIGHT = mm(30);
 export function numberSize(doc: PDFKit.PDFDocument, card: DataCard): number {
   const wanted = NUMBER_HEIGHT / capHeightRatio(doc, FONT.bold);
   const min = wanted;
-  return fitLine(doc, String(card.number), FONT.bold, DATA_CARD.width - 2 * INSET, wanted * 1.15, min, `data card ${card.face}`);
+  // The number may run close to the cut lines: it is the one thing that must be seen across a room.
+  return fitLine(doc, String(card.number), FONT.bold, DATA_CARD.width - mm(5), wanted * 1.15, min, `data card ${card.face}`);
 }
 
 function corner(doc: PDFKit.PDFDocument, card: DataCard, x: number, y: number): void {

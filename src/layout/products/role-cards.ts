@@ -5,7 +5,7 @@
 import type { Kit } from "../../kit/kit.js";
 import type { Role } from "../../scenario/model.js";
 import { cell, drawCutMarks, layoutGrid, perSheet } from "../imposition.js";
-import { drawBlocks, fitBlocks, fitLine, type Block } from "../fit.js";
+import { blocksHeight, drawBlocks, fitBlocks, fitLine, paginateBlocks, type Block } from "../fit.js";
 import { createDocument, finish, FONT, type RenderOptions } from "../pdf.js";
 import { COLOURS, mm, PAPER } from "../units.js";
 import type { Product } from "./product.js";
@@ -28,8 +28,17 @@ function kindKey(role: Role): string {
   return role.kind === "standby" && role.starts === "empty" ? "standby_empty" : role.kind;
 }
 
-function front(doc: PDFKit.PDFDocument, kit: Kit, role: Role, x: number, y: number): void {
+/** One printed card: a role, or a part of a role whose cues need more than one back. */
+interface RoleCard {
+  role: Role;
+  part: number;
+  parts: number;
+  blocks: Block[];
+}
+
+function front(doc: PDFKit.PDFDocument, kit: Kit, card: RoleCard, x: number, y: number): void {
   const t = kit.templates;
+  const { role } = card;
   const { width, height } = ROLE_CARD;
   doc.font(FONT.regular).fontSize(10).fillColor(COLOURS.grey);
   doc.text(kit.scenario.title, x + INSET, y + INSET, { width: width - 2 * INSET - mm(30), lineBreak: false, ellipsis: true });
@@ -43,14 +52,20 @@ function front(doc: PDFKit.PDFDocument, kit: Kit, role: Role, x: number, y: numb
 
   doc.font(FONT.regular).fontSize(20).fillColor(COLOURS.black);
   doc.text(t.text("cards", `role_kind_${kindKey(role)}`), x + INSET, baseline + mm(8), { width: width - 2 * INSET, align: "center", lineBreak: false });
+  if (card.parts > 1) {
+    doc.font(FONT.bold).fontSize(12).text(t.text("cards", "role_part", { part: card.part, parts: card.parts }), x + INSET, y + height - INSET - mm(5), { width: width - 2 * INSET, align: "center", lineBreak: false });
+  }
 }
 
-function back(doc: PDFKit.PDFDocument, kit: Kit, role: Role, x: number, y: number): void {
+const FOOTER = mm(7);
+const BACK_BOX = { width: ROLE_CARD.width - 2 * INSET, height: ROLE_CARD.height - 2 * INSET - FOOTER };
+
+/** A role's cues as blocks, split over as many cards as they need at 9 pt or more. */
+function cardsFor(doc: PDFKit.PDFDocument, kit: Kit, role: Role): RoleCard[] {
   const t = kit.templates;
-  const { width, height } = ROLE_CARD;
   const cues = kit.cues.get(role.id) ?? [];
-  const blocks: Block[] = [{ text: t.text("cards", "role_back_title", { label: role.label }), font: FONT.bold, scale: 1.3, gapAfter: 0.4 }];
-  if (role.brief) blocks.push({ text: role.brief, font: FONT.regular, gapAfter: 0.5 });
+  const blocks: (Block & { keepWithNext?: boolean })[] = [{ text: t.text("cards", "role_back_title", { label: role.label }), font: FONT.bold, scale: 1.3, gapAfter: 0.4, keepWithNext: true }];
+  if (role.brief) blocks.push({ text: role.brief, font: FONT.regular, gapAfter: 0.5, keepWithNext: true });
   if (cues.length === 0) blocks.push({ text: t.text("cards", "role_no_cues"), font: FONT.regular });
   const runOf = new Map(kit.scenario.runs.flatMap((r) => r.steps.map((s) => [s.number, r] as const)));
   let run = 0;
@@ -58,18 +73,24 @@ function back(doc: PDFKit.PDFDocument, kit: Kit, role: Role, x: number, y: numbe
     const current = runOf.get(cue.step)!;
     if (kit.scenario.runs.length > 1 && current.number !== run) {
       run = current.number;
-      blocks.push({ text: t.text("cards", "role_run", { number: run, title: current.title }), font: FONT.bold, gapAfter: 0.25 });
+      blocks.push({ text: t.text("cards", "role_run", { number: run, title: current.title }), font: FONT.bold, gapAfter: 0.25, keepWithNext: true });
     }
-    blocks.push({ text: t.text("cards", "role_cue", { step: cue.step, text: cue.text }), font: FONT.regular, gapAfter: cue.messages.length ? 0.15 : 0.35 });
-    for (const message of cue.messages) blocks.push({ text: message, font: FONT.mono, scale: 0.8, gapAfter: 0.35 });
+    blocks.push({ text: t.text("cards", "role_cue", { step: cue.step, text: cue.text }), font: FONT.regular, gapAfter: cue.messages.length ? 0.15 : 0.35, keepWithNext: cue.messages.length > 0 });
+    cue.messages.forEach((message, i) => blocks.push({ text: message, font: FONT.mono, scale: 0.8, gapAfter: 0.35, keepWithNext: i + 1 < cue.messages.length }));
   }
-  const footer = mm(7);
-  const box = { width: width - 2 * INSET, height: height - 2 * INSET - footer };
-  const size = fitBlocks(doc, blocks, box, 13, 9, `role card "${role.label}" (back)`);
-  drawBlocks(doc, blocks, x + INSET, y + INSET, box.width, size);
+  const where = `role card "${role.label}" (back)`;
+  const continued = (part: number | string, parts: number | string): Block => ({ text: t.text("cards", "role_back_continued", { label: role.label, part, parts }), font: FONT.bold, scale: 1.3, gapAfter: 0.4 });
+  const pages = blocksHeight(doc, blocks, 9, BACK_BOX.width, 2) <= BACK_BOX.height ? [blocks] : paginateBlocks(doc, blocks, BACK_BOX, 9, where, continued(99, 99));
+  return pages.map((page, i) => ({ role, part: i + 1, parts: pages.length, blocks: i === 0 ? page : [continued(i + 1, pages.length), ...page.slice(1)] }));
+}
+
+function back(doc: PDFKit.PDFDocument, kit: Kit, card: RoleCard, x: number, y: number): void {
+  const t = kit.templates;
+  const size = fitBlocks(doc, card.blocks, BACK_BOX, 13, 9, `role card "${card.role.label}" (back)`);
+  drawBlocks(doc, card.blocks, x + INSET, y + INSET, BACK_BOX.width, size);
   doc.font(FONT.regular).fontSize(8).fillColor(COLOURS.grey);
   const version = `${t.text("cards", "back_scenario", { title: kit.scenario.title })} · ${t.text("cards", "back_version", { hash: kit.hash })}`;
-  doc.text(version, x + INSET, y + height - INSET - mm(3), { width: box.width, align: "center", lineBreak: false });
+  doc.text(version, x + INSET, y + ROLE_CARD.height - INSET - mm(3), { width: BACK_BOX.width, align: "center", lineBreak: false });
 }
 
 export const roleCards: Product = {
@@ -79,19 +100,19 @@ export const roleCards: Product = {
     const sheet = PAPER[options.paper];
     const doc = createDocument(options, { title: `${kit.scenario.title}: role cards`, subject: kit.scenario.id, keywords: kit.hash }, sheet);
     const grid = layoutGrid(sheet, ROLE_CARD, 1, 2);
-    const roles = kit.scenario.roles;
-    for (let first = 0; first < roles.length; first += perSheet(grid)) {
-      const batch = roles.slice(first, first + perSheet(grid));
+    const cards = kit.scenario.roles.flatMap((role) => cardsFor(doc, kit, role));
+    for (let first = 0; first < cards.length; first += perSheet(grid)) {
+      const batch = cards.slice(first, first + perSheet(grid));
       doc.addPage();
-      batch.forEach((role, i) => {
+      batch.forEach((card, i) => {
         const { x, y } = cell(grid, i, "front");
-        front(doc, kit, role, x, y);
+        front(doc, kit, card, x, y);
       });
       drawCutMarks(doc, grid);
       doc.addPage();
-      batch.forEach((role, i) => {
+      batch.forEach((card, i) => {
         const { x, y } = cell(grid, i, "back", options.backOffset);
-        back(doc, kit, role, x, y);
+        back(doc, kit, card, x, y);
       });
     }
     return finish(doc);

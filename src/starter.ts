@@ -1,0 +1,63 @@
+/** The scenario `replikit new` writes: it passes `check`, and its comments teach the language. */
+export function starterScenario(id: string): string {
+  return `# yaml-language-server: $schema=https://replikit.invalid/scenario.schema.json
+# A replikit scenario. Run "replikit check ${id}.yaml" after each change, and
+# "replikit build ${id}.yaml" to print the kit. "replikit schema" prints every key.
+
+id: ${id}                      # lower-case letters, digits and "-": also the kit's folder name
+title: My first interactive
+summary: >-
+  A primary streams cards to a standby; the network breaks and comes back.
+minutes: 10
+goals:                         # what the room should take away, one line each
+  - A standby receives every card in order, even after a network break.
+
+# Who is on stage. kind is one of: primary, standby, writer, reader, application,
+# proxy, basebackup, admin. A standby "starts: empty" when it must be cloned first.
+roles:
+  - id: primary
+    label: Primary             # printed huge on the role card: keep it short
+    kind: primary
+    brief: You take every write and pass each card to the standby.
+  - id: standby
+    label: Standby
+    kind: standby
+    brief: You keep a copy of every card, in order.
+  - id: writer
+    label: Writer
+    kind: writer
+    brief: You hand new cards to the primary.
+
+# settings:                    # optional, per scenario or per run
+#   synchronous_standby_names: [standby]
+#   archive: true
+
+# Each step: what you say, and what the volunteers do. Never write what happens as a
+# result: replikit works that out. Claims under "expect" are checked against it.
+steps:
+  - title: Cards stream across
+    say: Writer, two cards to the primary. Primary, pass each one to the standby.
+    actions:
+      - write: { by: writer, to: primary, count: 2 }
+    why: Streaming sends each change as soon as it is committed.
+    expect:
+      - { server: standby, cards: [1, 2], streaming: true }
+  - title: The network breaks
+    say: Cut the link between the servers. Writer, one more card.
+    actions:
+      - cut: [primary, standby]
+      - write: { by: writer, to: primary }
+    expect:
+      - { server: standby, lacks: [3] }
+  - title: The network comes back
+    say: The link is repaired. Standby, ask for what you missed.
+    actions:
+      - heal: [primary, standby]
+    expect:
+      - { streamed: [3], to: standby, from: primary }
+
+debrief:
+  - question: Who opened the replication connection?
+    answer: The standby. Its walreceiver connects to the primary, which starts a walsender.
+`;
+}
