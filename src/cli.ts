@@ -4,8 +4,8 @@
  * Exit codes: 0 success, 1 an expectation failed, 2 bad input or usage, 3 an internal error.
  */
 import { Command, CommanderError, Option } from "commander";
-import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
 import { packageRoot } from "./assets.js";
 import type { BuildResult } from "./builder.js";
 import { STAMP_FILE, stampOf, type BuildRequest } from "./stamp.js";
@@ -35,6 +35,7 @@ const files = (given: string[]) => (given.length > 0 ? given : defaultScenarios(
 
 interface BuildOptions {
   out: string;
+  commands: boolean;
   paper: Paper;
   svg?: boolean;
   force?: boolean;
@@ -42,7 +43,7 @@ interface BuildOptions {
 }
 
 function requestOf(path: string, opts: BuildOptions): BuildRequest {
-  return { path, paper: opts.paper, svg: Boolean(opts.svg), backOffset: opts.backOffset, date: dateFromEnvironment(process.env.SOURCE_DATE_EPOCH).getTime() };
+  return { path, paper: opts.paper, svg: Boolean(opts.svg), backOffset: opts.backOffset, commands: opts.commands, date: dateFromEnvironment(process.env.SOURCE_DATE_EPOCH).getTime() };
 }
 
 /** True when out/<id>/ holds a kit built from exactly these inputs. */
@@ -129,7 +130,8 @@ const buildOptions = (cmd: Command) =>
     .option("-o, --out <dir>", "output folder", "out")
     .addOption(new Option("--paper <size>", "sheet size").choices(["letter", "a4"]).default("letter"))
     .option("--svg", "also write each diagram as OUT/<id>/diagrams/step-NN.svg")
-    .option("--back-offset <x,y>", "shift back pages by X,Y millimetres to correct duplex drift", parseOffset);
+    .option("--back-offset <x,y>", "shift back pages by X,Y millimetres to correct duplex drift", parseOffset)
+    .option("--no-commands", "leave the real PostgreSQL commands out of the script");
 
 buildOptions(program.command("build"))
   .description("write the printable kit of each scenario to OUT/<id>/ (default: every shipped scenario)")
@@ -164,6 +166,49 @@ buildOptions(program.command("watch"))
     const { watch } = await import("./watch.js");
     recover(opts.out);
     await watch(files(given).map((path) => resolve(path)), (path) => requestOf(path, opts), (result) => deliver(result, opts.out));
+  });
+
+program
+  .command("verify")
+  .description("replay scenarios on real PostgreSQL servers and compare every step with the trace")
+  .argument("[files...]", "scenario files")
+  .option("--pg-bin <dir>", "folder of PostgreSQL's server binaries (default: pg_config --bindir, else the newest /usr/lib/postgresql/*/bin)")
+  .option("--report <file>", "where to write the JSON report", join("out", "verify-report.json"))
+  .option("--time-limit <seconds>", "time limit per scenario", "300")
+  .action(async (given: string[], opts: { pgBin?: string; report: string; timeLimit: string }) => {
+    const verify = await import("./verify/verify.js");
+    const { stopAllServers } = await import("./verify/pg.js");
+    const bin = verify.findBinaries(opts.pgBin);
+    if (!bin) throw new CommanderError(2, "replikit.pg", `error: ${verify.INSTALL_HINT}`);
+    const { env, remove } = verify.makeRoot();
+    cleanups.push(() => {
+      stopAllServers();
+      remove();
+    });
+    const reports = [];
+    let code = 0;
+    try {
+      for (const path of files(given)) {
+        const loaded = load(path);
+        if (!loaded.ok) {
+          process.stderr.write(loaded.report + "\n");
+          code = 2;
+          continue;
+        }
+        process.stdout.write(`${loaded.file} (PostgreSQL in ${bin})\n`);
+        const report = await verify.verifyScenario(loaded.scenario, loaded.trace, bin, env.root, env.user, (line) => process.stdout.write(line + "\n"), Number(opts.timeLimit) * 1000);
+        process.stdout.write(`  ${report.agree ? "every step agrees" : "DISAGREES"} (${report.seconds} s)\n`);
+        if (!report.agree) code = Math.max(code, 1);
+        reports.push(report);
+      }
+    } finally {
+      stopAllServers();
+      remove();
+    }
+    mkdirSync(dirname(opts.report), { recursive: true });
+    writeFileSync(opts.report, JSON.stringify({ format: "replikit-verify/1", postgres: bin, scenarios: reports }, null, 2) + "\n");
+    process.stdout.write(`report: ${opts.report}\n`);
+    process.exitCode = code;
   });
 
 program
@@ -224,10 +269,13 @@ program
     process.stdout.write(JSON.stringify(scenarioJsonSchema(), null, 2) + "\n");
   });
 
+/** What must be undone however the process ends: servers started by verify, its folders. */
+const cleanups: (() => void)[] = [];
+
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.on(signal, () => {
-    // Worker threads end with the process; only our temporary folders need removing.
     abandonWrites();
+    for (const cleanup of cleanups) cleanup();
     process.stderr.write(`replikit: interrupted (${signal}); the previous kits are untouched\n`);
     process.exit(signal === "SIGINT" ? 130 : 143);
   });

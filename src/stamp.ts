@@ -19,6 +19,7 @@ export interface BuildRequest {
   backOffset?: { x: number; y: number };
   /** Milliseconds since the epoch, for the PDFs' dates. */
   date: number;
+  commands: boolean;
 }
 
 const version = (JSON.parse(readFileSync(join(packageRoot, "package.json"), "utf8")) as { version: string }).version;
@@ -31,6 +32,6 @@ export function forgetTemplateText(): void {
 
 export function stampOf(source: string, request: BuildRequest): string {
   templateText ??= TEMPLATE_FILES.map((name) => readFileSync(join(templateDir, `${name}.yaml`), "utf8")).join("\0");
-  const options = JSON.stringify({ paper: request.paper, svg: request.svg, backOffset: request.backOffset ?? null, date: request.date });
+  const options = JSON.stringify({ paper: request.paper, svg: request.svg, backOffset: request.backOffset ?? null, date: request.date, commands: request.commands });
   return createHash("sha256").update(version).update("\0").update(options).update("\0").update(templateText).update("\0").update(source).digest("hex");
 }

@@ -4,6 +4,7 @@ import { DEFAULT_SETTINGS } from "../scenario/model.js";
 import type { Snapshot, Trace } from "../sim/trace.js";
 import type { Cue } from "./cues.js";
 import type { DataCard } from "./deck.js";
+import { commandsFor } from "../verify/commands.js";
 import { cardsPhrase, type Templates } from "./templates.js";
 
 export interface ScriptStep {
@@ -14,6 +15,8 @@ export interface ScriptStep {
   do: { role: string; text: string }[];
   watch: string[];
   postgres: { role: string; text: string }[];
+  /** The real PostgreSQL operation behind each action (what `replikit verify` runs). */
+  commands: string[];
   why?: string;
 }
 
@@ -123,6 +126,7 @@ export function deriveScript(scenario: Scenario, trace: Trace, cues: Map<string,
         do: acting.length ? acting.map(({ role, cue }) => ({ role, text: cue.text })) : [{ role: "", text: t.text("script", "nobody_acts") }],
         watch,
         postgres: acting.flatMap(({ role, cue }) => cue.messages.map((text) => ({ role, text }))),
+        commands: step.actions.flatMap((a) => commandsFor(a, scenario)),
         why: step.why,
       };
     }),

@@ -22,6 +22,8 @@ export interface RenderOptions {
   svg?: boolean;
   /** Shift of back pages, in points, to correct a printer's duplex drift. */
   backOffset?: { x: number; y: number };
+  /** Show the real PostgreSQL commands under each step of the script (default true). */
+  commands?: boolean;
 }
 
 export const FIXED_DATE = new Date("2020-01-01T00:00:00Z");

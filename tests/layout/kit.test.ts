@@ -101,6 +101,17 @@ describe("the kit as a whole", () => {
     expect(cards[0]!.width).toBeCloseTo(PAPER.a4.width, 1);
   });
 
+  it("shows the real PostgreSQL command behind each action in the script, unless told not to", async () => {
+    const { facilitatorScript } = await import("../../src/layout/products/script.js");
+    const kit = kitOf("failover-failback.yaml");
+    const text = async (commands: boolean) => squash((await readPdf((await facilitatorScript.render(kit, { ...renderOptions(), commands })).pdf)).map((p) => p.text).join(" "));
+    const withCommands = await text(true);
+    for (const c of ["$ pg_ctl stop -m immediate -D Server A", "Server B=# SELECT pg_promote();", "$ pg_basebackup -h Server B -D Server A -R -X stream"]) expect(withCommands).toContain(squash(c));
+    const without = await text(false);
+    expect(without).not.toContain(squash("pg_ctl stop -m immediate"));
+    expect(without).toContain(squash("Step 2. Server A goes down"));
+  });
+
   it("puts the scenario's version hash on every card back and every script page", async () => {
     const files = await renderAll("synchronous.yaml");
     const backs = (await readPdf(files.get("data-cards.pdf")!)).filter((_, i) => i % 2 === 1);

@@ -63,7 +63,7 @@ class Page {
   }
 }
 
-function step(page: Page, kit: Kit, s: ScriptStep): void {
+function step(page: Page, kit: Kit, s: ScriptStep, commands: boolean): void {
   const t = kit.templates;
   const doc = page.doc;
   // Keep the heading with what to say, so a step never starts at the foot of a page.
@@ -81,6 +81,10 @@ function step(page: Page, kit: Kit, s: ScriptStep): void {
   doc.moveDown(0.25);
   for (const [i, w] of s.watch.entries()) {
     page.line(w, FONT.regular, BODY - 1, { indent: LABEL, label: i === 0 ? t.text("script", "label_watch") : undefined, after: 0.15, colour: COLOURS.black });
+  }
+  if (commands && s.commands.length) {
+    doc.moveDown(0.2);
+    s.commands.forEach((c, i) => page.line(c, FONT.mono, 8.5, { indent: LABEL, label: i === 0 ? t.text("script", "label_commands") : undefined, after: 0.1, colour: COLOURS.grey }));
   }
   if (s.postgres.length) {
     doc.moveDown(0.25);
@@ -127,7 +131,7 @@ export const facilitatorScript: Product = {
       else page.line(t.text("script", "heading_steps"), FONT.bold, 20, { after: 0.3 });
       if (run.intro) page.line(run.intro, FONT.regular, BODY);
       if (run.settings) page.line(run.settings, FONT.mono, 9.5, { colour: COLOURS.grey });
-      for (const s of run.steps) step(page, kit, s);
+      for (const s of run.steps) step(page, kit, s, options.commands !== false);
     }
 
     if (script.debrief.length) {

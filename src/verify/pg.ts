@@ -1,0 +1,202 @@
+/**
+ * Real PostgreSQL clusters for `replikit verify`: found binaries, one cluster per server role on a
+ * free 127.0.0.1 port inside one temporary folder, run as an unprivileged user when we are root.
+ * Every server started here is stopped here, by its own data folder, and nothing else is touched.
+ */
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { chownSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { join } from "node:path";
+
+export interface PgEnv {
+  bin: string;
+  /** The folder holding every cluster, the archive and the logs. */
+  root: string;
+  /** The unprivileged account servers run as, when replikit runs as root. */
+  user?: { uid: number; gid: number; name: string };
+}
+
+/** PostgreSQL's server binaries: --pg-bin, else pg_config --bindir, else the newest /usr/lib/postgresql/N/bin. */
+export function findBinaries(given?: string): string | undefined {
+  const has = (dir: string) => existsSync(join(dir, "pg_ctl")) && existsSync(join(dir, "initdb")) && existsSync(join(dir, "pg_basebackup"));
+  if (given) return has(given) ? given : undefined;
+  const config = spawnSync("pg_config", ["--bindir"], { encoding: "utf8" });
+  if (config.status === 0 && has(config.stdout.trim())) return config.stdout.trim();
+  const base = "/usr/lib/postgresql";
+  if (!existsSync(base)) return undefined;
+  const versions = readdirSync(base).filter((v) => /^\d+$/.test(v)).sort((a, b) => Number(b) - Number(a));
+  return versions.map((v) => join(base, v, "bin")).find(has);
+}
+
+/** The account to run servers as: PostgreSQL refuses to run as root. */
+export function serverUser(): PgEnv["user"] {
+  if (process.getuid?.() !== 0) return undefined;
+  for (const name of ["postgres", "nobody"]) {
+    const r = spawnSync("id", ["-u", name], { encoding: "utf8" });
+    const g = spawnSync("id", ["-g", name], { encoding: "utf8" });
+    if (r.status === 0 && g.status === 0) return { uid: Number(r.stdout), gid: Number(g.stdout), name };
+  }
+  throw new Error("replikit verify runs as root, and neither a postgres nor a nobody account exists to run the servers as");
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export function ownedDir(env: PgEnv, path: string): string {
+  mkdirSync(path, { recursive: true, mode: 0o700 });
+  if (env.user) chownSync(path, env.user.uid, env.user.gid);
+  return path;
+}
+
+export interface Run {
+  code: number | null;
+  out: string;
+  err: string;
+}
+
+/** Runs a PostgreSQL program to completion, as the server account, with a time limit. */
+export function run(env: PgEnv, program: string, args: string[], timeoutMs = 60_000): Promise<Run> {
+  return new Promise((resolve) => {
+    const child = spawnAs(env, program, args);
+    let out = "";
+    let err = "";
+    child.stdout!.on("data", (d: Buffer) => (out += d));
+    child.stderr!.on("data", (d: Buffer) => (err += d));
+    const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      resolve({ code, out, err });
+    });
+  });
+}
+
+export function spawnAs(env: PgEnv, program: string, args: string[]): ChildProcess {
+  return spawn(join(env.bin, program), args, {
+    uid: env.user?.uid,
+    gid: env.user?.gid,
+    cwd: env.root,
+    env: { PATH: process.env.PATH ?? "/usr/bin:/bin", LANG: "C", LC_ALL: "C", HOME: env.root, PGCONNECT_TIMEOUT: "5" },
+    stdio: ["pipe", "pipe", "pipe"],
+  });
+}
+
+/** Every cluster started by this process, so that all are stopped whatever happens. */
+const started = new Set<Cluster>();
+
+/** Stops every server this process started (immediate), by its own data folder; synchronous for exit paths. */
+export function stopAllServers(): void {
+  for (const c of started) {
+    if (existsSync(join(c.dir, "postmaster.pid"))) {
+      spawnSync(join(c.env.bin, "pg_ctl"), ["stop", "-m", "immediate", "-w", "-D", c.dir], { uid: c.env.user?.uid, gid: c.env.user?.gid, cwd: c.env.root, stdio: "ignore" });
+    }
+  }
+  started.clear();
+}
+
+/** One server role's cluster. */
+export class Cluster {
+  readonly dir: string;
+  readonly log: string;
+  constructor(
+    readonly env: PgEnv,
+    readonly id: string,
+    readonly port: number,
+  ) {
+    this.dir = join(env.root, "data", id);
+    this.log = join(env.root, "logs", `${id}.log`);
+  }
+
+  /** Connection options for psql and pg_basebackup. */
+  connection(): string[] {
+    return ["-h", "127.0.0.1", "-p", String(this.port), "-U", "replikit"];
+  }
+
+  conninfo(application: string): string {
+    return `host=127.0.0.1 port=${this.port} user=replikit application_name=${application}`;
+  }
+
+  /** Our settings for this cluster, in a file of its own that postgresql.conf includes. */
+  writeSettings(lines: string[]): void {
+    const path = join(this.dir, "replikit.conf");
+    writeFileSync(path, [`port = ${this.port}`, ...lines].join("\n") + "\n");
+    if (this.env.user) chownSync(path, this.env.user.uid, this.env.user.gid);
+  }
+
+  readSettings(): string[] {
+    return readFileSync(join(this.dir, "replikit.conf"), "utf8").trim().split("\n").slice(1);
+  }
+
+  async start(): Promise<Run> {
+    started.add(this);
+    return run(this.env, "pg_ctl", ["start", "-w", "-t", "30", "-D", this.dir, "-l", this.log]);
+  }
+
+  async stop(mode: "fast" | "immediate"): Promise<Run> {
+    return run(this.env, "pg_ctl", ["stop", "-w", "-t", "30", "-m", mode, "-D", this.dir]);
+  }
+
+  isUp(): boolean {
+    if (!existsSync(join(this.dir, "postmaster.pid"))) return false;
+    return spawnSync(join(this.env.bin, "pg_ctl"), ["status", "-D", this.dir], { uid: this.env.user?.uid, gid: this.env.user?.gid, cwd: this.env.root }).status === 0;
+  }
+
+  /** Runs SQL statements, each in its own transaction (psql -c each); returns the last one's rows. */
+  async psql(statements: string[], timeoutMs = 20_000): Promise<Run> {
+    const args = ["-X", "-A", "-t", "-q", ...this.connection(), "-d", "postgres", "-v", "ON_ERROR_STOP=1"];
+    for (const s of statements) args.push("-c", s);
+    return run(this.env, "psql", args, timeoutMs);
+  }
+
+  /** A psql session that keeps running: a waiting commit, or a reader holding its snapshot. */
+  session(statements: string[]): Session {
+    const args = ["-X", "-A", "-t", "-q", ...this.connection(), "-d", "postgres"];
+    for (const s of statements) args.push("-c", s);
+    return new Session(spawnAs(this.env, "psql", args));
+  }
+
+  logText(): string {
+    try {
+      return readFileSync(this.log, "utf8");
+    } catch {
+      return "";
+    }
+  }
+}
+
+export class Session {
+  out = "";
+  err = "";
+  done = false;
+  code: number | null = null;
+  constructor(readonly child: ChildProcess) {
+    child.stdout!.on("data", (d: Buffer) => (this.out += d));
+    child.stderr!.on("data", (d: Buffer) => (this.err += d));
+    child.on("close", (code) => {
+      this.done = true;
+      this.code = code;
+    });
+  }
+
+  /** Ctrl-C: psql sends a cancel request for the running statement. */
+  cancel(): void {
+    this.child.kill("SIGINT");
+  }
+
+  end(): void {
+    this.child.kill("SIGTERM");
+  }
+
+  async finished(timeoutMs: number): Promise<boolean> {
+    const until = Date.now() + timeoutMs;
+    while (!this.done && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+    return this.done;
+  }
+}

@@ -1,0 +1,45 @@
+/**
+ * verify on a real PostgreSQL, when one is installed (CI installs Debian's postgresql; without it
+ * these tests are skipped and `npm run verify` says what to install).
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { findBinaries, ownedDir, serverUser, stopAllServers } from "../../src/verify/pg.js";
+import { replay } from "../../src/verify/replay.js";
+import { loadShipped } from "../helpers.js";
+
+const bin = findBinaries();
+
+describe.skipIf(!bin)("replay on PostgreSQL", () => {
+  async function verify(name: string, tamper?: (trace: ReturnType<typeof loadShipped>["trace"]) => void) {
+    const { scenario, trace } = loadShipped(name);
+    tamper?.(trace);
+    const user = serverUser();
+    const root = mkdtempSync(join(tmpdir(), "replikit-test-"));
+    ownedDir({ bin: bin!, root, user }, root);
+    try {
+      return await replay(scenario, trace, { bin: bin!, root, user }, () => {});
+    } finally {
+      stopAllServers();
+      rmSync(root, { recursive: true, force: true });
+    }
+  }
+
+  it("agrees with the trace of the streaming interactive on every step", { timeout: 120_000 }, async () => {
+    const verdicts = await verify("streaming.yaml");
+    expect(verdicts.map((v) => [v.step, v.agree, v.differences])).toEqual(verdicts.map((v) => [v.step, true, []]));
+  });
+
+  it("disagrees, and says where, with a trace that got the failover wrong", async () => {
+    const verdicts = await verify("failover-failback.yaml", (trace) => {
+      // A model that let the crashed primary's last card reach the standby.
+      trace.steps[1]!.after.servers.beta!.cards = [1, 2, 3, 4];
+    });
+    const two = verdicts.find((v) => v.step === 2)!;
+    expect(two.agree).toBe(false);
+    expect(two.differences).toEqual(["beta cards: trace [1,2,3,4], PostgreSQL [1,2,3]"]);
+    expect(verdicts.filter((v) => !v.agree).map((v) => v.step)).toEqual([2]);
+  }, 120_000);
+});
