@@ -33,6 +33,21 @@ function defaultScenarios(): string[] {
 
 const files = (given: string[]) => (given.length > 0 ? given : defaultScenarios());
 
+/** Loads each scenario, reporting the ones that cannot be used; exit code 2 if any could not. */
+function loadAll(given: string[]): { scenarios: Extract<ReturnType<typeof load>, { ok: true }>[]; code: number } {
+  const scenarios = [];
+  let code = 0;
+  for (const path of files(given)) {
+    const loaded = load(path);
+    if (loaded.ok) scenarios.push(loaded);
+    else {
+      process.stderr.write(loaded.report + "\n");
+      code = 2;
+    }
+  }
+  return { scenarios, code };
+}
+
 interface BuildOptions {
   out: string;
   commands: boolean;
@@ -102,14 +117,9 @@ program
   .description("parse, simulate and verify every expect: claim (default: every shipped scenario)")
   .argument("[files...]", "scenario files")
   .action((given: string[]) => {
-    let code = 0;
-    for (const path of files(given)) {
-      const loaded = load(path);
-      if (!loaded.ok) {
-        process.stderr.write(loaded.report + "\n");
-        code = 2;
-        continue;
-      }
+    const all = loadAll(given);
+    let code = all.code;
+    for (const loaded of all.scenarios) {
       const report = checkExpectations(loaded.scenario, loaded.trace);
       if (report.problems.length > 0) {
         process.stderr.write(formatDiagnostics(report.problems, loaded.source) + "\n");
@@ -186,15 +196,10 @@ program
       remove();
     });
     const reports = [];
-    let code = 0;
+    const all = loadAll(given);
+    let code = all.code;
     try {
-      for (const path of files(given)) {
-        const loaded = load(path);
-        if (!loaded.ok) {
-          process.stderr.write(loaded.report + "\n");
-          code = 2;
-          continue;
-        }
+      for (const loaded of all.scenarios) {
         process.stdout.write(`${loaded.file} (PostgreSQL in ${bin})\n`);
         const report = await verify.verifyScenario(loaded.scenario, loaded.trace, bin, env.root, env.user, (line) => process.stdout.write(line + "\n"), Number(opts.timeLimit) * 1000);
         process.stdout.write(`  ${report.agree ? "every step agrees" : "DISAGREES"} (${report.seconds} s)\n`);
@@ -217,15 +222,8 @@ program
   .argument("[files...]", "scenario files")
   .action((given: string[]) => {
     const rows = [["id", "title", "roles", "steps", "minutes", "cards"]];
-    let code = 0;
-    for (const path of files(given)) {
-      const loaded = load(path);
-      if (!loaded.ok) {
-        process.stderr.write(loaded.report + "\n");
-        code = 2;
-        continue;
-      }
-      const { scenario, trace } = loaded;
+    const { scenarios, code } = loadAll(given);
+    for (const { scenario, trace } of scenarios) {
       const deck = trace.deck;
       const cards = deck.writes.length + deck.jokers.length + deck.reads.length + deck.acks.length;
       rows.push([scenario.id, scenario.title, String(scenario.roles.length), String(trace.steps.length), String(scenario.minutes), String(cards)]);

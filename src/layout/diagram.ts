@@ -82,6 +82,7 @@ export function drawFrame(frame: Frame, t: Templates, measure: Measure, footer: 
   boxes.set("archive", { x: VIEW.width - 250, y: 520, w: 250, h: 64 });
   boxes.set("floor", { x: left, y: 500, w: 200, h: 36 });
 
+  const isPersonBox = (id: string) => frame.clients.some((c) => c.id === id);
   for (const c of frame.clients) {
     const b = boxes.get(c.id)!;
     const alarm = c.alarm ? COLOURS.vermillion : COLOURS.black;
@@ -116,13 +117,18 @@ export function drawFrame(frame: Frame, t: Templates, measure: Measure, footer: 
     }
   }
 
-  // Standbys to their upstream: arcs above the row, styled by the walreceiver's state.
-  frame.links.forEach((link, i) => {
-    const a = boxes.get(link.standby);
-    const u = boxes.get(link.upstream);
+  // Standbys to their upstream, and any other cut link: arcs above the row, styled by state.
+  const arcs = frame.links.map((l) => ({ from: l.standby, to: l.upstream, state: l.state }));
+  for (const [a, b] of frame.cuts) {
+    const covered = arcs.some((l) => (l.from === a && l.to === b) || (l.from === b && l.to === a));
+    if (!covered) arcs.push({ from: a, to: b, state: "cut" });
+  }
+  arcs.forEach((link, i) => {
+    const a = boxes.get(link.from);
+    const u = boxes.get(link.to);
     if (!a || !u) return;
     const style = LINK_STYLE[link.state];
-    const from = topCentre(a);
+    const from = isPersonBox(link.from) ? { x: a.x + a.w / 2, y: a.y } : topCentre(a);
     const to = topCentre(u);
     const lift = 45 + (i % 3) * 16;
     const mid = { x: (from.x + to.x) / 2, y: Math.min(from.y, to.y) - lift };
@@ -134,7 +140,7 @@ export function drawFrame(frame: Frame, t: Templates, measure: Measure, footer: 
 
   // Cards in flight: routed down a gutter, along a lane under the servers, and up into the
   // target, so that no arrow crosses a box. Each flow has its own lane.
-  const isPerson = (id: string) => frame.clients.some((c) => c.id === id);
+  const isPerson = isPersonBox;
   frame.flows.forEach((flow, i) => {
     const a = boxes.get(flow.from);
     const b = boxes.get(flow.to);
@@ -167,8 +173,8 @@ export function drawFrame(frame: Frame, t: Templates, measure: Measure, footer: 
     svg.path(d).fill("none").stroke({ color: colour, width: 2.5, dasharray: flow.kind === "refused" ? "6 4" : undefined, linejoin: "round" });
     arrowhead(svg, points[points.length - 2]!, points[points.length - 1]!, colour);
     // The label sits on the longest horizontal stretch.
-    let best = 0;
-    for (let k = 1; k < points.length; k++) if (Math.abs(points[k]!.x - points[k - 1]!.x) > Math.abs(points[best + 1]!.x - points[best]!.x) || best === 0 && k === 1) best = k - 1;
+    const spans = points.slice(1).map((p, k) => ({ k, width: Math.abs(p.x - points[k]!.x) }));
+    const best = spans.reduce((a, b) => (b.width > a.width ? b : a)).k;
     const p0 = points[best]!;
     const p1 = points[best + 1]!;
     const lw = measure(flow.label, FONT.bold, 13) + 14;

@@ -82,3 +82,31 @@ export function drawCutMarks(doc: PDFKit.PDFDocument, grid: Grid): void {
   for (const m of cutMarks(grid)) doc.moveTo(m.x1, m.y1).lineTo(m.x2, m.y2).stroke();
   doc.restore();
 }
+
+/**
+ * Prints cards a sheet at a time: a front page with cut marks, then its back page laid out for
+ * long-edge duplex, `offset` shifting the backs to correct a printer's drift.
+ */
+export function imposeCards<T>(
+  doc: PDFKit.PDFDocument,
+  grid: Grid,
+  cards: readonly T[],
+  front: (card: T, x: number, y: number) => void,
+  back: (card: T, x: number, y: number) => void,
+  offset?: { x: number; y: number },
+): void {
+  for (let first = 0; first < cards.length; first += perSheet(grid)) {
+    const batch = cards.slice(first, first + perSheet(grid));
+    doc.addPage();
+    batch.forEach((card, i) => {
+      const { x, y } = cell(grid, i, "front");
+      front(card, x, y);
+    });
+    drawCutMarks(doc, grid);
+    doc.addPage();
+    batch.forEach((card, i) => {
+      const { x, y } = cell(grid, i, "back", offset);
+      back(card, x, y);
+    });
+  }
+}

@@ -386,17 +386,17 @@ async function observe(stage: Stage): Promise<RealState> {
 /** Replays every run of a scenario; one verdict per step. */
 export async function replay(scenario: Scenario, trace: Trace, env: PgEnv, onStep: (v: StepVerdict) => void): Promise<StepVerdict[]> {
   const verdicts: StepVerdict[] = [];
-  for (const run of scenario.runs) {
-    const runRoot = ownedDir(env, join(env.root, `run-${run.number}`));
+  for (const scenarioRun of scenario.runs) {
+    const runRoot = ownedDir(env, join(env.root, `run-${scenarioRun.number}`));
     const runEnv: PgEnv = { ...env, root: runRoot };
     ownedDir(runEnv, join(runRoot, "data"));
     ownedDir(runEnv, join(runRoot, "logs"));
     ownedDir(runEnv, join(runRoot, "sock"));
     ownedDir(runEnv, join(runRoot, "archive"));
-    const stage = new Stage(runEnv, scenario, run.settings);
+    const stage = new Stage(runEnv, scenario, scenarioRun.settings);
     try {
       await setUp(stage);
-      for (const step of run.steps) {
+      for (const step of scenarioRun.steps) {
         const traced = trace.steps.find((s) => s.number === step.number)!;
         verdicts.push(await replayStep(stage, step.actions, traced, onStep));
       }

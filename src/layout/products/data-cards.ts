@@ -5,7 +5,7 @@
  */
 import type { DataCard } from "../../kit/deck.js";
 import type { Kit } from "../../kit/kit.js";
-import { cell, drawCutMarks, layoutGrid, perSheet } from "../imposition.js";
+import { imposeCards, layoutGrid } from "../imposition.js";
 import { fitLine } from "../fit.js";
 import { createDocument, finish, FONT, type RenderOptions } from "../pdf.js";
 import { drawSymbol, SYMBOLS } from "../symbols.js";
@@ -77,20 +77,7 @@ export const dataCards: Product = {
     const sheet = PAPER[options.paper];
     const doc = createDocument(options, { title: `${kit.scenario.title}: data cards`, subject: kit.scenario.id, keywords: kit.hash }, sheet);
     const grid = layoutGrid(sheet, DATA_CARD, 3, 3);
-    for (let first = 0; first < kit.deck.length; first += perSheet(grid)) {
-      const batch = kit.deck.slice(first, first + perSheet(grid));
-      doc.addPage();
-      batch.forEach((card, i) => {
-        const { x, y } = cell(grid, i, "front");
-        front(doc, kit, card, x, y);
-      });
-      drawCutMarks(doc, grid);
-      doc.addPage();
-      batch.forEach((_, i) => {
-        const { x, y } = cell(grid, i, "back", options.backOffset);
-        back(doc, kit, x, y);
-      });
-    }
+    imposeCards(doc, grid, kit.deck, (card, x, y) => front(doc, kit, card, x, y), (_, x, y) => back(doc, kit, x, y), options.backOffset);
     return finish(doc);
   },
 };

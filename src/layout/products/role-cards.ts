@@ -4,7 +4,7 @@
  */
 import type { Kit } from "../../kit/kit.js";
 import type { Role } from "../../scenario/model.js";
-import { cell, drawCutMarks, layoutGrid, perSheet } from "../imposition.js";
+import { imposeCards, layoutGrid } from "../imposition.js";
 import { blocksHeight, drawBlocks, fitBlocks, fitLine, paginateBlocks, type Block } from "../fit.js";
 import { createDocument, finish, FONT, type RenderOptions } from "../pdf.js";
 import { COLOURS, mm, PAPER } from "../units.js";
@@ -101,20 +101,7 @@ export const roleCards: Product = {
     const doc = createDocument(options, { title: `${kit.scenario.title}: role cards`, subject: kit.scenario.id, keywords: kit.hash }, sheet);
     const grid = layoutGrid(sheet, ROLE_CARD, 1, 2);
     const cards = kit.scenario.roles.flatMap((role) => cardsFor(doc, kit, role));
-    for (let first = 0; first < cards.length; first += perSheet(grid)) {
-      const batch = cards.slice(first, first + perSheet(grid));
-      doc.addPage();
-      batch.forEach((card, i) => {
-        const { x, y } = cell(grid, i, "front");
-        front(doc, kit, card, x, y);
-      });
-      drawCutMarks(doc, grid);
-      doc.addPage();
-      batch.forEach((card, i) => {
-        const { x, y } = cell(grid, i, "back", options.backOffset);
-        back(doc, kit, card, x, y);
-      });
-    }
+    imposeCards(doc, grid, cards, (card, x, y) => front(doc, kit, card, x, y), (card, x, y) => back(doc, kit, card, x, y), options.backOffset);
     return finish(doc);
   },
 };
