@@ -94,6 +94,7 @@ async function pdfStats(dir) {
 
 const rows = [];
 const row = (name, r, target) => rows.push({ name, ms: r.ms, mb: r.mb, target });
+process.on("exit", () => rmSync(work, { recursive: true, force: true }));
 
 // 1. Cold build of every shipped scenario, from process start to exit.
 const cold = await repeat([cli, "build", "--force", "--out", join(work, "cold")]);

@@ -90,6 +90,7 @@ export function spawnAs(env: PgEnv, program: string, args: string[]): ChildProce
 
 /** Every cluster started by this process, so that all are stopped whatever happens. */
 const started = new Set<Cluster>();
+let stopOnExit = false;
 
 /** Stops every server this process started (immediate), by its own data folder; synchronous for exit paths. */
 export function stopAllServers(): void {
@@ -136,6 +137,11 @@ export class Cluster {
 
   async start(): Promise<Run> {
     started.add(this);
+    // pg_ctl's servers outlive us: however this process ends (short of SIGKILL), stop them.
+    if (!stopOnExit) {
+      stopOnExit = true;
+      process.once("exit", stopAllServers);
+    }
     return run(this.env, "pg_ctl", ["start", "-w", "-t", "30", "-D", this.dir, "-l", this.log]);
   }
 

@@ -2,17 +2,20 @@
  * verify on a real PostgreSQL, when one is installed (CI installs Debian's postgresql; without it
  * these tests are skipped and `npm run verify` says what to install).
  */
-import { mkdtempSync, rmSync } from "node:fs";
+import { spawn, spawnSync } from "node:child_process";
+import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { findBinaries, ownedDir, serverUser, stopAllServers } from "../../src/verify/pg.js";
 import { replay } from "../../src/verify/replay.js";
-import { loadShipped } from "../helpers.js";
+import { loadShipped, root } from "../helpers.js";
 
 const bin = findBinaries();
 
 describe.skipIf(!bin)("replay on PostgreSQL", () => {
+  afterAll(stopAllServers);
+
   async function verify(name: string, tamper?: (trace: ReturnType<typeof loadShipped>["trace"]) => void) {
     const { scenario, trace } = loadShipped(name);
     tamper?.(trace);
@@ -42,4 +45,24 @@ describe.skipIf(!bin)("replay on PostgreSQL", () => {
     expect(two.differences).toEqual(["beta cards: trace [1,2,3,4], PostgreSQL [1,2,3]"]);
     expect(verdicts.filter((v) => !v.agree).map((v) => v.step)).toEqual([2]);
   }, 120_000);
+});
+
+describe.skipIf(!bin)("replikit verify interrupted", () => {
+  it("stops every server it started and removes its folder on Ctrl-C", { timeout: 120_000 }, async () => {
+    const before = new Set(readdirSync(tmpdir()).filter((n) => n.startsWith("replikit-verify-")));
+    const child = spawn(process.execPath, [join(root, "dist", "cli.js"), "verify", join(root, "scenarios", "replication-lag.yaml"), "--report", join(tmpdir(), "replikit-interrupted.json")], { cwd: root });
+    let out = "";
+    await new Promise<void>((resolve) => {
+      child.stdout.on("data", (d: Buffer) => {
+        out += d.toString();
+        if (out.includes("step  2")) child.kill("SIGINT");
+      });
+      child.on("exit", () => resolve());
+    });
+    expect(child.exitCode).toBe(130);
+    const created = readdirSync(tmpdir()).filter((n) => n.startsWith("replikit-verify-") && !before.has(n));
+    expect(created).toEqual([]);
+    const servers = spawnSync("ps", ["-eo", "args"], { encoding: "utf8" }).stdout.split("\n").filter((l) => /postgres -D .*replikit-verify-/.test(l) && !([...before].some((b) => l.includes(b))));
+    expect(servers).toEqual([]);
+  });
 });
