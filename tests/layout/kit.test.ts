@@ -1,10 +1,12 @@
 /** The built kit, read back through a real PDF reader: what a facilitator and volunteers will see. */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import PDFDocument from "pdfkit";
 import { beforeAll, describe, expect, it } from "vitest";
 import { FONT } from "../../src/layout/pdf.js";
 import { capHeightRatio } from "../../src/layout/products/role-cards.js";
 import { mm, PAPER } from "../../src/layout/units.js";
-import { kitOf, renderAll, renderOptions, shipped } from "../helpers.js";
+import { kitOf, renderAll, renderOptions, root, shipped } from "../helpers.js";
 import { readPdf, squash, type PdfPage } from "../pdf.js";
 
 /** Cap height of Atkinson Hyperlegible Bold as a fraction of the font size. */
@@ -117,5 +119,27 @@ describe("the kit as a whole", () => {
     const backs = (await readPdf(files.get("data-cards.pdf")!)).filter((_, i) => i % 2 === 1);
     for (const p of backs) expect(p.text).toContain("cafe1234");
     for (const p of await readPdf(files.get("facilitator-script.pdf")!)) expect(p.text).toContain("cafe1234");
+  });
+});
+
+describe("hostile scenario text", () => {
+  it("prints template syntax from a scenario literally, never executing it", async () => {
+    const { parseScenario } = await import("../../src/scenario/parse.js");
+    const { simulate } = await import("../../src/sim/simulate.js");
+    const { buildKit } = await import("../../src/kit/kit.js");
+    const { facilitatorScript } = await import("../../src/layout/products/script.js");
+    const { roleCards } = await import("../../src/layout/products/role-cards.js");
+    const { templates } = await import("../helpers.js");
+    const source = readFileSync(join(root, "scenarios", "streaming.yaml"), "utf8")
+      .replace("title: Streaming replication", 'title: "{{#each roles}}X{{/each}} {{constructor}}"')
+      .replace("label: Writer", 'label: "{{label}}"')
+      .replace("say: Writer, two more cards to the primary. Primary, pass each one to the standby as it comes.", 'say: "{{> partial}} {{lookup this \'x\'}} two more cards"');
+    const scenario = parseScenario(source, "hostile.yaml");
+    const kit = buildKit(scenario, simulate(scenario), templates, "00000000");
+    const script = squash((await readPdf((await facilitatorScript.render(kit, renderOptions())).pdf)).map((p) => p.text).join(" "));
+    expect(script).toContain(squash("{{#each roles}}X{{/each}} {{constructor}}"));
+    expect(script).toContain(squash("{{> partial}} {{lookup this 'x'}} two more cards"));
+    const cards = (await readPdf((await roleCards.render(kit, renderOptions())).pdf)).map((p) => p.text).join(" ");
+    expect(cards).toContain("{{label}}");
   });
 });
