@@ -217,6 +217,20 @@ program
   });
 
 program
+  .command("calibrate")
+  .description("write calibration.pdf: a duplex test sheet that tells you the --back-offset for your printer")
+  .option("-o, --out <dir>", "output folder", "out")
+  .addOption(new Option("--paper <size>", "sheet size").choices(["letter", "a4"]).default("letter"))
+  .action(async (opts: { out: string; paper: Paper }) => {
+    const [{ calibrationSheet }, { loadFonts }] = await Promise.all([import("./layout/calibration.js"), import("./assets.js")]);
+    const sheet = await calibrationSheet({ paper: opts.paper, fonts: loadFonts(), date: dateFromEnvironment(process.env.SOURCE_DATE_EPOCH) });
+    mkdirSync(opts.out, { recursive: true });
+    const path = join(opts.out, "calibration.pdf");
+    writeFileSync(path, sheet.pdf);
+    process.stdout.write(`${path}  ${sheet.pages} pages — print it double-sided (long edge) and follow the instructions on it\n`);
+  });
+
+program
   .command("list")
   .description("list the shipped scenarios: id, title, roles, steps, minutes, cards")
   .argument("[files...]", "scenario files")

@@ -55,6 +55,20 @@ describe("replikit list and new", () => {
   });
 });
 
+describe("replikit calibrate", () => {
+  it("writes a two-page duplex calibration sheet that says how to use --back-offset", async () => {
+    const out = join(work, "calibration");
+    const r = run(["calibrate", "--out", out, "--paper", "a4"]);
+    expect(r.code).toBe(0);
+    const { readPdf } = await import("../pdf.js");
+    const pages = await readPdf(readFileSync(join(out, "calibration.pdf")));
+    expect(pages).toHaveLength(2);
+    expect(pages[0]!.width).toBeCloseTo(595.28, 1);
+    expect(pages[0]!.text).toContain("--back-offset");
+    expect(pages[1]!.items.map((i) => i.str)).toEqual(expect.arrayContaining(["X (mm)", "Y (mm)", "2", "-2"]));
+  });
+});
+
 describe("replikit watch", () => {
   it("rebuilds a changed scenario, keeps the last good kit on a broken save, and says so", async () => {
     const dir = mkdtempSync(join(work, "watch-"));
