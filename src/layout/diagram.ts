@@ -3,7 +3,7 @@
  * linked to their upstream, cards in flight as labelled arrows, clients, proxy, archive, losses
  * and errors, and a legend. Every state is shown by shape and word as well as colour.
  */
-import { registerWindow, SVG, type Container } from "@svgdotjs/svg.js";
+import { registerWindow, SVG, type Container, type Svg } from "@svgdotjs/svg.js";
 import { createSVGWindow } from "svgdom";
 import type { Flow, Frame, LinkState } from "../kit/frames.js";
 import type { Templates } from "../kit/templates.js";
@@ -63,7 +63,8 @@ function card(g: Container, n: number, x: number, y: number, style: "replayed" |
   text(g, label, x + 17, y + 23, size, FONT.bold, colour, "middle");
 }
 
-export function drawFrame(frame: Frame, t: Templates, measure: Measure, footer: string): string {
+/** A drawn step: the svg.js drawing, to serialise or to place in a PDF. */
+export function drawFrame(frame: Frame, t: Templates, measure: Measure, footer: string): Svg {
   const svg = canvas();
   svg.rect(VIEW.width, VIEW.height).fill("#FFFFFF");
   text(svg, frame.title, 0, 30, 26, FONT.bold);
@@ -212,7 +213,7 @@ export function drawFrame(frame: Frame, t: Templates, measure: Measure, footer: 
 
   legend(svg, t);
   text(svg, footer, VIEW.width, VIEW.height - 4, 10, FONT.regular, COLOURS.grey, "end");
-  return svg.svg();
+  return svg;
 }
 
 function legend(svg: Container, t: Templates) {
@@ -238,4 +239,34 @@ function legend(svg: Container, t: Templates) {
   }, t.text("diagrams", "legend_flow"));
   item(() => svg.rect(16, 16).move(x + 6, y - 8).attr({ rx: 3, fill: "#FFFFFF", stroke: COLOURS.black, "stroke-width": 2 }), t.text("diagrams", "legend_card"));
   item(() => svg.rect(16, 16).move(x + 6, y - 8).attr({ rx: 3, fill: "#FFFFFF", stroke: COLOURS.black, "stroke-width": 1.5, "stroke-dasharray": "3 2" }), t.text("diagrams", "legend_queued"));
+}
+
+export interface PlacedText {
+  text: string;
+  x: number;
+  y: number;
+  size: number;
+  font: string;
+  fill: string;
+  anchor: string;
+}
+
+/**
+ * Takes the text out of a drawing, as data. svg-to-pdfkit sets SVG text glyph by glyph, which was
+ * half the cost of placing a diagram; pdfkit sets the same text, in the same fonts, far faster.
+ */
+export function detachText(svg: Svg): PlacedText[] {
+  return svg.find("text").map((node) => {
+    const placed = {
+      text: node.node.textContent ?? "",
+      x: Number(node.attr("x")),
+      y: Number(node.attr("y")),
+      size: Number(node.attr("font-size")),
+      font: String(node.attr("font-family")),
+      fill: String(node.attr("fill")),
+      anchor: String(node.attr("text-anchor") ?? "start"),
+    };
+    node.remove();
+    return placed;
+  });
 }

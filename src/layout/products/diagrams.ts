@@ -1,6 +1,6 @@
 /** diagrams.pdf: one landscape page per step; with --svg, each step also as diagrams/step-NN.svg. */
 import SVGtoPDF from "svg-to-pdfkit";
-import { drawFrame, VIEW } from "../diagram.js";
+import { detachText, drawFrame, VIEW } from "../diagram.js";
 import { measurer } from "../measure.js";
 import { createDocument, finish, FONT, type RenderOptions } from "../pdf.js";
 import { mm, PAPER } from "../units.js";
@@ -21,14 +21,23 @@ export const diagrams: Product = {
     const scale = Math.min((page.width - 2 * MARGIN) / VIEW.width, (page.height - 2 * MARGIN) / VIEW.height);
     for (const frame of kit.frames) {
       const footer = kit.templates.text("diagrams", "footer", { scenario: kit.scenario.title, hash: kit.hash, number: frame.number, steps: kit.frames.length });
-      const svg = drawFrame(frame, kit.templates, measure, footer);
+      const drawing = drawFrame(frame, kit.templates, measure, footer);
+      if (options.svg) extras.push({ path: `diagrams/step-${String(frame.number).padStart(2, "0")}.svg`, bytes: new TextEncoder().encode(drawing.svg() + "\n") });
+      const texts = detachText(drawing);
+      const x0 = (page.width - VIEW.width * scale) / 2;
+      const y0 = (page.height - VIEW.height * scale) / 2;
       doc.addPage();
-      SVGtoPDF(doc, svg, (page.width - VIEW.width * scale) / 2, (page.height - VIEW.height * scale) / 2, {
-        width: VIEW.width * scale,
-        height: VIEW.height * scale,
-        fontCallback: (family: string) => (FONTS.has(family) ? family : FONT.regular),
-      });
-      if (options.svg) extras.push({ path: `diagrams/step-${String(frame.number).padStart(2, "0")}.svg`, bytes: new TextEncoder().encode(svg + "\n") });
+      // The drawing's size in points, and assumePt: svg-to-pdfkit otherwise takes the SVG's own
+      // size in px (0.75 pt each) whatever width and height it is given, and the text set below
+      // would not line up.
+      drawing.size(VIEW.width * scale, VIEW.height * scale);
+      SVGtoPDF(doc, drawing.svg(), x0, y0, { assumePt: true });
+      for (const t of texts) {
+        doc.font(FONTS.has(t.font) ? t.font : FONT.regular).fontSize(t.size * scale).fillColor(t.fill);
+        const width = t.anchor === "start" ? 0 : doc.widthOfString(t.text);
+        const x = x0 + t.x * scale - (t.anchor === "middle" ? width / 2 : t.anchor === "end" ? width : 0);
+        doc.text(t.text, x, y0 + t.y * scale, { lineBreak: false, baseline: "alphabetic" });
+      }
     }
     const done = await finish(doc);
     return { ...done, extras };
