@@ -37,7 +37,7 @@ export async function watch(paths: string[], requestOf: (path: string) => BuildR
   const schedule = (changed: string[]) => {
     for (const p of changed) queue.add(p);
     clearTimeout(timer);
-    timer = setTimeout(() => void drain(), 20);
+    timer = setTimeout(() => void drain(), 8);
   };
 
   for (const path of paths) await rebuild(path, performance.now());

@@ -35,8 +35,12 @@ class Page {
 
   line(text: string, font: string, size: number, options: { colour?: string; indent?: number; after?: number; label?: string } = {}): void {
     const indent = options.indent ?? 0;
-    const label = options.label ? this.height(options.label, FONT.bold, size, this.width - indent) : 0;
-    this.keep(Math.max(label, Math.min(this.height(text, font, size, indent), 3 * size)));
+    // Keep a label with its text, and a paragraph's first lines together. That is at most about
+    // three lines: measuring (a whole line-wrap) is only worth it near the foot of a page.
+    if (this.doc.y + 4 * size > this.bottom) {
+      const label = options.label ? this.height(options.label, FONT.bold, size, this.width - indent) : 0;
+      this.keep(Math.max(label, Math.min(this.height(text, font, size, indent), 3 * size)));
+    }
     const x = this.doc.page.margins.left + indent;
     let labelBottom = 0;
     if (options.label) {
