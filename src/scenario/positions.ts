@@ -46,3 +46,10 @@ export class Positions {
     return this.at(node?.range?.[0] ?? 0);
   }
 }
+
+/** The value at a path in the data parsed from the YAML (undefined where the path leads nowhere). */
+export function valueAt(root: unknown, path: Path): unknown {
+  let value = root;
+  for (const step of path) value = value !== null && typeof value === "object" ? (value as Record<string, unknown>)[step as string] : undefined;
+  return value;
+}

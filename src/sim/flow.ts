@@ -4,13 +4,9 @@
  * acks. Within a step actions are instantaneous, so a read right after a write (same step)
  * reaches a standby before the card does — the workshop's "at once".
  */
+import { emit } from "./act.js";
 import { messages } from "./messages.js";
 import { client, linked, type Server, type Stage, type WalRecord } from "./state.js";
-import type { TraceEvent } from "./trace.js";
-
-function emit(stage: Stage, event: TraceEvent): void {
-  stage.events.push(event);
-}
 
 /** Copies a primary's finished segments to the archive. The newest card's segment is still open. */
 export function archiveSegments(stage: Stage, s: Server): void {

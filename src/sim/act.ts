@@ -1,0 +1,22 @@
+/** What every action has: its events, and the problems that make it impossible at its moment. */
+import type { Stage } from "./state.js";
+import type { TraceEvent } from "./trace.js";
+
+/**
+ * An action that cannot be done at its moment (cloning from a server that is down, promoting a
+ * primary): the scenario's mistake, reported at the action's line.
+ */
+export class StepProblem extends Error {
+  /** An echo of a problem already reported in this run (the deck ran out): not reported again. */
+  constructor(message: string, readonly echo = false) {
+    super(message);
+  }
+}
+
+export function emit(stage: Stage, event: TraceEvent): void {
+  stage.events.push(event);
+}
+
+export function must(condition: unknown, message: string): asserts condition {
+  if (!condition) throw new StepProblem(message);
+}

@@ -1,0 +1,153 @@
+/**
+ * What clients do: write cards, read, hold and release a query, cancel a waiting commit, play a
+ * vacuum joker — directly or through a proxy that routes writes to the primary and reads to a
+ * standby.
+ */
+import type { ActionArgs } from "../scenario/schema.js";
+import { emit, must, StepProblem } from "./act.js";
+import { messages } from "./messages.js";
+import { client, linked, server, visibleCards, type Server, type Stage } from "./state.js";
+
+/**
+ * Cards one run may use: a workshop deck numbered 1 to 99, so that every number prints at least
+ * 30 mm tall on a poker-size card (three digits would need 84 mm of a 63 mm card).
+ */
+export const MAX_CARDS = 99;
+
+function newCard(stage: Stage): number {
+  if (stage.nextCard > MAX_CARDS) {
+    throw new StepProblem(`this run would need more than ${MAX_CARDS} cards; the deck is numbered 1 to ${MAX_CARDS} (split it into runs)`, stage.nextCard++ > MAX_CARDS + 1);
+  }
+  return stage.nextCard++;
+}
+
+/** Why a client cannot reach a server right now, in libpq's words (or nothing when it can). */
+function unreachable(stage: Stage, path: string[], target: Server): string | undefined {
+  for (let i = 0; i + 1 < path.length; i++) if (!linked(stage, path[i]!, path[i + 1]!)) return messages.timedOut();
+  return target.up ? undefined : messages.refused();
+}
+
+/** A proxy's choice: writes go to the primary; reads take turns over the standbys, else the primary. */
+function route(stage: Stage, proxy: string, purpose: "write" | "read"): Server | undefined {
+  const backends = stage.roles.get(proxy)!.backends.map((id) => server(stage, id));
+  const usable = backends.filter((s) => s.up && linked(stage, proxy, s.id));
+  const primary = usable.find((s) => s.mode === "primary");
+  if (purpose === "write") return primary;
+  const standbys = usable.filter((s) => s.mode === "standby");
+  if (standbys.length === 0) return primary;
+  const turn = stage.proxyTurn.get(proxy) ?? 0;
+  stage.proxyTurn.set(proxy, turn + 1);
+  return standbys[turn % standbys.length];
+}
+
+/** Resolves `to`/`from` or `via` into the server a client's statement reaches, recording the routing. */
+function target(stage: Stage, by: string, direct: string | undefined, via: string | undefined, purpose: "write" | "read") {
+  if (direct) return { server: server(stage, direct), path: [by, direct] };
+  const chosen = route(stage, via!, purpose);
+  if (chosen) emit(stage, { kind: "route", actor: via!, from: by, to: chosen.id, result: purpose });
+  return { server: chosen, path: chosen ? [by, via!, chosen.id] : [by, via!] };
+}
+
+function synchronous(stage: Stage): boolean {
+  const { synchronous_standby_names: names, synchronous_commit: level } = stage.settings;
+  return names.length > 0 && level !== "off" && level !== "local";
+}
+
+export function write(stage: Stage, { by, to, via, count = 1 }: ActionArgs<"write">): void {
+  const c = client(stage, by);
+  for (let i = 0; i < count; i++) {
+    if (c.waiting) {
+      emit(stage, { kind: "write-blocked", actor: by, card: c.waiting.card, to: c.waiting.on, result: `${count - i} card(s) not sent` });
+      return;
+    }
+    const { server: s, path } = target(stage, by, to, via, "write");
+    if (!s) {
+      emit(stage, { kind: "write-failed", actor: by, to: via, result: "no primary among the proxy's backends" });
+      return;
+    }
+    const failure = unreachable(stage, path, s) ?? (s.mode === "standby" ? messages.readOnly("INSERT") : undefined);
+    if (failure) {
+      emit(stage, { kind: "write-failed", actor: by, to: s.id, via, message: failure });
+      return;
+    }
+    const card = newCard(stage);
+    s.wal.push({ card, kind: "write", timeline: s.timeline });
+    s.replayed = s.wal.length;
+    c.wrote.push(card);
+    stage.written.add(card);
+    emit(stage, { kind: "write", actor: by, to: s.id, via, card });
+    if (synchronous(stage)) {
+      s.pending.push({ card, client: by });
+      c.waiting = { card, on: s.id };
+      emit(stage, { kind: "commit-wait", actor: s.id, to: by, card, message: messages.syncWait() });
+    } else {
+      c.acked.push(card);
+    }
+  }
+}
+
+export function read(stage: Stage, { by, from, via, wants = "latest", hold = false }: ActionArgs<"read">): void {
+  const c = client(stage, by);
+  must(!(hold && c.holding), `"${by}" already holds a query open on "${c.holding?.server}"; release it first`);
+  must(stage.nextQuery <= MAX_CARDS, `this run would need more than ${MAX_CARDS} read cards`);
+  const query = stage.nextQuery++;
+  if (c.waiting) {
+    emit(stage, { kind: "read-failed", actor: by, query, result: `still waiting for the ack of card ${c.waiting.card}` });
+    return;
+  }
+  const { server: s, path } = target(stage, by, from, via, "read");
+  const failure = s ? unreachable(stage, path, s) : "no server among the proxy's backends is up";
+  if (!s || failure) {
+    emit(stage, { kind: "read-failed", actor: by, to: s?.id ?? via, via, query, message: s ? failure : undefined, result: s ? undefined : failure });
+    c.lastRead = { query, from: s?.id ?? via!, result: "error", sees: null };
+    return;
+  }
+  const visible = visibleCards(s);
+  const newest = visible.length > 0 ? Math.max(...visible) : null;
+  let result: "found" | "stale" = "found";
+  let wanted: number | undefined;
+  if (wants === "own-last-write") {
+    wanted = c.wrote[c.wrote.length - 1];
+    must(wanted !== undefined, `"${by}" has written nothing yet, so it has no write of its own to ask for`);
+    result = visible.includes(wanted) ? "found" : "stale";
+  }
+  emit(stage, { kind: "read", actor: by, from: s.id, via, wants: wanted === undefined ? undefined : wants, query, card: wanted ?? newest ?? undefined, result });
+  c.lastRead = { query, from: s.id, result, sees: newest };
+  if (hold) {
+    c.holding = { server: s.id, query, sees: newest };
+    emit(stage, { kind: "hold", actor: by, to: s.id, query });
+  }
+}
+
+export function release(stage: Stage, id: string): void {
+  const c = client(stage, id);
+  must(c.holding, `"${id}" holds no query open at this point`);
+  emit(stage, { kind: "release", actor: id, to: c.holding.server, query: c.holding.query });
+  c.holding = undefined;
+}
+
+export function cancel(stage: Stage, id: string): void {
+  const c = client(stage, id);
+  must(c.waiting, `"${id}" is not waiting for a commit at this point`);
+  const s = server(stage, c.waiting.on);
+  s.pending = s.pending.filter((p) => p.card !== c.waiting!.card);
+  emit(stage, { kind: "cancel-wait", actor: id, to: s.id, card: c.waiting.card, message: messages.syncCancel(), detail: messages.syncCancelDetail() });
+  c.waiting = undefined;
+}
+
+export function vacuum(stage: Stage, { by, on }: ActionArgs<"vacuum">): void {
+  const s = server(stage, on);
+  const failure = unreachable(stage, [by, on], s) ?? (s.mode === "standby" ? messages.vacuumInRecovery() : undefined);
+  if (failure) {
+    emit(stage, { kind: "vacuum-failed", actor: by, to: on, message: failure });
+    return;
+  }
+  const card = newCard(stage);
+  s.wal.push({ card, kind: "vacuum", timeline: s.timeline });
+  s.replayed = s.wal.length;
+  emit(stage, { kind: "vacuum", actor: by, to: on, card });
+  const held = [...stage.clients.values()].some((c) => c.holding && c.holding.server !== on);
+  if (held && stage.settings.hot_standby_feedback) {
+    emit(stage, { kind: "vacuum-kept", actor: on, card, result: "hot_standby_feedback: dead rows kept for the standby's query" });
+  }
+}
