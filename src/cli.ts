@@ -284,6 +284,17 @@ program
 /** What must be undone however the process ends: servers started by verify, its folders. */
 const cleanups: (() => void)[] = [];
 
+// A reader that stops reading (replikit build | head) ends the command quietly, like any Unix tool;
+// kits already written are complete, the one being written is abandoned.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code !== "EPIPE") throw error;
+    abandonWrites();
+    for (const cleanup of cleanups) cleanup();
+    process.exit(process.exitCode ?? 0);
+  });
+}
+
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.on(signal, () => {
     abandonWrites();

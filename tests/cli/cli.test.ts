@@ -224,6 +224,14 @@ describe("replikit build", () => {
     expect(run(["build", "--out", out, "--paper", "a4", file]).out).toContain("4 PDFs written");
   });
 
+  it("stops quietly when its reader goes away (replikit build | head -1)", () => {
+    const out = join(work, "epipe");
+    const r = spawnSync("sh", ["-c", `"${process.execPath}" "${cli}" build --out "${out}" "${scenario("streaming.yaml")}" "${scenario("cascading.yaml")}" | head -1`], { encoding: "utf8" });
+    expect(r.stdout.trim()).toMatch(/role-cards\.pdf {2}\d+ pages$/);
+    expect(r.stderr).not.toMatch(/EPIPE|\n\s+at /);
+    expect(readdirSync(out).filter((n) => n.startsWith(".replikit-"))).toEqual([]);
+  });
+
   it("writes diagram SVGs with --svg and stamps SOURCE_DATE_EPOCH into the PDFs", () => {
     const out = join(work, "svg");
     expect(run(["build", "--out", out, "--svg", scenario("cascading.yaml")], { SOURCE_DATE_EPOCH: "1700000000" }).code).toBe(0);

@@ -34,6 +34,8 @@ interface RoleCard {
   part: number;
   parts: number;
   blocks: Block[];
+  /** One size for every part of a role, so a volunteer's cards read alike. */
+  size: number;
 }
 
 function front(doc: PDFKit.PDFDocument, kit: Kit, card: RoleCard, x: number, y: number): void {
@@ -81,13 +83,14 @@ function cardsFor(doc: PDFKit.PDFDocument, kit: Kit, role: Role): RoleCard[] {
   const where = `role card "${role.label}" (back)`;
   const continued = (part: number | string, parts: number | string): Block => ({ text: t.text("cards", "role_back_continued", { label: role.label, part, parts }), font: FONT.bold, scale: 1.3, gapAfter: 0.4 });
   const pages = blocksHeight(doc, blocks, 9, BACK_BOX.width, 2) <= BACK_BOX.height ? [blocks] : paginateBlocks(doc, blocks, BACK_BOX, 9, where, continued(99, 99));
-  return pages.map((page, i) => ({ role, part: i + 1, parts: pages.length, blocks: i === 0 ? page : [continued(i + 1, pages.length), ...page.slice(1)] }));
+  const parts = pages.map((page, i) => (i === 0 ? page : [continued(i + 1, pages.length), ...page.slice(1)]));
+  const size = Math.min(...parts.map((blocks) => fitBlocks(doc, blocks, BACK_BOX, 13, 9, where)));
+  return parts.map((blocks, i) => ({ role, part: i + 1, parts: parts.length, blocks, size }));
 }
 
 function back(doc: PDFKit.PDFDocument, kit: Kit, card: RoleCard, x: number, y: number): void {
   const t = kit.templates;
-  const size = fitBlocks(doc, card.blocks, BACK_BOX, 13, 9, `role card "${card.role.label}" (back)`);
-  drawBlocks(doc, card.blocks, x + INSET, y + INSET, BACK_BOX.width, size);
+  drawBlocks(doc, card.blocks, x + INSET, y + INSET, BACK_BOX.width, card.size);
   doc.font(FONT.regular).fontSize(8).fillColor(COLOURS.grey);
   const version = `${t.text("cards", "back_scenario", { title: kit.scenario.title })} · ${t.text("cards", "back_version", { hash: kit.hash })}`;
   doc.text(version, x + INSET, y + ROLE_CARD.height - INSET - mm(3), { width: BACK_BOX.width, align: "center", lineBreak: false });
