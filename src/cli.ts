@@ -8,16 +8,22 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { dirname, join, resolve } from "node:path";
 import { packageRoot } from "./assets.js";
 import type { BuildResult } from "./builder.js";
-import { STAMP_FILE, stampOf, type BuildRequest } from "./stamp.js";
-import { dateFromEnvironment } from "./layout/pdf.js";
+import { dateFromEnvironment } from "./dates.js";
 import { mm, type Paper } from "./layout/units.js";
-import { load } from "./load.js";
+import type { load as loadFile } from "./load.js";
 import { abandonWrites, recover, writeKit } from "./output.js";
 import { formatDiagnostics } from "./scenario/diagnostics.js";
-import { ID_PATTERN, scenarioJsonSchema } from "./scenario/schema.js";
-import { checkExpectations } from "./sim/expect.js";
+import { ID_PATTERN } from "./scenario/ids.js";
+import { STAMP_FILE, stampOf, type BuildRequest } from "./stamp.js";
 import { canonicalJson } from "./sim/trace.js";
 import { starterScenario } from "./starter.js";
+
+// The scenario parser (zod, yaml) and the PDF machinery load only for the commands that use them.
+const load: typeof loadFile = (path) => loader!(path);
+let loader: typeof loadFile | undefined;
+async function ready(): Promise<void> {
+  loader ??= (await import("./load.js")).load;
+}
 
 const version = (JSON.parse(readFileSync(join(packageRoot, "package.json"), "utf8")) as { version: string }).version;
 
@@ -34,7 +40,8 @@ function defaultScenarios(): string[] {
 const files = (given: string[]) => (given.length > 0 ? given : defaultScenarios());
 
 /** Loads each scenario, reporting the ones that cannot be used; exit code 2 if any could not. */
-function loadAll(given: string[]): { scenarios: Extract<ReturnType<typeof load>, { ok: true }>[]; code: number } {
+async function loadAll(given: string[]): Promise<{ scenarios: Extract<ReturnType<typeof load>, { ok: true }>[]; code: number }> {
+  await ready();
   const scenarios = [];
   let code = 0;
   for (const path of files(given)) {
@@ -116,8 +123,9 @@ program
   .command("check")
   .description("parse, simulate and verify every expect: claim (default: every shipped scenario)")
   .argument("[files...]", "scenario files")
-  .action((given: string[]) => {
-    const all = loadAll(given);
+  .action(async (given: string[]) => {
+    const all = await loadAll(given);
+    const { checkExpectations } = await import("./sim/expect.js");
     let code = all.code;
     for (const loaded of all.scenarios) {
       const report = checkExpectations(loaded.scenario, loaded.trace);
@@ -196,7 +204,7 @@ program
       remove();
     });
     const reports = [];
-    const all = loadAll(given);
+    const all = await loadAll(given);
     let code = all.code;
     try {
       for (const loaded of all.scenarios) {
@@ -234,9 +242,9 @@ program
   .command("list")
   .description("list the shipped scenarios: id, title, roles, steps, minutes, cards")
   .argument("[files...]", "scenario files")
-  .action((given: string[]) => {
+  .action(async (given: string[]) => {
     const rows = [["id", "title", "roles", "steps", "minutes", "cards"]];
-    const { scenarios, code } = loadAll(given);
+    const { scenarios, code } = await loadAll(given);
     for (const { scenario, trace } of scenarios) {
       const deck = trace.deck;
       const cards = deck.writes.length + deck.jokers.length + deck.reads.length + deck.acks.length;
@@ -264,7 +272,8 @@ program
   .command("trace")
   .description("print the canonical trace of a scenario as JSON")
   .argument("<file>", "scenario file")
-  .action((path: string) => {
+  .action(async (path: string) => {
+    await ready();
     const loaded = load(path);
     if (!loaded.ok) {
       process.stderr.write(loaded.report + "\n");
@@ -277,7 +286,8 @@ program
 program
   .command("schema")
   .description("print the scenario language as JSON Schema (for YAML editors)")
-  .action(() => {
+  .action(async () => {
+    const { scenarioJsonSchema } = await import("./scenario/schema.js");
     process.stdout.write(JSON.stringify(scenarioJsonSchema(), null, 2) + "\n");
   });
 

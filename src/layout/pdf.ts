@@ -26,12 +26,7 @@ export interface RenderOptions {
   commands?: boolean;
 }
 
-export const FIXED_DATE = new Date("2020-01-01T00:00:00Z");
-
-export function dateFromEnvironment(value: string | undefined): Date {
-  if (!value || !/^\d+$/.test(value)) return FIXED_DATE;
-  return new Date(Number(value) * 1000);
-}
+export { FIXED_DATE, dateFromEnvironment } from "../dates.js";
 
 type Face = object;
 type EmbeddedFontClass = new (doc: PDFKit.PDFDocument, font: Face, id: string) => object;

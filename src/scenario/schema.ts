@@ -7,7 +7,9 @@
  */
 import { z } from "zod";
 
-export const ID_PATTERN = /^[a-z][a-z0-9-]{0,31}$/;
+import { ID_PATTERN } from "./ids.js";
+
+export { ID_PATTERN };
 const id = z.string().regex(ID_PATTERN, "an id: lower-case letters, digits and '-', starting with a letter, at most 32");
 const text = (max: number) => z.string().min(1).max(max);
 const ids = z.array(id).min(1);
