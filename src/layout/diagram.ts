@@ -7,6 +7,7 @@ import { registerWindow, SVG, type Container, type Svg } from "@svgdotjs/svg.js"
 import { createSVGWindow } from "svgdom";
 import type { Flow, Frame, LinkState } from "../kit/frames.js";
 import type { Templates } from "../kit/templates.js";
+import { OverflowError } from "./fit.js";
 import { wrap, type Measure } from "./measure.js";
 import { FONT } from "./pdf.js";
 import { COLOURS } from "./units.js";
@@ -66,8 +67,16 @@ function card(g: Container, n: number, x: number, y: number, style: "replayed" |
 /** A drawn step: the svg.js drawing, to serialise or to place in a PDF. */
 export function drawFrame(frame: Frame, t: Templates, measure: Measure, footer: string): Svg {
   const svg = canvas();
+  /** The size at which a text fits a width: `size`, or smaller down to `min`; past that the build fails. */
+  const fit = (s: string, font: string, size: number, min: number, width: number) => {
+    const natural = measure(s, font, size);
+    if (natural <= width) return size;
+    const shrunk = Math.floor(((size * width) / natural) * 2) / 2;
+    if (shrunk < min) throw new OverflowError(`diagram of step ${frame.number}`, s, min);
+    return shrunk;
+  };
   svg.rect(VIEW.width, VIEW.height).fill("#FFFFFF");
-  text(svg, frame.title, 0, 30, 26, FONT.bold);
+  text(svg, frame.title, 0, 30, fit(frame.title, FONT.bold, 26, 14, VIEW.width), FONT.bold);
 
   const boxes = new Map<string, Box>();
   // Clients (and tools) down the left; a proxy beside them; servers in a row.
@@ -88,17 +97,21 @@ export function drawFrame(frame: Frame, t: Templates, measure: Measure, footer: 
     const b = boxes.get(c.id)!;
     const alarm = c.alarm ? COLOURS.vermillion : COLOURS.black;
     svg.rect(b.w, b.h).move(b.x, b.y).attr({ rx: 10, fill: "#FFFFFF", stroke: alarm, "stroke-width": c.alarm ? 3 : 1.5 });
-    text(svg, c.label, b.x + 10, b.y + 24, 17, FONT.bold);
+    text(svg, c.label, b.x + 10, b.y + 24, fit(c.label, FONT.bold, 17, 9, b.w - 20), FONT.bold);
     if (c.kind.toLowerCase() !== c.label.toLowerCase()) text(svg, c.kind, b.x + 10, b.y + 40, 11, FONT.regular, COLOURS.grey);
-    c.notes.slice(0, 2).forEach((note, i) => text(svg, note, b.x + 10, b.y + 56 + i * 14, 11, c.alarm ? FONT.bold : FONT.regular, alarm));
+    c.notes.slice(0, 2).forEach((note, i) => {
+      const font = c.alarm ? FONT.bold : FONT.regular;
+      text(svg, note, b.x + 10, b.y + 56 + i * 14, fit(note, font, 11, 7, b.w - 20), font, alarm);
+    });
   }
 
   for (const s of frame.servers) {
     const b = boxes.get(s.id)!;
     const stroke = s.empty ? COLOURS.grey : COLOURS.black;
     svg.rect(b.w, b.h).move(b.x, b.y).attr({ rx: 12, fill: s.up ? "#FFFFFF" : "#F2F2F2", stroke, "stroke-width": s.up ? 2.5 : 1.5, "stroke-dasharray": s.up ? null : "10 6" });
-    text(svg, s.label, b.x + 12, b.y + 28, 20, FONT.bold);
-    text(svg, s.heading, b.x + 12, b.y + 47, 11.5, FONT.bold, s.empty ? COLOURS.grey : COLOURS.black);
+    const badge = !s.up && !s.empty ? 80 : 0;
+    text(svg, s.label, b.x + 12, b.y + 28, fit(s.label, FONT.bold, 20, 7, b.w - 24 - badge), FONT.bold);
+    text(svg, s.heading, b.x + 12, b.y + 47, fit(s.heading, FONT.bold, 11.5, 7, b.w - 24), FONT.bold, s.empty ? COLOURS.grey : COLOURS.black);
     if (!s.up && !s.empty) {
       svg.rect(64, 24).move(b.x + b.w - 76, b.y + 10).attr({ rx: 4, fill: COLOURS.vermillion });
       text(svg, t.text("diagrams", "down"), b.x + b.w - 44, b.y + 27, 13, FONT.bold, "#FFFFFF", "middle");
