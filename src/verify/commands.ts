@@ -7,18 +7,20 @@ import type { Action } from "../scenario/schema.js";
 
 /**
  * The SQL a card, a read and a vacuum joker stand for: verify runs exactly these, each statement
- * in its own transaction. One card is one WAL segment: every write switches to a new one.
+ * in its own transaction. One card is one WAL segment: each write first switches to a new one,
+ * so that, as in the model, the newest card sits in the segment still being written — neither
+ * archived nor removable by a checkpoint until the next card closes it.
  */
 export const SQL = {
-  write: (card: number) => [`INSERT INTO cards VALUES (${card});`, "SELECT pg_switch_wal();"],
+  write: (card: number) => ["SELECT pg_switch_wal();", `INSERT INTO cards VALUES (${card});`],
   readLatest: () => "SELECT max(n) FROM cards;",
   readCard: (card: number) => `SELECT n FROM cards WHERE n = ${card};`,
   /** A reader holding its snapshot: an open REPEATABLE READ transaction, still reading. */
   hold: () => ["BEGIN ISOLATION LEVEL REPEATABLE READ;", "SELECT max(n) FROM cards;", "SELECT pg_sleep(3600);"],
   /** A joker: dead rows made and removed, so that VACUUM logs a cleanup a standby query may conflict with. */
-  vacuum: () => ["INSERT INTO victims SELECT generate_series(1, 10);", "DELETE FROM victims;", "VACUUM victims;", "SELECT pg_switch_wal();"],
+  vacuum: () => ["SELECT pg_switch_wal();", "INSERT INTO victims SELECT generate_series(1, 10);", "DELETE FROM victims;", "VACUUM victims;"],
   promote: () => "SELECT pg_promote();",
-  checkpoint: () => ["SELECT pg_switch_wal();", "CHECKPOINT;"],
+  checkpoint: () => ["CHECKPOINT;"],
   positions: () => "SELECT pg_last_wal_receive_lsn(), pg_last_wal_replay_lsn();",
 };
 

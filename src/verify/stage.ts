@@ -79,7 +79,9 @@ export class Stage {
     const up = this.upstream.get(id);
     const target = up && !held && this.linked(id, up) ? this.cluster(up) : undefined;
     const conninfo = target ? target.conninfo(id) : `host=127.0.0.1 port=${DEAD_PORT} user=replikit application_name=${id}`;
-    c.writeSettings([...this.settingLines(), `primary_conninfo = '${conninfo}'`]);
+    // A standby that cannot stream turns to its restore_command: held, it must not reach the archive either.
+    const restore = held ? ["restore_command = ''"] : [];
+    c.writeSettings([...this.settingLines(), ...restore, `primary_conninfo = '${conninfo}'`]);
     writeFileSync(join(c.dir, "standby.signal"), "");
   }
 
