@@ -40,7 +40,7 @@ export async function buildOne(request: BuildRequest): Promise<BuildResult> {
   const loaded = load(request.path);
   if (!loaded.ok) return loaded;
   templates ??= new Templates(loadWording());
-  const options: RenderOptions = { paper: request.paper, fonts: loadFonts(), date: new Date(request.date), svg: request.svg, backOffset: request.backOffset, commands: request.commands };
+  const options: RenderOptions = { paper: request.paper, fonts: loadFonts(), date: new Date(request.date), svg: request.svg, duplex: request.duplex, commands: request.commands };
   const hash = createHash("sha256").update(loaded.source).digest("hex").slice(0, 8);
   const kit = buildKit(loaded.scenario, loaded.trace, templates, hash);
   const files: KitFile[] = [];

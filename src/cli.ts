@@ -62,10 +62,11 @@ interface BuildOptions {
   svg?: boolean;
   force?: boolean;
   backOffset?: { x: number; y: number };
+  duplex: "long" | "short";
 }
 
 function requestOf(path: string, opts: BuildOptions): BuildRequest {
-  return { path, paper: opts.paper, svg: Boolean(opts.svg), backOffset: opts.backOffset, commands: opts.commands, date: dateFromEnvironment(process.env.SOURCE_DATE_EPOCH).getTime() };
+  return { path, paper: opts.paper, svg: Boolean(opts.svg), duplex: { edge: opts.duplex, offset: opts.backOffset ?? { x: 0, y: 0 } }, commands: opts.commands, date: dateFromEnvironment(process.env.SOURCE_DATE_EPOCH).getTime() };
 }
 
 /** True when out/<id>/ holds a kit built from exactly these inputs. */
@@ -148,6 +149,7 @@ const buildOptions = (cmd: Command) =>
     .option("-o, --out <dir>", "output folder", "out")
     .addOption(new Option("--paper <size>", "sheet size").choices(["letter", "a4"]).default("letter"))
     .option("--svg", "also write each diagram as OUT/<id>/diagrams/step-NN.svg")
+    .addOption(new Option("--duplex <edge>", "the edge the printer turns the sheet over").choices(["long", "short"]).default("long"))
     .option("--back-offset <x,y>", "shift back pages by X,Y millimetres to correct duplex drift", parseOffset)
     .option("--no-commands", "leave the real PostgreSQL commands out of the script");
 
@@ -229,9 +231,10 @@ program
   .description("write calibration.pdf: a duplex test sheet that tells you the --back-offset for your printer")
   .option("-o, --out <dir>", "output folder", "out")
   .addOption(new Option("--paper <size>", "sheet size").choices(["letter", "a4"]).default("letter"))
-  .action(async (opts: { out: string; paper: Paper }) => {
+  .addOption(new Option("--duplex <edge>", "the edge the printer turns the sheet over").choices(["long", "short"]).default("long"))
+  .action(async (opts: { out: string; paper: Paper; duplex: "long" | "short" }) => {
     const [{ calibrationSheet }, { loadFonts }] = await Promise.all([import("./layout/calibration.js"), import("./assets.js")]);
-    const sheet = await calibrationSheet({ paper: opts.paper, fonts: loadFonts(), date: dateFromEnvironment(process.env.SOURCE_DATE_EPOCH) });
+    const sheet = await calibrationSheet({ paper: opts.paper, fonts: loadFonts(), date: dateFromEnvironment(process.env.SOURCE_DATE_EPOCH) }, opts.duplex);
     mkdirSync(opts.out, { recursive: true });
     const path = join(opts.out, "calibration.pdf");
     writeFileSync(path, sheet.pdf);

@@ -16,7 +16,7 @@ export interface BuildRequest {
   path: string;
   paper: Paper;
   svg: boolean;
-  backOffset?: { x: number; y: number };
+  duplex: import("./layout/imposition.js").Duplex;
   /** Milliseconds since the epoch, for the PDFs' dates. */
   date: number;
   commands: boolean;
@@ -32,6 +32,6 @@ export function forgetTemplateText(): void {
 
 export function stampOf(source: string, request: BuildRequest): string {
   templateText ??= TEMPLATE_FILES.map((name) => readFileSync(join(templateDir, `${name}.yaml`), "utf8")).join("\0");
-  const options = JSON.stringify({ paper: request.paper, svg: request.svg, backOffset: request.backOffset ?? null, date: request.date, commands: request.commands });
+  const options = JSON.stringify({ paper: request.paper, svg: request.svg, duplex: request.duplex, date: request.date, commands: request.commands });
   return createHash("sha256").update(version).update("\0").update(options).update("\0").update(templateText).update("\0").update(source).digest("hex");
 }

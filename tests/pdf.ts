@@ -1,7 +1,7 @@
 /** Reading PDFs the way a reader sees them: pages, sizes and text, through pdfjs-dist. */
 import { getDocument } from "pdfjs-dist/legacy/build/pdf.mjs";
 
-export interface TextItem { str: string; size: number; x: number; y: number }
+export interface TextItem { str: string; size: number; x: number; y: number; upright: boolean }
 export interface PdfPage { width: number; height: number; items: TextItem[]; text: string }
 
 export async function readPdf(bytes: Uint8Array): Promise<PdfPage[]> {
@@ -13,7 +13,7 @@ export async function readPdf(bytes: Uint8Array): Promise<PdfPage[]> {
     const content = await page.getTextContent();
     const items = content.items
       .filter((it): it is typeof it & { str: string; transform: number[] } => "str" in it && it.str.trim() !== "")
-      .map((it) => ({ str: it.str, size: Math.hypot(it.transform[0]!, it.transform[1]!), x: it.transform[4]!, y: it.transform[5]! }));
+      .map((it) => ({ str: it.str, size: Math.hypot(it.transform[0]!, it.transform[1]!), x: it.transform[4]!, y: it.transform[5]!, upright: it.transform[0]! > 0 }));
     pages.push({ width, height, items, text: items.map((it) => it.str).join(" ") });
   }
   await pdf.destroy();

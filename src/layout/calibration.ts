@@ -7,7 +7,7 @@
 import { createDocument, finish, FONT, type RenderOptions } from "./pdf.js";
 import { COLOURS, mm, PAPER } from "./units.js";
 
-export async function calibrationSheet(options: RenderOptions): Promise<{ pdf: Uint8Array; pages: number }> {
+export async function calibrationSheet(options: RenderOptions, edge: "long" | "short" = "long"): Promise<{ pdf: Uint8Array; pages: number }> {
   const sheet = PAPER[options.paper];
   const doc = createDocument(options, { title: "replikit duplex calibration", subject: "calibration", keywords: options.paper }, sheet);
   const cx = sheet.width / 2;
@@ -21,10 +21,10 @@ export async function calibrationSheet(options: RenderOptions): Promise<{ pdf: U
   doc.font(FONT.bold).fontSize(18).fillColor(COLOURS.black).text("Duplex calibration", mm(20), mm(20));
   doc.font(FONT.regular).fontSize(11.5).text(
     [
-      "1. Print this file double-sided, flipping on the long edge, on the printer you will use for the kit.",
+      `1. Print this file double-sided, flipping on the ${edge} edge, on the printer you will use for the kit.`,
       "2. Hold the sheet against a window or a lamp with this side facing you.",
       "3. Find where this cross's centre falls on the scale printed on the back: read X on the horizontal scale and Y on the vertical one, in millimetres.",
-      "4. Build with: replikit build --back-offset X,Y  (for example --back-offset 1.5,-0.5). 0,0 means your printer needs no correction.",
+      `4. Build with: replikit build${edge === "short" ? " --duplex short" : ""} --back-offset X,Y  (for example --back-offset 1.5,-0.5). 0,0 means your printer needs no correction.`,
     ].join("\n\n"),
     mm(20),
     mm(32),
@@ -32,11 +32,15 @@ export async function calibrationSheet(options: RenderOptions): Promise<{ pdf: U
   );
 
   doc.addPage();
-  // Drawn in the front's coordinates, mirrored onto the back, so that from the front, through
-  // the paper, the scales sit under the cross's arms and their numbers read the right way round.
-  // Seen from the front, a back printed s mm to the side appears −s mm off: the tick under the
-  // cross then reads −s, which is the correction; vertically nothing is mirrored.
-  doc.save().translate(sheet.width, 0).scale(-1, 1);
+  // Drawn in the front's coordinates, mirrored onto the back (left-right for a long-edge turn,
+  // top-bottom for a short-edge one), so that from the front, through the paper, the scales sit
+  // under the cross's arms and read the right way round. Along the mirrored axis a back printed
+  // s mm off appears −s mm off, so the tick under the cross reads −s: the correction. Along the
+  // other axis the reading is negated for the same result.
+  const long = edge === "long";
+  if (long) doc.save().translate(sheet.width, 0).scale(-1, 1);
+  else doc.save().translate(0, sheet.height).scale(1, -1);
+  const xSign = long ? -1 : 1;
   doc.lineWidth(0.3).strokeColor(COLOURS.blue).fillColor(COLOURS.blue);
   const along = mm(10);
   doc.moveTo(cx - mm(5), cy + along).lineTo(cx + mm(5), cy + along).stroke();
@@ -48,8 +52,8 @@ export async function calibrationSheet(options: RenderOptions): Promise<{ pdf: U
     doc.moveTo(cx + along, cy + d).lineTo(cx + along - len, cy + d).stroke();
     if (k % 4 === 0) {
       doc.font(FONT.regular).fontSize(7);
-      doc.text(String(-k / 2), cx + d - mm(3), cy + along + mm(1), { width: mm(6), align: "center", lineBreak: false });
-      doc.fontSize(5.5).text(String(k / 2), cx + along + mm(1), cy + d - mm(0.9), { width: mm(6), lineBreak: false });
+      doc.text(String(xSign * (k / 2) || 0), cx + d - mm(3), cy + along + mm(1), { width: mm(6), align: "center", lineBreak: false });
+      doc.fontSize(5.5).text(String(-xSign * (k / 2) || 0), cx + along + mm(1), cy + d - mm(0.9), { width: mm(6), lineBreak: false });
     }
   }
   doc.font(FONT.bold).fontSize(8).text("X (mm)", cx - mm(5), cy + along + mm(5), { width: mm(10), align: "center", lineBreak: false });

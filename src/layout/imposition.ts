@@ -42,14 +42,32 @@ export function layoutGrid(sheet: { width: number; height: number }, card: { wid
 
 export const perSheet = (grid: Grid) => grid.cols * grid.rows;
 
-/** Top-left corner of the card in slot `index` on its front sheet, or behind it on the back sheet. */
-export function cell(grid: Grid, index: number, side: "front" | "back", offset = { x: 0, y: 0 }): { x: number; y: number } {
+/**
+ * How the sheet turns over: about its long edge (the usual default; column c lands behind column
+ * N−1−c) or its short edge (row r behind row M−1−r, and the back upside down), and the shift that
+ * corrects the printer's drift on back pages.
+ */
+export interface Duplex {
+  edge: "long" | "short";
+  offset: { x: number; y: number };
+}
+
+export const LONG_EDGE: Duplex = { edge: "long", offset: { x: 0, y: 0 } };
+
+/**
+ * Top-left corner of the card in slot `index` on its front sheet, or behind it on the back sheet:
+ * the front's place mirrored across the axis the sheet turns about — which holds whether or not
+ * the grid is centred (on Letter the data-card grid sits high).
+ */
+export function cell(grid: Grid, index: number, side: "front" | "back", duplex: Duplex = LONG_EDGE): { x: number; y: number } {
   const slot = index % perSheet(grid);
-  const row = Math.floor(slot / grid.cols);
-  let col = slot % grid.cols;
-  if (side === "back") col = grid.cols - 1 - col;
-  const shift = side === "back" ? offset : { x: 0, y: 0 };
-  return { x: grid.x0 + col * grid.cardWidth + shift.x, y: grid.y0 + row * grid.cardHeight + shift.y };
+  const x = grid.x0 + (slot % grid.cols) * grid.cardWidth;
+  const y = grid.y0 + Math.floor(slot / grid.cols) * grid.cardHeight;
+  if (side === "front") return { x, y };
+  const { width, height } = grid.sheet;
+  return duplex.edge === "long"
+    ? { x: width - x - grid.cardWidth + duplex.offset.x, y: y + duplex.offset.y }
+    : { x: x + duplex.offset.x, y: height - y - grid.cardHeight + duplex.offset.y };
 }
 
 export interface Segment { x1: number; y1: number; x2: number; y2: number }
@@ -85,7 +103,8 @@ export function drawCutMarks(doc: PDFKit.PDFDocument, grid: Grid): void {
 
 /**
  * Prints cards a sheet at a time: a front page with cut marks, then its back page laid out for
- * long-edge duplex, `offset` shifting the backs to correct a printer's drift.
+ * the duplex edge. Turned over the short edge a back would read upside down, so it is drawn
+ * turned half round: a card held front-up reads upright on both sides.
  */
 export function imposeCards<T>(
   doc: PDFKit.PDFDocument,
@@ -93,7 +112,7 @@ export function imposeCards<T>(
   cards: readonly T[],
   front: (card: T, x: number, y: number) => void,
   back: (card: T, x: number, y: number) => void,
-  offset?: { x: number; y: number },
+  duplex: Duplex = LONG_EDGE,
 ): void {
   for (let first = 0; first < cards.length; first += perSheet(grid)) {
     const batch = cards.slice(first, first + perSheet(grid));
@@ -105,8 +124,10 @@ export function imposeCards<T>(
     drawCutMarks(doc, grid);
     doc.addPage();
     batch.forEach((card, i) => {
-      const { x, y } = cell(grid, i, "back", offset);
+      const { x, y } = cell(grid, i, "back", duplex);
+      if (duplex.edge === "short") doc.save().rotate(180, { origin: [x + grid.cardWidth / 2, y + grid.cardHeight / 2] });
       back(card, x, y);
+      if (duplex.edge === "short") doc.restore();
     });
   }
 }

@@ -20,8 +20,8 @@ export interface RenderOptions {
   date: Date;
   /** Also produce each diagram as SVG (for slides). */
   svg?: boolean;
-  /** Shift of back pages, in points, to correct a printer's duplex drift. */
-  backOffset?: { x: number; y: number };
+  /** How back pages are laid out: the duplex edge and the shift that corrects a printer's drift. */
+  duplex?: import("./imposition.js").Duplex;
   /** Show the real PostgreSQL commands under each step of the script (default true). */
   commands?: boolean;
 }

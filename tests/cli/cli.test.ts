@@ -66,6 +66,9 @@ describe("replikit calibrate", () => {
     expect(pages[0]!.width).toBeCloseTo(595.28, 1);
     expect(pages[0]!.text).toContain("--back-offset");
     expect(pages[1]!.items.map((i) => i.str)).toEqual(expect.arrayContaining(["X (mm)", "Y (mm)", "2", "-2"]));
+    expect(run(["calibrate", "--out", out, "--duplex", "short"]).code).toBe(0);
+    const short = await readPdf(readFileSync(join(out, "calibration.pdf")));
+    expect(short[0]!.text).toContain("--duplex short --back-offset");
   });
 });
 
@@ -230,6 +233,20 @@ describe("replikit build", () => {
     expect(r.stdout.trim()).toMatch(/role-cards\.pdf {2}\d+ pages$/);
     expect(r.stderr).not.toMatch(/EPIPE|\n\s+at /);
     expect(readdirSync(out).filter((n) => n.startsWith(".replikit-"))).toEqual([]);
+  });
+
+  it("lays backs out for a short-edge turn with --duplex short: the other row, turned half round", async () => {
+    const out = join(work, "short");
+    expect(run(["build", "--out", out, "--duplex", "short", scenario("split-brain.yaml")]).code).toBe(0);
+    const { readPdf } = await import("../pdf.js");
+    const pages = await readPdf(readFileSync(join(out, "split-brain", "role-cards.pdf")));
+    const title = (i: number) => pages[1]!.items.find((it) => it.str.startsWith(["Server A", "Server B"][i]!) && it.str.includes("your cues"))!;
+    // Server A's card is in the top row on the front; its back is in the bottom row, upside down.
+    expect(pages[0]!.items.find((it) => it.str === "Server A")!.y).toBeGreaterThan(pages[0]!.items.find((it) => it.str === "Server B")!.y);
+    expect(title(0).y).toBeLessThan(title(1).y);
+    expect(title(0).upright).toBe(false);
+    const long = await readPdf(readFileSync(join(work, "mixed", "streaming", "role-cards.pdf")));
+    expect(long[1]!.items.every((it) => it.upright)).toBe(true);
   });
 
   it("writes diagram SVGs with --svg and stamps SOURCE_DATE_EPOCH into the PDFs", () => {

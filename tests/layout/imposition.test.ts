@@ -25,6 +25,24 @@ describe("imposition", () => {
         }
       });
 
+      it(`${what} on ${paper}: turned over the short edge, each back lands behind its front`, () => {
+        const short = { edge: "short" as const, offset: { x: 0, y: 0 } };
+        for (let i = 0; i < perSheet(grid); i++) {
+          const front = cell(grid, i, "front");
+          const back = cell(grid, i, "back", short);
+          // Turning the sheet about its horizontal axis maps y to (height − y − cardHeight).
+          expect(back.x).toBeCloseTo(front.x, 6);
+          expect(back.y).toBeCloseTo(sheet.height - front.y - card.height, 6);
+        }
+      });
+
+      it(`${what} on ${paper}: the back offset shifts backs only`, () => {
+        const shifted = { edge: "long" as const, offset: { x: mm(1.5), y: mm(-0.5) } };
+        expect(cell(grid, 0, "back", shifted).x - cell(grid, 0, "back").x).toBeCloseTo(mm(1.5), 6);
+        expect(cell(grid, 0, "back", shifted).y - cell(grid, 0, "back").y).toBeCloseTo(mm(-0.5), 6);
+        expect(cell(grid, 0, "front")).toEqual(cell(grid, 0, "front"));
+      });
+
       it(`${what} on ${paper}: the cards stay on the sheet, cut marks outside the printer's dead zone and clear of the cards`, () => {
         expect(grid.x0).toBeGreaterThan(0);
         expect(grid.y0 + rows * card.height).toBeLessThanOrEqual(sheet.height);

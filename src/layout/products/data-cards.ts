@@ -77,7 +77,7 @@ export const dataCards: Product = {
     const sheet = PAPER[options.paper];
     const doc = createDocument(options, { title: `${kit.scenario.title}: data cards`, subject: kit.scenario.id, keywords: kit.hash }, sheet);
     const grid = layoutGrid(sheet, DATA_CARD, 3, 3);
-    imposeCards(doc, grid, kit.deck, (card, x, y) => front(doc, kit, card, x, y), (_, x, y) => back(doc, kit, x, y), options.backOffset);
+    imposeCards(doc, grid, kit.deck, (card, x, y) => front(doc, kit, card, x, y), (_, x, y) => back(doc, kit, x, y), options.duplex);
     return finish(doc);
   },
 };

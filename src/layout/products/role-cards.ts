@@ -104,7 +104,7 @@ export const roleCards: Product = {
     const doc = createDocument(options, { title: `${kit.scenario.title}: role cards`, subject: kit.scenario.id, keywords: kit.hash }, sheet);
     const grid = layoutGrid(sheet, ROLE_CARD, 1, 2);
     const cards = kit.scenario.roles.flatMap((role) => cardsFor(doc, kit, role));
-    imposeCards(doc, grid, cards, (card, x, y) => front(doc, kit, card, x, y), (card, x, y) => back(doc, kit, card, x, y), options.backOffset);
+    imposeCards(doc, grid, cards, (card, x, y) => front(doc, kit, card, x, y), (card, x, y) => back(doc, kit, card, x, y), options.duplex);
     return finish(doc);
   },
 };
