@@ -10,20 +10,13 @@ import { packageRoot } from "./assets.js";
 import type { BuildResult } from "./builder.js";
 import { dateFromEnvironment } from "./dates.js";
 import { mm, type Paper } from "./layout/units.js";
-import type { load as loadFile } from "./load.js";
+import type { Loaded } from "./load.js";
 import { abandonWrites, recover, writeKit } from "./output.js";
 import { formatDiagnostics } from "./scenario/diagnostics.js";
 import { ID_PATTERN } from "./scenario/ids.js";
 import { STAMP_FILE, stampOf, type BuildRequest } from "./stamp.js";
 import { canonicalJson } from "./sim/trace.js";
 import { starterScenario } from "./starter.js";
-
-// The scenario parser (zod, yaml) and the PDF machinery load only for the commands that use them.
-const load: typeof loadFile = (path) => loader!(path);
-let loader: typeof loadFile | undefined;
-async function ready(): Promise<void> {
-  loader ??= (await import("./load.js")).load;
-}
 
 const version = (JSON.parse(readFileSync(join(packageRoot, "package.json"), "utf8")) as { version: string }).version;
 
@@ -39,9 +32,12 @@ function defaultScenarios(): string[] {
 
 const files = (given: string[]) => (given.length > 0 ? given : defaultScenarios());
 
-/** Loads each scenario, reporting the ones that cannot be used; exit code 2 if any could not. */
-async function loadAll(given: string[]): Promise<{ scenarios: Extract<ReturnType<typeof load>, { ok: true }>[]; code: number }> {
-  await ready();
+/**
+ * Loads each scenario, reporting the ones that cannot be used; exit code 2 if any could not.
+ * The parser (zod, yaml) and everything after it load only for the commands that need them.
+ */
+async function loadAll(given: string[]): Promise<{ scenarios: Extract<Loaded, { ok: true }>[]; code: number }> {
+  const { load } = await import("./load.js");
   const scenarios = [];
   let code = 0;
   for (const path of files(given)) {
@@ -69,7 +65,7 @@ function requestOf(path: string, opts: BuildOptions): BuildRequest {
   return { path, paper: opts.paper, svg: Boolean(opts.svg), duplex: { edge: opts.duplex, offset: opts.backOffset ?? { x: 0, y: 0 } }, commands: opts.commands, date: dateFromEnvironment(process.env.SOURCE_DATE_EPOCH).getTime() };
 }
 
-/** True when out/<id>/ holds a kit built from exactly these inputs. */
+/** The kit's id when out/<id>/ holds a kit built from exactly these inputs; else undefined. */
 function upToDate(out: string, path: string, request: BuildRequest): { id: string } | undefined {
   let source: string;
   try {
@@ -276,7 +272,7 @@ program
   .description("print the canonical trace of a scenario as JSON")
   .argument("<file>", "scenario file")
   .action(async (path: string) => {
-    await ready();
+    const { load } = await import("./load.js");
     const loaded = load(path);
     if (!loaded.ok) {
       process.stderr.write(loaded.report + "\n");
