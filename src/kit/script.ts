@@ -13,7 +13,8 @@ export interface ScriptStep {
   timing: string;
   say: string;
   do: { role: string; text: string }[];
-  watch: string[];
+  /** What the room should see; `changed` marks what differs from the step before. */
+  watch: { text: string; changed: boolean }[];
   postgres: { role: string; text: string }[];
   /** The real PostgreSQL operation behind each action (what `replikit verify` runs). */
   commands: string[];
@@ -104,6 +105,7 @@ export function deriveScript(scenario: Scenario, trace: Trace, cues: Map<string,
   if (scenario.runs.length > 1) setup.push(t.text("script", "setup_between_runs"));
 
   let elapsed = 0;
+  let previous: string[] = [];
   const runs = scenario.runs.map((run) => ({
     heading: scenario.runs.length > 1 ? t.text("script", "run_heading", { number: run.number, title: run.title }) : undefined,
     intro: run.intro,
@@ -117,7 +119,11 @@ export function deriveScript(scenario: Scenario, trace: Trace, cues: Map<string,
       const acting = scenario.roles
         .flatMap((r) => (cues.get(r.id) ?? []).filter((c) => c.step === step.number).map((c) => ({ role: r.label, cue: c })))
         .sort((a, b) => a.cue.order - b.cue.order);
-      const watch = [...(step.watch ? [step.watch] : []), ...watchLines(traced.after, index > 0 && trace.steps[index - 1]!.run === step.run ? trace.steps[index - 1]!.after : undefined, t, label)];
+      const before = index > 0 && trace.steps[index - 1]!.run === step.run ? trace.steps[index - 1]!.after : undefined;
+      const lines = watchLines(traced.after, before, t, label);
+      if (!before) previous = [];
+      const watch = [...(step.watch ? [{ text: step.watch, changed: true }] : []), ...lines.map((text) => ({ text, changed: !previous.includes(text) }))];
+      previous = lines;
       return {
         number: step.number,
         heading: t.text("script", "step_heading", { number: step.number, title: step.title }),

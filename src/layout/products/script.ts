@@ -83,9 +83,11 @@ function step(page: Page, kit: Kit, s: ScriptStep, commands: boolean): void {
     page.line(d.role ? `${d.role}: ${d.text}` : d.text, FONT.regular, BODY, { indent: LABEL, label: i === 0 ? t.text("script", "label_do") : undefined, after: 0.25 });
   }
   doc.moveDown(0.25);
+  // What changed in this step in bold: the room's eyes go there.
   for (const [i, w] of s.watch.entries()) {
-    page.line(w, FONT.regular, BODY - 1, { indent: LABEL, label: i === 0 ? t.text("script", "label_watch") : undefined, after: 0.15, colour: COLOURS.black });
+    page.line(w.text, w.changed ? FONT.bold : FONT.regular, BODY - 1, { indent: LABEL, label: i === 0 ? t.text("script", "label_watch") : undefined, after: 0.15, colour: COLOURS.black });
   }
+
   if (commands && s.commands.length) {
     doc.moveDown(0.2);
     s.commands.forEach((c, i) => page.line(c, FONT.mono, 8.5, { indent: LABEL, label: i === 0 ? t.text("script", "label_commands") : undefined, after: 0.1, colour: COLOURS.grey }));
