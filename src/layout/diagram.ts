@@ -25,7 +25,6 @@ function canvas() {
 }
 
 interface Box { x: number; y: number; w: number; h: number }
-const bottomCentre = (b: Box) => ({ x: b.x + b.w / 2, y: b.y + b.h });
 const topCentre = (b: Box) => ({ x: b.x + b.w / 2, y: b.y });
 
 function text(g: Container, s: string, x: number, y: number, size: number, font: string = FONT.regular, colour: string = COLOURS.black, anchor = "start") {
@@ -160,7 +159,8 @@ export function drawFrame(frame: Frame, t: Templates, measure: Measure, footer: 
     const b = boxes.get(flow.to);
     if (!a || !b) return;
     const colour = FLOW_COLOUR[flow.kind];
-    const lane = 400 + (i % 6) * 17;
+    // Lanes a label's height apart, so labels on neighbouring lanes never overlap.
+    const lane = 400 + (i % 6) * 24;
     const gutter = (box: Box) => box.x + box.w + 12 + (i % 3) * 6;
     const points: { x: number; y: number }[] = [];
     if (isPerson(flow.from)) {
@@ -224,20 +224,19 @@ export function drawFrame(frame: Frame, t: Templates, measure: Measure, footer: 
     }
   }
 
-  legend(svg, t);
+  legend(svg, t, measure);
   text(svg, footer, VIEW.width, VIEW.height - 4, 10, FONT.regular, COLOURS.grey, "end");
   return svg;
 }
 
-function legend(svg: Container, t: Templates) {
+function legend(svg: Container, t: Templates, measure: Measure) {
   const y = 668;
   let x = 0;
   const item = (draw: () => void, label: string) => {
     draw();
     text(svg, label, x + 36, y + 4, 11, FONT.regular, COLOURS.black);
-    x += 36 + measure(label) + 22;
+    x += 36 + measure(label, FONT.regular, 11) + 22;
   };
-  const measure = (s: string) => s.length * 5.6;
   text(svg, t.text("diagrams", "legend_title"), 0, y - 16, 11, FONT.bold);
   for (const [state, key] of [["streaming", "legend_stream"], ["waiting", "legend_waiting"], ["error", "legend_error"], ["cut", "legend_cut"]] as const) {
     item(() => {

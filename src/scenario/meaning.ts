@@ -53,7 +53,7 @@ export function checkMeaning(scenario: Scenario): Diagnostic[] {
   }
 
   for (const run of scenario.runs) {
-    for (const name of run.settings.synchronous_standby_names) ref(name, scenario.roles[0]!.at, SERVERS, "synchronous_standby_names");
+    for (const name of run.settings.synchronous_standby_names) ref(name, run.settingsAt, SERVERS, "synchronous_standby_names");
     for (const step of run.steps) {
       for (const action of step.actions) {
         const at = action.at;

@@ -53,6 +53,8 @@ export interface Run {
   title: string;
   intro?: string;
   settings: Settings;
+  /** Where the run's settings are written (the scenario's, when the run has none of its own). */
+  settingsAt: Position;
   steps: Step[];
 }
 
@@ -69,6 +71,3 @@ export interface Scenario {
   runs: Run[];
   debrief: { question: string; answer: string }[];
 }
-
-export const isServer = (role: Role) => role.kind === "primary" || role.kind === "standby";
-export const isClient = (role: Role) => role.kind === "writer" || role.kind === "reader" || role.kind === "application";

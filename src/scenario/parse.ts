@@ -237,6 +237,7 @@ function build(
     title: raw.title as string,
     intro: raw.intro as string | undefined,
     settings: settingsOf(data.settings as Partial<Settings>, raw.settings as Partial<Settings>),
+    settingsAt: raw.settings ? positions.value([...path, "settings"]) : data.settings ? positions.value(["settings"]) : positions.value([]),
     steps: (raw.steps as Raw[]).map((s, i): Step => {
       const stepPath = [...path, "steps", i];
       return {

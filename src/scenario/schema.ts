@@ -18,8 +18,6 @@ const cards = z.array(z.int().min(1).max(9999));
 
 export const ROLE_KINDS = ["primary", "standby", "writer", "reader", "application", "proxy", "basebackup", "admin"] as const;
 export type RoleKind = (typeof ROLE_KINDS)[number];
-export const SERVER_KINDS: readonly RoleKind[] = ["primary", "standby"];
-export const CLIENT_KINDS: readonly RoleKind[] = ["writer", "reader", "application"];
 
 export const roleSchema = z.strictObject({
   id,

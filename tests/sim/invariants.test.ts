@@ -66,7 +66,7 @@ const steps = fc.oneof(randomSteps, randomSteps.map((rest) => [...failover, ...r
 
 function scenarioOf(config: Settings, plan: Omit<Action, "at">[][]): Scenario {
   const stepList: Step[] = plan.map((actions, i) => ({ number: i + 1, run: 1, title: `s${i + 1}`, say: "-", actions: actions.map((a) => ({ ...a, at }) as Action), expect: [], at }));
-  return { file: "random.yaml", id: "random", title: "random", summary: "-", goals: ["-"], minutes: 1, roles: ROLES, simplifications: [], props: [], runs: [{ number: 1, title: "r", settings: config, steps: stepList }], debrief: [] };
+  return { file: "random.yaml", id: "random", title: "random", summary: "-", goals: ["-"], minutes: 1, roles: ROLES, simplifications: [], props: [], runs: [{ number: 1, title: "r", settings: config, settingsAt: at, steps: stepList }], debrief: [] };
 }
 
 /** Checks the model's invariants on the live stage after a step. */
