@@ -7,7 +7,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import PDFDocument from "pdfkit";
-import { loadFonts } from "../dist/assets.js";
+import { loadFonts } from "../dist/node/assets.js";
 
 const [spec, out] = process.argv.slice(2);
 const docs = JSON.parse(readFileSync(spec, "utf8"));

@@ -6,17 +6,17 @@
 import { Command, CommanderError, Option } from "commander";
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
-import { packageRoot } from "./assets.js";
-import type { BuildResult } from "./builder.js";
+import { packageRoot } from "./node/assets.js";
+import type { BuildResult } from "./node/build.js";
 import { dateFromEnvironment } from "./dates.js";
-import { mm, type Paper } from "./layout/units.js";
-import type { Loaded } from "./load.js";
-import { abandonWrites, recover, writeKit } from "./output.js";
+import { mm, type Paper } from "./render/units.js";
+import type { Loaded } from "./node/load.js";
+import { abandonWrites, recover, writeKit } from "./node/output.js";
 import { formatDiagnostics } from "./scenario/diagnostics.js";
 import { ID_PATTERN } from "./scenario/ids.js";
-import { STAMP_FILE, stampOf, type BuildRequest } from "./stamp.js";
+import { STAMP_FILE, stampOf, type BuildRequest } from "./node/stamp.js";
 import { canonicalJson } from "./sim/trace.js";
-import { starterScenario } from "./starter.js";
+import { starterScenario } from "./scenario/starter.js";
 
 const version = (JSON.parse(readFileSync(join(packageRoot, "package.json"), "utf8")) as { version: string }).version;
 
@@ -37,7 +37,7 @@ const files = (given: string[]) => (given.length > 0 ? given : defaultScenarios(
  * The parser (zod, yaml) and everything after it load only for the commands that need them.
  */
 async function loadAll(given: string[]): Promise<{ scenarios: Extract<Loaded, { ok: true }>[]; code: number }> {
-  const { load } = await import("./load.js");
+  const { load } = await import("./node/load.js");
   const scenarios = [];
   let code = 0;
   for (const path of files(given)) {
@@ -165,7 +165,7 @@ buildOptions(program.command("build"))
     let code = 0;
     let written = 0;
     // Loaded only when something needs building: an up-to-date check stays fast.
-    const { buildOne } = pending.length ? await import("./builder.js") : { buildOne: undefined };
+    const { buildOne } = pending.length ? await import("./node/build.js") : { buildOne: undefined };
     for (const request of pending) {
       const pdfs = deliver(await buildOne!(request), opts.out);
       if (pdfs < 0) code = 2;
@@ -179,7 +179,7 @@ buildOptions(program.command("watch"))
   .description("build, then rebuild whenever a scenario or a template changes")
   .argument("[files...]", "scenario files")
   .action(async (given: string[], opts: BuildOptions) => {
-    const { watch } = await import("./watch.js");
+    const { watch } = await import("./node/watch.js");
     recover(opts.out);
     await watch(files(given).map((path) => resolve(path)), (path) => requestOf(path, opts), (result) => deliver(result, opts.out));
   });
@@ -192,8 +192,8 @@ program
   .option("--report <file>", "where to write the JSON report", join("out", "verify-report.json"))
   .option("--time-limit <seconds>", "time limit per scenario", "300")
   .action(async (given: string[], opts: { pgBin?: string; report: string; timeLimit: string }) => {
-    const verify = await import("./verify/verify.js");
-    const { stopAllServers } = await import("./verify/pg.js");
+    const verify = await import("./node/verify/verify.js");
+    const { stopAllServers } = await import("./node/verify/pg.js");
     const bin = verify.findBinaries(opts.pgBin);
     if (!bin) throw new CommanderError(2, "replikit.pg", `error: ${verify.INSTALL_HINT}`);
     const { env, remove } = verify.makeRoot();
@@ -229,7 +229,7 @@ program
   .addOption(new Option("--paper <size>", "sheet size").choices(["letter", "a4"]).default("letter"))
   .addOption(new Option("--duplex <edge>", "the edge the printer turns the sheet over").choices(["long", "short"]).default("long"))
   .action(async (opts: { out: string; paper: Paper; duplex: "long" | "short" }) => {
-    const [{ calibrationSheet }, { loadFonts }] = await Promise.all([import("./layout/calibration.js"), import("./assets.js")]);
+    const [{ calibrationSheet }, { loadFonts }] = await Promise.all([import("./render/calibration.js"), import("./node/assets.js")]);
     const sheet = await calibrationSheet({ paper: opts.paper, fonts: loadFonts(), date: dateFromEnvironment(process.env.SOURCE_DATE_EPOCH) }, opts.duplex);
     mkdirSync(opts.out, { recursive: true });
     const path = join(opts.out, "calibration.pdf");
@@ -272,7 +272,7 @@ program
   .description("print the canonical trace of a scenario as JSON")
   .argument("<file>", "scenario file")
   .action(async (path: string) => {
-    const { load } = await import("./load.js");
+    const { load } = await import("./node/load.js");
     const loaded = load(path);
     if (!loaded.ok) {
       process.stderr.write(loaded.report + "\n");

@@ -17,12 +17,12 @@ export function loadShipped(name: string) {
   return { scenario, trace: simulate(scenario) };
 }
 
-import { loadFonts, loadWording } from "../src/assets.js";
-import { buildKit, type Kit } from "../src/kit/kit.js";
-import { Templates } from "../src/kit/templates.js";
-import { FIXED_DATE, type RenderOptions } from "../src/layout/pdf.js";
-import { PRODUCTS } from "../src/layout/products/index.js";
-import type { Paper } from "../src/layout/units.js";
+import { loadFonts, loadWording } from "../src/node/assets.js";
+import { buildKit, type Kit } from "../src/kit.js";
+import { Templates } from "../src/wording.js";
+import { FIXED_DATE, type RenderOptions } from "../src/render/pdf.js";
+import { PRODUCTS } from "../src/products/index.js";
+import type { Paper } from "../src/render/units.js";
 
 export const templates = new Templates(loadWording());
 

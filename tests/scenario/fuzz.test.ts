@@ -8,7 +8,7 @@ import { ScenarioError } from "../../src/scenario/diagnostics.js";
 import { parseScenario } from "../../src/scenario/parse.js";
 import { checkExpectations } from "../../src/sim/expect.js";
 import { simulate } from "../../src/sim/simulate.js";
-import { buildKit } from "../../src/kit/kit.js";
+import { buildKit } from "../../src/kit.js";
 import { shipped, source, templates } from "../helpers.js";
 
 /** Parses and simulates; returns the problems, and fails the test on anything but a ScenarioError. */

@@ -1,0 +1,58 @@
+/**
+ * replikit watch: build, then rebuild a scenario when its file changes and every scenario when a
+ * template changes. A broken save prints its positioned errors and the last good kit stays.
+ * Rebuilds run in this process, so fonts and layouts parsed once stay warm.
+ */
+import { watch as watchPath } from "node:fs";
+import { basename, dirname, join } from "node:path";
+import { templateDir } from "./assets.js";
+import { buildOne, reloadTemplates, type BuildRequest, type BuildResult } from "./build.js";
+
+export async function watch(paths: string[], requestOf: (path: string) => BuildRequest, deliver: (result: BuildResult) => number): Promise<void> {
+  const queue = new Set<string>();
+  let running = false;
+  let timer: NodeJS.Timeout | undefined;
+
+  const rebuild = async (path: string, since: number) => {
+    const result = await buildOne(requestOf(path));
+    const written = deliver(result);
+    const ms = Math.round(performance.now() - since);
+    if (written >= 0 && result.ok) process.stdout.write(`rebuilt ${result.id} in ${ms} ms\n`);
+    else process.stdout.write(`${basename(path)} has errors (above); the last good kit is unchanged\n`);
+  };
+
+  const drain = async () => {
+    if (running) return;
+    running = true;
+    while (queue.size > 0) {
+      const since = performance.now();
+      const [path] = queue;
+      queue.delete(path!);
+      await rebuild(path!, since);
+    }
+    running = false;
+  };
+
+  // Editors save by writing in place or by renaming a new file over the old: watch the folders.
+  const schedule = (changed: string[]) => {
+    for (const p of changed) queue.add(p);
+    clearTimeout(timer);
+    timer = setTimeout(() => void drain(), 8);
+  };
+
+  for (const path of paths) await rebuild(path, performance.now());
+
+  for (const dir of new Set(paths.map(dirname))) {
+    watchPath(dir, (_event, name) => {
+      const path = name ? join(dir, name.toString()) : undefined;
+      if (path && paths.includes(path)) schedule([path]);
+    });
+  }
+  watchPath(templateDir, (_event, name) => {
+    if (!name?.toString().endsWith(".yaml")) return;
+    reloadTemplates();
+    schedule(paths);
+  });
+  process.stdout.write(`watching ${paths.length} scenario(s) and the templates; Ctrl-C to stop\n`);
+  await new Promise(() => {});
+}

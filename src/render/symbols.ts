@@ -1,0 +1,35 @@
+/**
+ * Card symbols drawn as vector paths in a 100 × 100 box, so they print in any font and survive
+ * greyscale: each kind has its own shape as well as its own colour.
+ */
+import type { CardKind } from "../products/data-cards/derive.js";
+import { COLOURS } from "./units.js";
+
+function star(): string {
+  const points: string[] = [];
+  for (let i = 0; i < 10; i++) {
+    const r = i % 2 === 0 ? 50 : 21;
+    const a = -Math.PI / 2 + (i * Math.PI) / 5;
+    points.push(`${(50 + r * Math.cos(a)).toFixed(2)} ${(52 + r * Math.sin(a)).toFixed(2)}`);
+  }
+  return `M${points.join(" L")} Z`;
+}
+
+export const SYMBOLS: Record<CardKind, { path: string; colour: string }> = {
+  write: {
+    path: "M50 2 C80 28 100 44 100 62 C100 77 89 86 76 86 C66 86 58 81 54 74 L60 98 L40 98 L46 74 C42 81 34 86 24 86 C11 86 0 77 0 62 C0 44 20 28 50 2 Z",
+    colour: COLOURS.black,
+  },
+  read: {
+    path: "M50 92 C22 70 0 50 0 28 C0 12 12 2 27 2 C38 2 46 9 50 18 C54 9 62 2 73 2 C88 2 100 12 100 28 C100 50 78 70 50 92 Z",
+    colour: COLOURS.vermillion,
+  },
+  ack: { path: "M4 56 L20 40 L40 60 L80 14 L96 30 L40 92 Z", colour: COLOURS.blue },
+  joker: { path: star(), colour: COLOURS.purple },
+};
+
+/** Draws a kind's symbol with its top-left corner at (x, y), `size` points wide. */
+export function drawSymbol(doc: PDFKit.PDFDocument, kind: CardKind, x: number, y: number, size: number): void {
+  const { path, colour } = SYMBOLS[kind];
+  doc.save().translate(x, y).scale(size / 100).path(path).fill(colour).restore();
+}

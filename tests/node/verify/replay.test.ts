@@ -1,0 +1,68 @@
+/**
+ * verify on a real PostgreSQL, when one is installed (CI installs Debian's postgresql; without it
+ * these tests are skipped and `npm run verify` says what to install).
+ */
+import { spawn, spawnSync } from "node:child_process";
+import { mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { findBinaries, ownedDir, serverUser, stopAllServers } from "../../../src/node/verify/pg.js";
+import { replay } from "../../../src/node/verify/replay.js";
+import { loadShipped, root } from "../../helpers.js";
+
+const bin = findBinaries();
+
+describe.skipIf(!bin)("replay on PostgreSQL", () => {
+  afterAll(stopAllServers);
+
+  async function verify(name: string, tamper?: (trace: ReturnType<typeof loadShipped>["trace"]) => void) {
+    const { scenario, trace } = loadShipped(name);
+    tamper?.(trace);
+    const user = serverUser();
+    const root = mkdtempSync(join(tmpdir(), "replikit-test-"));
+    ownedDir({ bin: bin!, root, user }, root);
+    try {
+      return await replay(scenario, trace, { bin: bin!, root, user }, () => {});
+    } finally {
+      stopAllServers();
+      rmSync(root, { recursive: true, force: true });
+    }
+  }
+
+  it("agrees with the trace of the streaming interactive on every step", { timeout: 120_000 }, async () => {
+    const verdicts = await verify("streaming.yaml");
+    expect(verdicts.map((v) => [v.step, v.agree, v.differences])).toEqual(verdicts.map((v) => [v.step, true, []]));
+  });
+
+  it("disagrees, and says where, with a trace that got the failover wrong", async () => {
+    const verdicts = await verify("failover-failback.yaml", (trace) => {
+      // A model that let the crashed primary's last card reach the standby.
+      trace.steps[1]!.after.servers.beta!.cards = [1, 2, 3, 4];
+    });
+    const two = verdicts.find((v) => v.step === 2)!;
+    expect(two.agree).toBe(false);
+    expect(two.differences).toEqual(["beta cards: trace [1,2,3,4], PostgreSQL [1,2,3]"]);
+    expect(verdicts.filter((v) => !v.agree).map((v) => v.step)).toEqual([2]);
+  }, 120_000);
+});
+
+describe.skipIf(!bin)("replikit verify interrupted", () => {
+  it("stops every server it started and removes its folder on Ctrl-C", { timeout: 120_000 }, async () => {
+    const before = new Set(readdirSync(tmpdir()).filter((n) => n.startsWith("replikit-verify-")));
+    const child = spawn(process.execPath, [join(root, "dist", "cli.js"), "verify", join(root, "scenarios", "replication-lag.yaml"), "--report", join(tmpdir(), "replikit-interrupted.json")], { cwd: root });
+    let out = "";
+    await new Promise<void>((resolve) => {
+      child.stdout.on("data", (d: Buffer) => {
+        out += d.toString();
+        if (out.includes("step  2")) child.kill("SIGINT");
+      });
+      child.on("exit", () => resolve());
+    });
+    expect(child.exitCode).toBe(130);
+    const created = readdirSync(tmpdir()).filter((n) => n.startsWith("replikit-verify-") && !before.has(n));
+    expect(created).toEqual([]);
+    const servers = spawnSync("ps", ["-eo", "args"], { encoding: "utf8" }).stdout.split("\n").filter((l) => /postgres -D .*replikit-verify-/.test(l) && !([...before].some((b) => l.includes(b))));
+    expect(servers).toEqual([]);
+  });
+});
