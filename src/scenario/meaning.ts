@@ -5,10 +5,11 @@
  */
 import { didYouMean, type Diagnostic, type Position } from "./diagnostics.js";
 import type { Role, Scenario } from "./model.js";
-import type { RoleKind } from "./schema.js";
+import type { ActionArgs, ActionName, RoleKind } from "./schema.js";
 
 const SERVERS: RoleKind[] = ["primary", "standby"];
 const CLIENTS: RoleKind[] = ["writer", "reader", "application"];
+const TOOLS: RoleKind[] = ["basebackup", "admin"];
 const ANYONE: RoleKind[] = ["primary", "standby", "writer", "reader", "application", "proxy", "basebackup", "admin"];
 
 const KIND_WORDS: Record<string, string> = {
@@ -17,6 +18,71 @@ const KIND_WORDS: Record<string, string> = {
   proxy: "a proxy",
   "basebackup,admin": "a base-backup tool or an admin",
 };
+
+/** What an action's check can use: role references, distinct pairs, plain reports, at the action's line. */
+interface Checker {
+  ref(id: string | undefined, at: Position, kinds: RoleKind[], what: string): void;
+  distinct(a: string, b: string, at: Position, what: string): void;
+  report(at: Position, message: string): void;
+  role(id: string): Role | undefined;
+  at: Position;
+  what: string;
+}
+type ActionCheck<K extends ActionName> = (args: ActionArgs<K>, c: Checker) => void;
+
+/** The roles each action names, and what they must be. Adding an action word makes the compiler ask for it here. */
+const ACTION_CHECKS: { [K in ActionName]: ActionCheck<K> } = {
+  write: (a, c) => targetChecks(a, a.to, "to", c),
+  read: (a, c) => {
+    targetChecks(a, a.from, "from", c);
+    if (a.wants === "own-last-write" && c.role(a.by)?.kind === "reader") {
+      c.report(c.at, `${c.what}: "${a.by}" is a reader and writes nothing; "own-last-write" needs a writer or an application`);
+    }
+  },
+  release: (a, c) => c.ref(a, c.at, CLIENTS, c.what),
+  cancel: (a, c) => c.ref(a, c.at, CLIENTS, c.what),
+  vacuum: (a, c) => {
+    c.ref(a.by, c.at, CLIENTS, `${c.what} "by"`);
+    c.ref(a.on, c.at, SERVERS, `${c.what} "on"`);
+  },
+  clone: (a, c) => {
+    c.ref(a.from, c.at, SERVERS, `${c.what} "from"`);
+    c.ref(a.to, c.at, SERVERS, `${c.what} "to"`);
+    c.ref(a.by, c.at, TOOLS, `${c.what} "by"`);
+    c.distinct(a.from, a.to, c.at, c.what);
+  },
+  start: (a, c) => c.ref(a, c.at, SERVERS, c.what),
+  stop: (a, c) => c.ref(a, c.at, SERVERS, c.what),
+  crash: (a, c) => c.ref(a, c.at, SERVERS, c.what),
+  promote: (a, c) => c.ref(a, c.at, SERVERS, c.what),
+  checkpoint: (a, c) => c.ref(a, c.at, SERVERS, c.what),
+  follow: (a, c) => {
+    c.ref(a.server, c.at, SERVERS, `${c.what} "server"`);
+    c.ref(a.upstream, c.at, SERVERS, `${c.what} "upstream"`);
+    c.distinct(a.server, a.upstream, c.at, c.what);
+  },
+  failover: (a, c) => {
+    for (const id of a.candidates) c.ref(id, c.at, SERVERS, `${c.what} candidate`);
+    if (new Set(a.candidates).size !== a.candidates.length) c.report(c.at, `${c.what}: a candidate is named twice`);
+    c.ref(a.by, c.at, TOOLS, `${c.what} "by"`);
+  },
+  cut: (a, c) => pairChecks(a, c),
+  heal: (a, c) => pairChecks(a, c),
+  wait: () => {},
+};
+
+/** A client's statement goes either straight to a server or through a proxy. */
+function targetChecks(a: { by: string; via?: string }, target: string | undefined, key: string, c: Checker): void {
+  c.ref(a.by, c.at, CLIENTS, `${c.what} "by"`);
+  if ((target === undefined) === (a.via === undefined)) c.report(c.at, `${c.what}: give either "${key}" (a server) or "via" (a proxy)`);
+  c.ref(target, c.at, SERVERS, `${c.what} "${key}"`);
+  c.ref(a.via, c.at, ["proxy"], `${c.what} "via"`);
+}
+
+function pairChecks(pair: [string, string], c: Checker): void {
+  for (const r of pair) c.ref(r, c.at, ANYONE, c.what);
+  c.distinct(pair[0], pair[1], c.at, c.what);
+}
 
 export function checkMeaning(scenario: Scenario): Diagnostic[] {
   const problems: Diagnostic[] = [];
@@ -55,64 +121,7 @@ export function checkMeaning(scenario: Scenario): Diagnostic[] {
   for (const run of scenario.runs) {
     for (const name of run.settings.synchronous_standby_names) ref(name, run.settingsAt, SERVERS, "synchronous_standby_names");
     for (const step of run.steps) {
-      for (const action of step.actions) {
-        const at = action.at;
-        const what = `${action.name}`;
-        switch (action.name) {
-          case "write":
-          case "read": {
-            const a = action.args;
-            ref(a.by, at, CLIENTS, `${what} "by"`);
-            const target = action.name === "write" ? action.args.to : action.args.from;
-            const targetKey = action.name === "write" ? "to" : "from";
-            if ((target === undefined) === (a.via === undefined)) report(at, `${what}: give either "${targetKey}" (a server) or "via" (a proxy)`);
-            ref(target, at, SERVERS, `${what} "${targetKey}"`);
-            ref(a.via, at, ["proxy"], `${what} "via"`);
-            if (action.name === "read" && action.args.wants === "own-last-write" && roles.get(a.by)?.kind === "reader") {
-              report(at, `${what}: "${a.by}" is a reader and writes nothing; "own-last-write" needs a writer or an application`);
-            }
-            break;
-          }
-          case "release":
-          case "cancel":
-            ref(action.args, at, CLIENTS, what);
-            break;
-          case "vacuum":
-            ref(action.args.by, at, CLIENTS, `${what} "by"`);
-            ref(action.args.on, at, SERVERS, `${what} "on"`);
-            break;
-          case "clone":
-            ref(action.args.from, at, SERVERS, `${what} "from"`);
-            ref(action.args.to, at, SERVERS, `${what} "to"`);
-            ref(action.args.by, at, ["basebackup", "admin"], `${what} "by"`);
-            distinct(action.args.from, action.args.to, at, what);
-            break;
-          case "start":
-          case "stop":
-          case "crash":
-          case "promote":
-          case "checkpoint":
-            ref(action.args, at, SERVERS, what);
-            break;
-          case "follow":
-            ref(action.args.server, at, SERVERS, `${what} "server"`);
-            ref(action.args.upstream, at, SERVERS, `${what} "upstream"`);
-            distinct(action.args.server, action.args.upstream, at, what);
-            break;
-          case "failover":
-            for (const c of action.args.candidates) ref(c, at, SERVERS, `${what} candidate`);
-            if (new Set(action.args.candidates).size !== action.args.candidates.length) report(at, `${what}: a candidate is named twice`);
-            ref(action.args.by, at, ["basebackup", "admin"], `${what} "by"`);
-            break;
-          case "cut":
-          case "heal":
-            for (const r of action.args) ref(r, at, ANYONE, what);
-            distinct(action.args[0], action.args[1], at, what);
-            break;
-          case "wait":
-            break;
-        }
-      }
+      for (const action of step.actions) (ACTION_CHECKS[action.name] as ActionCheck<typeof action.name>)(action.args as never, { ref, distinct, report, role: (id) => roles.get(id), at: action.at, what: action.name });
       for (const e of step.expect) {
         const at = e.at;
         switch (e.name) {

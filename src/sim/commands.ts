@@ -3,7 +3,7 @@
  * script prints it under each step, and `replikit verify` runs the same operations.
  */
 import type { Scenario } from "../scenario/model.js";
-import type { Action } from "../scenario/schema.js";
+import type { Action, ActionArgs, ActionName } from "../scenario/schema.js";
 
 /**
  * The SQL a card, a read and a vacuum joker stand for: verify runs exactly these, each statement
@@ -24,50 +24,36 @@ export const SQL = {
   positions: () => "SELECT pg_last_wal_receive_lsn(), pg_last_wal_replay_lsn();",
 };
 
+type Describe<K extends ActionName> = (args: ActionArgs<K>, label: (id: string) => string) => string[];
+
+/** The commands behind each action word, for the facilitator script (labels stand for hosts and folders). */
+const COMMANDS: { [K in ActionName]: Describe<K> } = {
+  write: (a, label) => [`${label(a.to ?? a.via!)}=# INSERT INTO cards VALUES (…);${(a.count ?? 1) > 1 ? `  -- ${a.count} times` : ""}`],
+  read: (a, label) => {
+    const sql = a.wants === "own-last-write" ? "SELECT n FROM cards WHERE n = <my last card>;" : SQL.readLatest();
+    return [a.hold ? `${label(a.from ?? a.via!)}=# BEGIN ISOLATION LEVEL REPEATABLE READ; ${sql}  -- kept open` : `${label(a.from ?? a.via!)}=# ${sql}`];
+  },
+  release: (a, label) => [`${label(a)}: COMMIT;  -- the long query ends`],
+  cancel: (a, label) => [`${label(a)}: Ctrl-C  -- pg_cancel_backend() on the waiting commit`],
+  vacuum: (a, label) => [`${label(a.on)}=# DELETE FROM victims; VACUUM victims;`],
+  clone: (a, label) => [`$ pg_basebackup -h ${label(a.from)} -D ${label(a.to)} -R -X stream`],
+  start: (a, label) => [`$ pg_ctl start -D ${label(a)}`],
+  stop: (a, label) => [`$ pg_ctl stop -m fast -D ${label(a)}`],
+  crash: (a, label) => [`$ pg_ctl stop -m immediate -D ${label(a)}`],
+  promote: (a, label) => [`${label(a)}=# ${SQL.promote()}`],
+  follow: (a, label) => [`${label(a.server)}: primary_conninfo = 'host=${label(a.upstream)}'  -- then SELECT pg_reload_conf();`],
+  failover: (a, label) => [
+    ...a.candidates.map((c) => `${label(c)}=# ${SQL.positions()}`),
+    "-- promote the furthest with SELECT pg_promote(); point the others at it with a new primary_conninfo",
+  ],
+  checkpoint: (a, label) => [`${label(a)}=# CHECKPOINT;`],
+  cut: (a, label) => [`-- the network between ${label(a[0])} and ${label(a[1])} fails`],
+  heal: (a, label) => [`-- the network between ${label(a[0])} and ${label(a[1])} is back`],
+  wait: (a) => [`-- ${a} seconds pass`],
+};
+
 /** The commands behind one action, for the facilitator script (labels stand for hosts and folders). */
 export function commandsFor(action: Action, scenario: Scenario): string[] {
   const label = (id: string) => scenario.roles.find((r) => r.id === id)?.label ?? id;
-  const on = (id: string, sql: string) => `${label(id)}=# ${sql}`;
-  switch (action.name) {
-    case "write": {
-      const target = action.args.to ? label(action.args.to) : label(action.args.via!);
-      return [`${target}=# INSERT INTO cards VALUES (…);${(action.args.count ?? 1) > 1 ? `  -- ${action.args.count} times` : ""}`];
-    }
-    case "read": {
-      const target = action.args.from ? label(action.args.from) : label(action.args.via!);
-      const sql = action.args.wants === "own-last-write" ? "SELECT n FROM cards WHERE n = <my last card>;" : SQL.readLatest();
-      return [action.args.hold ? `${target}=# BEGIN ISOLATION LEVEL REPEATABLE READ; ${sql}  -- kept open` : `${target}=# ${sql}`];
-    }
-    case "release":
-      return [`${label(action.args)}: COMMIT;  -- the long query ends`];
-    case "cancel":
-      return [`${label(action.args)}: Ctrl-C  -- pg_cancel_backend() on the waiting commit`];
-    case "vacuum":
-      return [on(action.args.on, "DELETE FROM victims; VACUUM victims;")];
-    case "clone":
-      return [`$ pg_basebackup -h ${label(action.args.from)} -D ${label(action.args.to)} -R -X stream`];
-    case "start":
-      return [`$ pg_ctl start -D ${label(action.args)}`];
-    case "stop":
-      return [`$ pg_ctl stop -m fast -D ${label(action.args)}`];
-    case "crash":
-      return [`$ pg_ctl stop -m immediate -D ${label(action.args)}`];
-    case "promote":
-      return [on(action.args, SQL.promote())];
-    case "follow":
-      return [`${label(action.args.server)}: primary_conninfo = 'host=${label(action.args.upstream)}'  -- then SELECT pg_reload_conf();`];
-    case "failover":
-      return [
-        ...action.args.candidates.map((c) => on(c, SQL.positions())),
-        "-- promote the furthest with SELECT pg_promote(); point the others at it with a new primary_conninfo",
-      ];
-    case "checkpoint":
-      return [on(action.args, "CHECKPOINT;")];
-    case "cut":
-      return [`-- the network between ${label(action.args[0])} and ${label(action.args[1])} fails`];
-    case "heal":
-      return [`-- the network between ${label(action.args[0])} and ${label(action.args[1])} is back`];
-    case "wait":
-      return [`-- ${action.args} seconds pass`];
-  }
+  return (COMMANDS[action.name] as Describe<typeof action.name>)(action.args as never, label);
 }

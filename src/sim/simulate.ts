@@ -3,7 +3,7 @@
  */
 import { ScenarioError, type Diagnostic } from "../scenario/diagnostics.js";
 import type { Scenario } from "../scenario/model.js";
-import { perform, StepProblem } from "./actions.js";
+import { perform, StepProblem } from "./actions/index.js";
 import { settle } from "./flow.js";
 import { lsn } from "./messages.js";
 import { freshStage, type Stage } from "./state.js";

@@ -29,13 +29,17 @@ export interface TraceEvent {
   detail?: string;
 }
 
-export type EventKind =
-  | "write" | "write-failed" | "write-blocked" | "commit-wait" | "standby-ack" | "commit-ack" | "cancel-wait"
-  | "read" | "read-failed" | "hold" | "release" | "query-canceled" | "route"
-  | "vacuum" | "vacuum-failed" | "vacuum-kept"
-  | "clone" | "discard" | "start" | "start-failed" | "stop" | "crash" | "promote" | "choose" | "follow"
-  | "connect" | "connect-failed" | "disconnect" | "stream" | "restore" | "replay" | "replay-paused" | "timeline-switch" | "error"
-  | "archive" | "checkpoint" | "recycle" | "cut" | "heal" | "wait" | "lost";
+/** Every kind of event the simulator records; each has its cue wording in templates/cues.yaml (or none, on purpose). */
+export const EVENT_KINDS = [
+  "write", "write-failed", "write-blocked", "commit-wait", "standby-ack", "commit-ack", "cancel-wait",
+  "read", "read-failed", "hold", "release", "query-canceled", "route",
+  "vacuum", "vacuum-failed", "vacuum-kept",
+  "clone", "discard", "start", "start-failed", "stop", "crash", "promote", "choose", "follow",
+  "connect", "connect-failed", "disconnect", "stream", "restore", "replay", "replay-paused", "timeline-switch", "error",
+  "archive", "checkpoint", "recycle", "cut", "heal", "wait", "lost",
+] as const;
+
+export type EventKind = (typeof EVENT_KINDS)[number];
 
 export interface ServerSnapshot {
   mode: "primary" | "standby" | "empty";

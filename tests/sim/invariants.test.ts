@@ -5,44 +5,15 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { DEFAULT_SETTINGS, type Role, type Scenario, type Settings, type Step } from "../../src/scenario/model.js";
+import { DEFAULT_SETTINGS, type Scenario, type Settings, type Step } from "../../src/scenario/model.js";
 import type { Action } from "../../src/scenario/schema.js";
-import { perform, StepProblem } from "../../src/sim/actions.js";
+import { anyAction as action, ROLES } from "./arbitraries.js";
+import { perform, StepProblem } from "../../src/sim/actions/index.js";
 import { settle } from "../../src/sim/flow.js";
 import { freshStage, type Stage } from "../../src/sim/state.js";
 import { simulateLeniently } from "../../src/sim/simulate.js";
 
 const at = { line: 1, column: 1 };
-const role = (id: string, kind: Role["kind"], extra: Partial<Role> = {}): Role => ({ id, label: id, kind, starts: "streaming", backends: [], at, ...extra });
-const ROLES: Role[] = [
-  role("p", "primary"),
-  role("s1", "standby"),
-  role("s2", "standby", { upstream: "s1" }),
-  role("s3", "standby", { starts: "empty" }),
-  role("w", "writer"),
-  role("r", "reader"),
-  role("a", "application"),
-  role("x", "proxy", { backends: ["p", "s1", "s2"] }),
-];
-const SERVERS = ["p", "s1", "s2", "s3"];
-const server = fc.constantFrom(...SERVERS);
-const anyone = fc.constantFrom(...ROLES.map((r) => r.id));
-
-const action: fc.Arbitrary<Omit<Action, "at">> = fc.oneof(
-  { weight: 6, arbitrary: fc.record({ by: fc.constantFrom("w", "a"), to: server, count: fc.integer({ min: 1, max: 3 }) }).map((args) => ({ name: "write" as const, args })) },
-  { weight: 2, arbitrary: fc.record({ by: fc.constantFrom("a"), via: fc.constant("x") }).map((args) => ({ name: "write" as const, args })) },
-  { weight: 3, arbitrary: fc.record({ by: fc.constantFrom("r", "a"), from: server, hold: fc.boolean() }).map((args) => ({ name: "read" as const, args })) },
-  { weight: 1, arbitrary: fc.constantFrom("r", "a").map((args) => ({ name: "release" as const, args })) },
-  { weight: 1, arbitrary: fc.constantFrom("w", "a").map((args) => ({ name: "cancel" as const, args })) },
-  { weight: 2, arbitrary: fc.record({ by: fc.constant("w"), on: server }).map((args) => ({ name: "vacuum" as const, args })) },
-  { weight: 2, arbitrary: fc.record({ from: server, to: server }).filter((a) => a.from !== a.to).map((args) => ({ name: "clone" as const, args })) },
-  ...(["start", "stop", "crash", "promote", "checkpoint"] as const).map((name) => ({ weight: 3, arbitrary: server.map((args) => ({ name, args })) })),
-  { weight: 4, arbitrary: fc.record({ server, upstream: server }).filter((a) => a.server !== a.upstream).map((args) => ({ name: "follow" as const, args })) },
-  { weight: 1, arbitrary: fc.uniqueArray(server, { minLength: 2, maxLength: 3 }).map((candidates) => ({ name: "failover" as const, args: { candidates } })) },
-  { weight: 2, arbitrary: fc.tuple(anyone, anyone).filter(([a, b]) => a !== b).map((args) => ({ name: "cut" as const, args })) },
-  { weight: 2, arbitrary: fc.tuple(anyone, anyone).filter(([a, b]) => a !== b).map((args) => ({ name: "heal" as const, args })) },
-  { weight: 1, arbitrary: fc.integer({ min: 1, max: 60 }).map((args) => ({ name: "wait" as const, args })) },
-) as fc.Arbitrary<Omit<Action, "at">>;
 
 const settings: fc.Arbitrary<Settings> = fc.record({
   archive: fc.boolean(),

@@ -3,10 +3,11 @@
  * vacuum joker — directly or through a proxy that routes writes to the primary and reads to a
  * standby.
  */
-import type { ActionArgs } from "../scenario/schema.js";
-import { emit, must, StepProblem } from "./act.js";
-import { messages } from "./messages.js";
-import { client, linked, server, visibleCards, type Server, type Stage } from "./state.js";
+import type { ActionArgs } from "../../scenario/schema.js";
+import { emit, must, StepProblem } from "../act.js";
+import { messages } from "../messages.js";
+import { client, linked, server, visibleCards, type Server, type Stage } from "../state.js";
+import type { ActionTable } from "./table.js";
 
 /**
  * Cards one run may use: a workshop deck numbered 1 to 99, so that every number prints at least
@@ -53,7 +54,7 @@ function synchronous(stage: Stage): boolean {
   return names.length > 0 && level !== "off" && level !== "local";
 }
 
-export function write(stage: Stage, { by, to, via, count = 1 }: ActionArgs<"write">): void {
+function write(stage: Stage, { by, to, via, count = 1 }: ActionArgs<"write">): void {
   const c = client(stage, by);
   for (let i = 0; i < count; i++) {
     if (c.waiting) {
@@ -86,7 +87,7 @@ export function write(stage: Stage, { by, to, via, count = 1 }: ActionArgs<"writ
   }
 }
 
-export function read(stage: Stage, { by, from, via, wants = "latest", hold = false }: ActionArgs<"read">): void {
+function read(stage: Stage, { by, from, via, wants = "latest", hold = false }: ActionArgs<"read">): void {
   const c = client(stage, by);
   must(!(hold && c.holding), `"${by}" already holds a query open on "${c.holding?.server}"; release it first`);
   must(stage.nextQuery <= MAX_CARDS, `this run would need more than ${MAX_CARDS} read cards`);
@@ -119,14 +120,14 @@ export function read(stage: Stage, { by, from, via, wants = "latest", hold = fal
   }
 }
 
-export function release(stage: Stage, id: string): void {
+function release(stage: Stage, id: string): void {
   const c = client(stage, id);
   must(c.holding, `"${id}" holds no query open at this point`);
   emit(stage, { kind: "release", actor: id, to: c.holding.server, query: c.holding.query });
   c.holding = undefined;
 }
 
-export function cancel(stage: Stage, id: string): void {
+function cancel(stage: Stage, id: string): void {
   const c = client(stage, id);
   must(c.waiting, `"${id}" is not waiting for a commit at this point`);
   const s = server(stage, c.waiting.on);
@@ -135,7 +136,7 @@ export function cancel(stage: Stage, id: string): void {
   c.waiting = undefined;
 }
 
-export function vacuum(stage: Stage, { by, on }: ActionArgs<"vacuum">): void {
+function vacuum(stage: Stage, { by, on }: ActionArgs<"vacuum">): void {
   const s = server(stage, on);
   const failure = unreachable(stage, [by, on], s) ?? (s.mode === "standby" ? messages.vacuumInRecovery() : undefined);
   if (failure) {
@@ -151,3 +152,11 @@ export function vacuum(stage: Stage, { by, on }: ActionArgs<"vacuum">): void {
     emit(stage, { kind: "vacuum-kept", actor: on, card, result: "hot_standby_feedback: dead rows kept for the standby's query" });
   }
 }
+
+export const clientActions = {
+  write: { perform: write },
+  read: { perform: read },
+  release: { perform: release },
+  cancel: { perform: cancel },
+  vacuum: { perform: vacuum },
+} satisfies Partial<ActionTable>;

@@ -1,17 +1,14 @@
 /**
- * What servers, their operators and the facilitator do — clone, start, stop, crash, promote,
- * follow, fail over, checkpoint, cut and heal — and `perform`, which carries out any action
- * (clients' actions are in clients.ts). Each does what the real operation does and records it;
- * consequences that depend on timing (streaming, acks, replay) are left to flow.ts.
+ * What servers, their operators and the facilitator do: clone, start, stop, crash, promote,
+ * follow, fail over, checkpoint, cut, heal and wait. Each does what the real operation does and
+ * records it; consequences that depend on timing (streaming, acks, replay) are left to flow.ts.
  */
-import type { Action, ActionArgs } from "../scenario/schema.js";
-import { emit, must } from "./act.js";
-import { cancel, read, release, vacuum, write } from "./clients.js";
-import { messages, lsn } from "./messages.js";
-import { archiveSegments, receive } from "./flow.js";
-import { linkKey, server, type Server, type Stage } from "./state.js";
-
-export { StepProblem } from "./act.js";
+import type { ActionArgs } from "../../scenario/schema.js";
+import { emit, must } from "../act.js";
+import { messages, lsn } from "../messages.js";
+import { archiveSegments, receive } from "../flow.js";
+import { linkKey, server, type Server, type Stage } from "../state.js";
+import type { ActionTable } from "./table.js";
 
 /** Who runs an action when the scenario does not say: its base-backup tool, else its admin. */
 function operator(stage: Stage, kinds: string[]): string {
@@ -177,26 +174,21 @@ function cut(stage: Stage, [a, b]: [string, string], healing: boolean): void {
   emit(stage, { kind: healing ? "heal" : "cut", actor: "facilitator", from: a, to: b });
 }
 
-/** Carries out one action on the stage. */
-export function perform(stage: Stage, action: Action): void {
-  switch (action.name) {
-    case "write": return write(stage, action.args);
-    case "read": return read(stage, action.args);
-    case "release": return release(stage, action.args);
-    case "cancel": return cancel(stage, action.args);
-    case "vacuum": return vacuum(stage, action.args);
-    case "clone": return clone(stage, action.args);
-    case "start": return start(stage, action.args);
-    case "stop": return stop(stage, action.args);
-    case "crash": return crash(stage, action.args);
-    case "promote": return promote(stage, action.args);
-    case "follow": return follow(stage, action.args);
-    case "failover": return failover(stage, action.args);
-    case "checkpoint": return checkpoint(stage, action.args);
-    case "cut": return cut(stage, action.args, false);
-    case "heal": return cut(stage, action.args, true);
-    case "wait":
-      stage.clock += action.args;
-      return emit(stage, { kind: "wait", actor: "facilitator", seconds: action.args });
-  }
+function wait(stage: Stage, seconds: number): void {
+  stage.clock += seconds;
+  emit(stage, { kind: "wait", actor: "facilitator", seconds });
 }
+
+export const serverActions = {
+  clone: { perform: clone },
+  start: { perform: start },
+  stop: { perform: stop },
+  crash: { perform: crash },
+  promote: { perform: promote },
+  follow: { perform: follow },
+  failover: { perform: failover },
+  checkpoint: { perform: checkpoint },
+  cut: { perform: (stage, pair) => cut(stage, pair, false) },
+  heal: { perform: (stage, pair) => cut(stage, pair, true) },
+  wait: { perform: wait },
+} satisfies Partial<ActionTable>;
