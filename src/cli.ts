@@ -4,44 +4,32 @@
  * Exit codes: 0 success, 1 an expectation failed, 2 bad input or usage, 3 an internal error.
  */
 import { Command, CommanderError, Option } from "commander";
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
-import { packageRoot } from "./node/assets.js";
-import type { BuildResult } from "./node/build.js";
-import { dateFromEnvironment } from "./dates.js";
+import { dateFromEpoch, type Options } from "./options.js";
 import { mm, type Paper } from "./render/units.js";
 import type { Loaded } from "./node/load.js";
-import { abandonWrites, recover, writeKit } from "./node/output.js";
+import { abandonWrites, recover } from "./node/output.js";
+import { shippedScenarios } from "./node/paths.js";
+import { Session } from "./node/session.js";
+import { version } from "./node/stamp.js";
 import { formatDiagnostics } from "./scenario/diagnostics.js";
 import { ID_PATTERN } from "./scenario/ids.js";
-import { STAMP_FILE, stampOf, type BuildRequest } from "./node/stamp.js";
 import { canonicalJson } from "./sim/trace.js";
 import { starterScenario } from "./scenario/starter.js";
 
-const version = (JSON.parse(readFileSync(join(packageRoot, "package.json"), "utf8")) as { version: string }).version;
-
-/** The shipped scenarios: ./scenarios when run from a checkout, else the package's own. */
-function defaultScenarios(): string[] {
-  const local = resolve("scenarios");
-  const dir = existsSync(local) ? local : join(packageRoot, "scenarios");
-  return readdirSync(dir)
-    .filter((f) => f.endsWith(".yaml") || f.endsWith(".yml"))
-    .sort()
-    .map((f) => join(dir, f));
-}
-
-const files = (given: string[]) => (given.length > 0 ? given : defaultScenarios());
+const files = (given: string[]) => (given.length > 0 ? given : shippedScenarios());
 
 /**
  * Loads each scenario, reporting the ones that cannot be used; exit code 2 if any could not.
  * The parser (zod, yaml) and everything after it load only for the commands that need them.
  */
 async function loadAll(given: string[]): Promise<{ scenarios: Extract<Loaded, { ok: true }>[]; code: number }> {
-  const { load } = await import("./node/load.js");
+  const { loadFile } = await import("./node/load.js");
   const scenarios = [];
   let code = 0;
   for (const path of files(given)) {
-    const loaded = load(path);
+    const loaded = loadFile(path);
     if (loaded.ok) scenarios.push(loaded);
     else {
       process.stderr.write(loaded.report + "\n");
@@ -51,7 +39,8 @@ async function loadAll(given: string[]): Promise<{ scenarios: Extract<Loaded, { 
   return { scenarios, code };
 }
 
-interface BuildOptions {
+/** The build flags, as commander gives them. */
+interface BuildFlags {
   out: string;
   commands: boolean;
   paper: Paper;
@@ -61,41 +50,15 @@ interface BuildOptions {
   duplex: "long" | "short";
 }
 
-function requestOf(path: string, opts: BuildOptions): BuildRequest {
-  return { path, paper: opts.paper, svg: Boolean(opts.svg), duplex: { edge: opts.duplex, offset: opts.backOffset ?? { x: 0, y: 0 } }, commands: opts.commands, date: dateFromEnvironment(process.env.SOURCE_DATE_EPOCH).getTime() };
-}
-
-/** The kit's id when out/<id>/ holds a kit built from exactly these inputs; else undefined. */
-function upToDate(out: string, path: string, request: BuildRequest): { id: string } | undefined {
-  let source: string;
-  try {
-    source = readFileSync(path, "utf8");
-  } catch {
-    return undefined;
-  }
-  const id = /^id:\s*([a-z][a-z0-9-]{0,31})\s*$/m.exec(source)?.[1];
-  if (!id || !ID_PATTERN.test(id)) return undefined;
-  try {
-    return readFileSync(join(out, id, STAMP_FILE), "utf8").trim() === stampOf(source, request) ? { id } : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** Writes one built kit and reports it; returns the number of PDFs written, or -1 on failure. */
-function deliver(result: BuildResult, out: string): number {
-  if (!result.ok) {
-    process.stderr.write(result.report + "\n");
-    return -1;
-  }
-  writeKit(out, result.id, result.files);
-  let pdfs = 0;
-  for (const f of result.files) {
-    if (f.pages === undefined) continue;
-    pdfs++;
-    process.stdout.write(`${join(out, result.id, f.path)}  ${f.pages} page${f.pages === 1 ? "" : "s"}\n`);
-  }
-  return pdfs;
+/** The one options value the flags stand for. */
+function optionsOf(flags: BuildFlags): Options {
+  return {
+    paper: flags.paper,
+    svg: Boolean(flags.svg),
+    duplex: { edge: flags.duplex, offset: flags.backOffset ?? { x: 0, y: 0 } },
+    commands: flags.commands,
+    date: dateFromEpoch(process.env.SOURCE_DATE_EPOCH),
+  };
 }
 
 function parseOffset(value: string): { x: number; y: number } {
@@ -153,35 +116,19 @@ buildOptions(program.command("build"))
   .description("write the printable kit of each scenario to OUT/<id>/ (default: every shipped scenario)")
   .argument("[files...]", "scenario files")
   .option("--force", "rebuild kits that are up to date")
-  .action(async (given: string[], opts: BuildOptions) => {
-    recover(opts.out);
-    const pending: BuildRequest[] = [];
-    for (const path of files(given)) {
-      const request = requestOf(path, opts);
-      const current = opts.force ? undefined : upToDate(opts.out, path, request);
-      if (current) process.stdout.write(`${join(opts.out, current.id)}: up to date\n`);
-      else pending.push(request);
-    }
-    let code = 0;
-    let written = 0;
-    // Loaded only when something needs building: an up-to-date check stays fast.
-    const { buildOne } = pending.length ? await import("./node/build.js") : { buildOne: undefined };
-    for (const request of pending) {
-      const pdfs = deliver(await buildOne!(request), opts.out);
-      if (pdfs < 0) code = 2;
-      else written += pdfs;
-    }
-    process.stdout.write(`${written} PDF${written === 1 ? "" : "s"} written${code ? "; some scenarios failed (see above)" : ""}\n`);
-    process.exitCode = code;
+  .action(async (given: string[], flags: BuildFlags) => {
+    const { buildKits } = await import("./node/kits.js");
+    recover(flags.out);
+    process.exitCode = await buildKits(files(given), new Session(optionsOf(flags)), flags.out, Boolean(flags.force));
   });
 
 buildOptions(program.command("watch"))
   .description("build, then rebuild whenever a scenario or a template changes")
   .argument("[files...]", "scenario files")
-  .action(async (given: string[], opts: BuildOptions) => {
-    const { watch } = await import("./node/watch.js");
-    recover(opts.out);
-    await watch(files(given).map((path) => resolve(path)), (path) => requestOf(path, opts), (result) => deliver(result, opts.out));
+  .action(async (given: string[], flags: BuildFlags) => {
+    const [{ watch }, { deliver }] = await Promise.all([import("./node/watch.js"), import("./node/kits.js")]);
+    recover(flags.out);
+    await watch(files(given).map((path) => resolve(path)), new Session(optionsOf(flags)), (result) => deliver(result, flags.out));
   });
 
 program
@@ -230,7 +177,8 @@ program
   .addOption(new Option("--duplex <edge>", "the edge the printer turns the sheet over").choices(["long", "short"]).default("long"))
   .action(async (opts: { out: string; paper: Paper; duplex: "long" | "short" }) => {
     const [{ calibrationSheet }, { loadFonts }] = await Promise.all([import("./render/calibration.js"), import("./node/assets.js")]);
-    const sheet = await calibrationSheet({ paper: opts.paper, fonts: loadFonts(), date: dateFromEnvironment(process.env.SOURCE_DATE_EPOCH) }, opts.duplex);
+    const options = optionsOf({ out: opts.out, paper: opts.paper, duplex: opts.duplex, commands: true });
+    const sheet = await calibrationSheet(options, loadFonts());
     mkdirSync(opts.out, { recursive: true });
     const path = join(opts.out, "calibration.pdf");
     writeFileSync(path, sheet.pdf);
@@ -272,8 +220,8 @@ program
   .description("print the canonical trace of a scenario as JSON")
   .argument("<file>", "scenario file")
   .action(async (path: string) => {
-    const { load } = await import("./node/load.js");
-    const loaded = load(path);
+    const { loadFile } = await import("./node/load.js");
+    const loaded = loadFile(path);
     if (!loaded.ok) {
       process.stderr.write(loaded.report + "\n");
       process.exitCode = 2;

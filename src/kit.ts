@@ -5,6 +5,8 @@ import { deriveCues, type Cue } from "./products/cues.js";
 import { deriveDeck, type DataCard } from "./products/data-cards/derive.js";
 import { deriveFrames, type Frame } from "./products/diagrams/derive.js";
 import { deriveScript, type Script } from "./products/script/derive.js";
+import type { Assets } from "./assets.js";
+import type { Options } from "./options.js";
 import type { Templates } from "./wording.js";
 
 export interface Kit {
@@ -19,7 +21,8 @@ export interface Kit {
   frames: Frame[];
 }
 
-export function buildKit(scenario: Scenario, trace: Trace, templates: Templates, hash: string): Kit {
+export function deriveKit(scenario: Scenario, trace: Trace, hash: string, _options: Options, assets: Assets): Kit {
+  const templates = assets.wording;
   const cues = deriveCues(scenario, trace, templates);
   const deck = deriveDeck(trace);
   return {

@@ -17,28 +17,29 @@ export function loadShipped(name: string) {
   return { scenario, trace: simulate(scenario) };
 }
 
-import { loadFonts, loadWording } from "../src/node/assets.js";
-import { buildKit, type Kit } from "../src/kit.js";
-import { Templates } from "../src/wording.js";
-import { FIXED_DATE, type RenderOptions } from "../src/render/pdf.js";
+import { loadAssets } from "../src/node/assets.js";
+import { deriveKit, type Kit } from "../src/kit.js";
+import { withDefaults, type Options } from "../src/options.js";
 import { PRODUCTS } from "../src/products/index.js";
 import type { Paper } from "../src/render/units.js";
 
-export const templates = new Templates(loadWording());
+/** The shipped fonts and wording, read once for all tests in a file. */
+export const assets = loadAssets();
+export const templates = assets.wording;
 
-export function kitOf(name: string): Kit {
-  const { scenario, trace } = loadShipped(name);
-  return buildKit(scenario, trace, templates, "cafe1234");
+export function options(paper: Paper = "letter", more: Partial<Options> = {}): Options {
+  return withDefaults({ paper, ...more });
 }
 
-export function renderOptions(paper: Paper = "letter"): RenderOptions {
-  return { paper, fonts: loadFonts(), date: FIXED_DATE };
+export function kitOf(name: string, paper: Paper = "letter"): Kit {
+  const { scenario, trace } = loadShipped(name);
+  return deriveKit(scenario, trace, "cafe1234", options(paper), assets);
 }
 
 /** Every product of a shipped scenario's kit, rendered in memory: file name → bytes. */
 export async function renderAll(name: string, paper: Paper = "letter"): Promise<Map<string, Uint8Array>> {
-  const kit = kitOf(name);
+  const kit = kitOf(name, paper);
   const out = new Map<string, Uint8Array>();
-  for (const product of PRODUCTS) out.set(product.file, (await product.render(kit, renderOptions(paper))).pdf);
+  for (const product of PRODUCTS) out.set(product.file, (await product.render(kit, options(paper), assets)).pdf);
   return out;
 }

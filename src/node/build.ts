@@ -1,59 +1,34 @@
 /**
- * Building one scenario's kit in memory, the same way in the CLI, in a worker thread and in
- * watch mode. Nothing here writes: the caller swaps the finished kit in (see output.ts).
+ * Building one scenario file's kit, the same way in a build and in watch mode: read the file, let
+ * the pure library build the kit in memory, add the stamp. Nothing here writes: the caller swaps
+ * the finished kit in (see output.ts).
  */
-import { createHash } from "node:crypto";
-import { loadFonts, loadWording } from "./assets.js";
-import { buildKit } from "../kit.js";
-import { Templates } from "../wording.js";
-import { OverflowError } from "../render/fit.js";
-import type { RenderOptions } from "../render/pdf.js";
-import { PRODUCTS } from "../products/index.js";
-import { load } from "./load.js";
-import { forgetTemplateText, STAMP_FILE, stampOf, type BuildRequest } from "./stamp.js";
+import { relative } from "node:path";
+import { build, type KitFile } from "../index.js";
+import type { Options } from "../options.js";
+import { formatDiagnostics } from "../scenario/diagnostics.js";
+import { loadAssets } from "./assets.js";
+import type { Session } from "./session.js";
+import { readScenario } from "./load.js";
+import { STAMP_FILE, stampOf } from "./stamp.js";
 
-export type { BuildRequest };
-
-export interface KitFile {
-  path: string;
-  bytes: Uint8Array;
-  pages?: number;
-}
+export type { KitFile };
 
 export type BuildResult =
   | { ok: true; file: string; id: string; files: KitFile[]; millis: number }
   | { ok: false; file: string; report: string };
 
-let templates: Templates | undefined;
-
-/** Forgets the templates read so far (watch mode, after a template file changes). */
-export function reloadTemplates(): void {
-  templates = undefined;
-  forgetTemplateText();
-}
-
 /** Lets pending signals be handled: rendering resolves through microtasks only. */
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-export async function buildOne(request: BuildRequest): Promise<BuildResult> {
+export async function buildFile(path: string, session: Session): Promise<BuildResult> {
   const started = performance.now();
-  const loaded = load(request.path);
-  if (!loaded.ok) return loaded;
-  templates ??= new Templates(loadWording());
-  const options: RenderOptions = { paper: request.paper, fonts: loadFonts(), date: new Date(request.date), svg: request.svg, duplex: request.duplex, commands: request.commands };
-  const hash = createHash("sha256").update(loaded.source).digest("hex").slice(0, 8);
-  const kit = buildKit(loaded.scenario, loaded.trace, templates, hash);
-  const files: KitFile[] = [];
-  try {
-    for (const product of PRODUCTS) {
-      await yieldToEventLoop();
-      const rendered = await product.render(kit, options);
-      files.push({ path: product.file, bytes: rendered.pdf, pages: rendered.pages }, ...rendered.extras);
-    }
-  } catch (error) {
-    if (error instanceof OverflowError) return { ok: false, file: loaded.file, report: `${loaded.file}: ${error.message}` };
-    throw error;
-  }
-  files.push({ path: STAMP_FILE, bytes: new TextEncoder().encode(stampOf(loaded.source, request) + "\n") });
-  return { ok: true, file: loaded.file, id: loaded.scenario.id, files, millis: performance.now() - started };
+  const file = relative(process.cwd(), path) || path;
+  const read = readScenario(path);
+  if (!read.ok) return { ok: false, file, report: read.report };
+  session.assets ??= loadAssets();
+  const result = await build(read.source, file, session.options, session.assets, yieldToEventLoop);
+  if (!result.ok) return { ok: false, file, report: formatDiagnostics(result.diagnostics, read.source) };
+  const stamp = new TextEncoder().encode(stampOf(read.source, session.options, session.templates) + "\n");
+  return { ok: true, file, id: result.id, files: [...result.files, { path: STAMP_FILE, bytes: stamp }], millis: performance.now() - started };
 }

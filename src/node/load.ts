@@ -1,29 +1,34 @@
-/** Reading one scenario file: parsed and simulated, or the positioned problems that stopped it. */
+/** Reading one scenario file: its text, or what stopped us; parsed and simulated for the commands that need it. */
 import { readFileSync } from "node:fs";
 import { relative } from "node:path";
+import { load } from "../index.js";
 import { ScenarioError, formatDiagnostics } from "../scenario/diagnostics.js";
 import type { Scenario } from "../scenario/model.js";
-import { parseScenario } from "../scenario/parse.js";
-import { simulate } from "../sim/simulate.js";
 import type { Trace } from "../sim/trace.js";
 
 export type Loaded =
   | { ok: true; file: string; source: string; scenario: Scenario; trace: Trace }
   | { ok: false; file: string; report: string };
 
-export function load(path: string): Loaded {
+/** The text of a scenario file, or a one-line report of why it cannot be read. */
+export function readScenario(path: string): { ok: true; source: string } | { ok: false; report: string } {
   const file = relative(process.cwd(), path) || path;
-  let source: string;
   try {
-    source = readFileSync(path, "utf8");
+    return { ok: true, source: readFileSync(path, "utf8") };
   } catch (error) {
-    return { ok: false, file, report: `${file}: cannot read the file (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})` };
+    return { ok: false, report: `${file}: cannot read the file (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})` };
   }
+}
+
+/** A scenario file, parsed and simulated, or its positioned problems. */
+export function loadFile(path: string): Loaded {
+  const file = relative(process.cwd(), path) || path;
+  const read = readScenario(path);
+  if (!read.ok) return { ok: false, file, report: read.report };
   try {
-    const scenario = parseScenario(source, file);
-    return { ok: true, file, source, scenario, trace: simulate(scenario) };
+    return { ok: true, file, source: read.source, ...load(read.source, file) };
   } catch (error) {
-    if (error instanceof ScenarioError) return { ok: false, file, report: formatDiagnostics(error.diagnostics, source) };
+    if (error instanceof ScenarioError) return { ok: false, file, report: formatDiagnostics(error.diagnostics, read.source) };
     throw error;
   }
 }

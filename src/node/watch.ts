@@ -5,16 +5,17 @@
  */
 import { watch as watchPath } from "node:fs";
 import { basename, dirname, join } from "node:path";
-import { templateDir } from "./assets.js";
-import { buildOne, reloadTemplates, type BuildRequest, type BuildResult } from "./build.js";
+import { templateDir } from "./paths.js";
+import { buildFile, type BuildResult } from "./build.js";
+import type { Session } from "./session.js";
 
-export async function watch(paths: string[], requestOf: (path: string) => BuildRequest, deliver: (result: BuildResult) => number): Promise<void> {
+export async function watch(paths: string[], session: Session, deliver: (result: BuildResult) => number): Promise<void> {
   const queue = new Set<string>();
   let running = false;
   let timer: NodeJS.Timeout | undefined;
 
   const rebuild = async (path: string, since: number) => {
-    const result = await buildOne(requestOf(path));
+    const result = await buildFile(path, session);
     const written = deliver(result);
     const ms = Math.round(performance.now() - since);
     if (written >= 0 && result.ok) process.stdout.write(`rebuilt ${result.id} in ${ms} ms\n`);
@@ -50,7 +51,7 @@ export async function watch(paths: string[], requestOf: (path: string) => BuildR
   }
   watchPath(templateDir, (_event, name) => {
     if (!name?.toString().endsWith(".yaml")) return;
-    reloadTemplates();
+    session.reload();
     schedule(paths);
   });
   process.stdout.write(`watching ${paths.length} scenario(s) and the templates; Ctrl-C to stop\n`);

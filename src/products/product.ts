@@ -1,6 +1,7 @@
-/** The one shape every product has; src/layout/products/index.ts lists them. */
+/** The one shape every product has; src/products/index.ts lists them. */
+import type { Assets } from "../assets.js";
 import type { Kit } from "../kit.js";
-import type { RenderOptions } from "../render/pdf.js";
+import type { Options } from "../options.js";
 
 export interface Rendered {
   pdf: Uint8Array;
@@ -13,5 +14,5 @@ export interface Product {
   /** The PDF's file name in out/<scenario-id>/. */
   file: string;
   description: string;
-  render(kit: Kit, options: RenderOptions): Promise<Rendered>;
+  render(kit: Kit, options: Options, assets: Assets): Promise<Rendered>;
 }

@@ -4,12 +4,14 @@
  * numbers to pass to --back-offset. (Long-edge duplex mirrors x: a back printed s mm off lands
  * the cross at −s, which is the correction.)
  */
-import { createDocument, finish, FONT, type RenderOptions } from "./pdf.js";
+import { createDocument, finish, FONT, type FontSet } from "./pdf.js";
+import type { Options } from "../options.js";
 import { COLOURS, mm, PAPER } from "./units.js";
 
-export async function calibrationSheet(options: RenderOptions, edge: "long" | "short" = "long"): Promise<{ pdf: Uint8Array; pages: number }> {
+export async function calibrationSheet(options: Options, fonts: FontSet): Promise<{ pdf: Uint8Array; pages: number }> {
+  const edge = options.duplex.edge;
   const sheet = PAPER[options.paper];
-  const doc = createDocument(options, { title: "replikit duplex calibration", subject: "calibration", keywords: options.paper }, sheet);
+  const doc = createDocument(fonts, options.date, { title: "replikit duplex calibration", subject: "calibration", keywords: options.paper }, sheet);
   const cx = sheet.width / 2;
   const cy = sheet.height / 2;
 

@@ -13,21 +13,6 @@ export interface FontSet {
 
 export const FONT = { regular: "Atkinson", bold: "Atkinson-Bold", mono: "Mono" } as const;
 
-export interface RenderOptions {
-  paper: import("./units.js").Paper;
-  fonts: FontSet;
-  /** The date stamped into the PDF: from SOURCE_DATE_EPOCH, or a fixed one. */
-  date: Date;
-  /** Also produce each diagram as SVG (for slides). */
-  svg?: boolean;
-  /** How back pages are laid out: the duplex edge and the shift that corrects a printer's drift. */
-  duplex?: import("./imposition.js").Duplex;
-  /** Show the real PostgreSQL commands under each step of the script (default true). */
-  commands?: boolean;
-}
-
-export { FIXED_DATE, dateFromEnvironment } from "../dates.js";
-
 type Face = object;
 type EmbeddedFontClass = new (doc: PDFKit.PDFDocument, font: Face, id: string) => object;
 interface FontInternals { _font: { font: Face; constructor: EmbeddedFontClass }; _fontFamilies: Record<string, object>; _fontCount: number }
@@ -79,7 +64,7 @@ export function registerFonts(doc: PDFKit.PDFDocument, fonts: FontSet): void {
   }
 }
 
-export function createDocument(options: RenderOptions, meta: { title: string; subject: string; keywords: string }, page: { width: number; height: number; margin?: number }): PDFKit.PDFDocument {
+export function createDocument(fonts: FontSet, date: Date, meta: { title: string; subject: string; keywords: string }, page: { width: number; height: number; margin?: number }): PDFKit.PDFDocument {
   const doc = new PDFDocument({
     autoFirstPage: false,
     bufferPages: true,
@@ -93,11 +78,11 @@ export function createDocument(options: RenderOptions, meta: { title: string; su
       Author: "replikit",
       Creator: "replikit",
       Producer: "replikit",
-      CreationDate: options.date,
-      ModDate: options.date,
+      CreationDate: date,
+      ModDate: date,
     },
   });
-  registerFonts(doc, options.fonts);
+  registerFonts(doc, fonts);
   return doc;
 }
 

@@ -5,9 +5,9 @@ import { drawFrame } from "../../src/products/diagrams/frame.js";
 import { OverflowError } from "../../src/render/fit.js";
 import { measurer } from "../../src/render/measure.js";
 import { FONT } from "../../src/render/pdf.js";
-import { renderOptions, templates } from "../helpers.js";
+import { assets, templates } from "../helpers.js";
 
-const measure = measurer(renderOptions().fonts);
+const measure = measurer(assets.fonts);
 
 function frame(labels: string[]): Frame {
   return {

@@ -6,13 +6,13 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { FONT } from "../../src/render/pdf.js";
 import { capHeightRatio } from "../../src/products/role-cards/draw.js";
 import { mm, PAPER } from "../../src/render/units.js";
-import { kitOf, renderAll, renderOptions, root, shipped } from "../helpers.js";
+import { assets, kitOf, options, renderAll, root, shipped } from "../helpers.js";
 import { readPdf, squash, type PdfPage } from "../pdf.js";
 
 /** Cap height of Atkinson Hyperlegible Bold as a fraction of the font size. */
 const capRatio = (() => {
   const doc = new PDFDocument({ autoFirstPage: false });
-  doc.registerFont(FONT.bold, Buffer.from(renderOptions().fonts.bold));
+  doc.registerFont(FONT.bold, Buffer.from(assets.fonts.bold));
   return capHeightRatio(doc, FONT.bold);
 })();
 
@@ -106,7 +106,7 @@ describe("the kit as a whole", () => {
   it("shows the real PostgreSQL command behind each action in the script, unless told not to", async () => {
     const { facilitatorScript } = await import("../../src/products/script/draw.js");
     const kit = kitOf("failover-failback.yaml");
-    const text = async (commands: boolean) => squash((await readPdf((await facilitatorScript.render(kit, { ...renderOptions(), commands })).pdf)).map((p) => p.text).join(" "));
+    const text = async (commands: boolean) => squash((await readPdf((await facilitatorScript.render(kit, options("letter", { commands }), assets)).pdf)).map((p) => p.text).join(" "));
     const withCommands = await text(true);
     for (const c of ["$ pg_ctl stop -m immediate -D Server A", "Server B=# SELECT pg_promote();", "$ pg_basebackup -h Server B -D Server A -R -X stream"]) expect(withCommands).toContain(squash(c));
     const without = await text(false);
@@ -126,20 +126,19 @@ describe("hostile scenario text", () => {
   it("prints template syntax from a scenario literally, never executing it", async () => {
     const { parseScenario } = await import("../../src/scenario/parse.js");
     const { simulate } = await import("../../src/sim/simulate.js");
-    const { buildKit } = await import("../../src/kit.js");
+    const { deriveKit } = await import("../../src/kit.js");
     const { facilitatorScript } = await import("../../src/products/script/draw.js");
     const { roleCards } = await import("../../src/products/role-cards/draw.js");
-    const { templates } = await import("../helpers.js");
     const source = readFileSync(join(root, "scenarios", "streaming.yaml"), "utf8")
       .replace("title: Streaming replication", 'title: "{{#each roles}}X{{/each}} {{constructor}}"')
       .replace("label: Writer", 'label: "{{label}}"')
       .replace("say: Writer, two more cards to the primary. Primary, pass each one to the standby as it comes.", 'say: "{{> partial}} {{lookup this \'x\'}} two more cards"');
     const scenario = parseScenario(source, "hostile.yaml");
-    const kit = buildKit(scenario, simulate(scenario), templates, "00000000");
-    const script = squash((await readPdf((await facilitatorScript.render(kit, renderOptions())).pdf)).map((p) => p.text).join(" "));
+    const kit = deriveKit(scenario, simulate(scenario), "00000000", options(), assets);
+    const script = squash((await readPdf((await facilitatorScript.render(kit, options(), assets)).pdf)).map((p) => p.text).join(" "));
     expect(script).toContain(squash("{{#each roles}}X{{/each}} {{constructor}}"));
     expect(script).toContain(squash("{{> partial}} {{lookup this 'x'}} two more cards"));
-    const cards = (await readPdf((await roleCards.render(kit, renderOptions())).pdf)).map((p) => p.text).join(" ");
+    const cards = (await readPdf((await roleCards.render(kit, options(), assets)).pdf)).map((p) => p.text).join(" ");
     expect(cards).toContain("{{label}}");
   });
 });

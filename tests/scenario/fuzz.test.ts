@@ -8,8 +8,8 @@ import { ScenarioError } from "../../src/scenario/diagnostics.js";
 import { parseScenario } from "../../src/scenario/parse.js";
 import { checkExpectations } from "../../src/sim/expect.js";
 import { simulate } from "../../src/sim/simulate.js";
-import { buildKit } from "../../src/kit.js";
-import { shipped, source, templates } from "../helpers.js";
+import { deriveKit } from "../../src/kit.js";
+import { assets, options, shipped, source } from "../helpers.js";
 
 /** Parses and simulates; returns the problems, and fails the test on anything but a ScenarioError. */
 function outcome(text: string): "ok" | "problems" {
@@ -17,7 +17,7 @@ function outcome(text: string): "ok" | "problems" {
     const scenario = parseScenario(text, "fuzz.yaml");
     const trace = simulate(scenario);
     checkExpectations(scenario, trace);
-    buildKit(scenario, trace, templates, "00000000");
+    deriveKit(scenario, trace, "00000000", options(), assets);
     return "ok";
   } catch (error) {
     if (!(error instanceof ScenarioError)) throw error;

@@ -7,7 +7,7 @@ import type { DataCard } from "./derive.js";
 import type { Kit } from "../../kit.js";
 import { imposeCards, layoutGrid } from "../../render/imposition.js";
 import { fitLine } from "../../render/fit.js";
-import { createDocument, finish, FONT, type RenderOptions } from "../../render/pdf.js";
+import { createDocument, finish, FONT } from "../../render/pdf.js";
 import { drawSymbol, SYMBOLS } from "../../render/symbols.js";
 import { COLOURS, mm, PAPER } from "../../render/units.js";
 import type { Product } from "../product.js";
@@ -73,9 +73,9 @@ function back(doc: PDFKit.PDFDocument, kit: Kit, x: number, y: number): void {
 export const dataCards: Product = {
   file: "data-cards.pdf",
   description: "the numbered data-block cards, nine to a sheet, with backs",
-  async render(kit, options: RenderOptions) {
+  async render(kit, options, assets) {
     const sheet = PAPER[options.paper];
-    const doc = createDocument(options, { title: `${kit.scenario.title}: data cards`, subject: kit.scenario.id, keywords: kit.hash }, sheet);
+    const doc = createDocument(assets.fonts, options.date, { title: `${kit.scenario.title}: data cards`, subject: kit.scenario.id, keywords: kit.hash }, sheet);
     const grid = layoutGrid(sheet, DATA_CARD, 3, 3);
     imposeCards(doc, grid, kit.deck, (card, x, y) => front(doc, kit, card, x, y), (_, x, y) => back(doc, kit, x, y), options.duplex);
     return finish(doc);

@@ -2,7 +2,7 @@
 import SVGtoPDF from "svg-to-pdfkit";
 import { detachText, drawFrame, VIEW } from "./frame.js";
 import { measurer } from "../../render/measure.js";
-import { createDocument, finish, FONT, type RenderOptions } from "../../render/pdf.js";
+import { createDocument, finish, FONT } from "../../render/pdf.js";
 import { mm, PAPER } from "../../render/units.js";
 import type { Product } from "../product.js";
 
@@ -12,11 +12,11 @@ const FONTS = new Set<string>(Object.values(FONT));
 export const diagrams: Product = {
   file: "diagrams.pdf",
   description: "one diagram per step, for projecting or handing round",
-  async render(kit, options: RenderOptions) {
+  async render(kit, options, assets) {
     const portrait = PAPER[options.paper];
     const page = { width: portrait.height, height: portrait.width };
-    const doc = createDocument(options, { title: `${kit.scenario.title}: diagrams`, subject: kit.scenario.id, keywords: kit.hash }, page);
-    const measure = measurer(options.fonts);
+    const doc = createDocument(assets.fonts, options.date, { title: `${kit.scenario.title}: diagrams`, subject: kit.scenario.id, keywords: kit.hash }, page);
+    const measure = measurer(assets.fonts);
     const extras: { path: string; bytes: Uint8Array }[] = [];
     const scale = Math.min((page.width - 2 * MARGIN) / VIEW.width, (page.height - 2 * MARGIN) / VIEW.height);
     for (const frame of kit.frames) {

@@ -6,7 +6,7 @@ import type { Kit } from "../../kit.js";
 import type { Role } from "../../scenario/model.js";
 import { imposeCards, layoutGrid } from "../../render/imposition.js";
 import { blocksHeight, drawBlocks, fitBlocks, fitLine, paginateBlocks, type Block } from "../../render/fit.js";
-import { createDocument, finish, FONT, type RenderOptions } from "../../render/pdf.js";
+import { createDocument, finish, FONT } from "../../render/pdf.js";
 import { COLOURS, mm, PAPER } from "../../render/units.js";
 import type { Product } from "../product.js";
 
@@ -99,9 +99,9 @@ function back(doc: PDFKit.PDFDocument, kit: Kit, card: RoleCard, x: number, y: n
 export const roleCards: Product = {
   file: "role-cards.pdf",
   description: "one sign per volunteer: the role for the audience, the cues on the back",
-  async render(kit, options: RenderOptions) {
+  async render(kit, options, assets) {
     const sheet = PAPER[options.paper];
-    const doc = createDocument(options, { title: `${kit.scenario.title}: role cards`, subject: kit.scenario.id, keywords: kit.hash }, sheet);
+    const doc = createDocument(assets.fonts, options.date, { title: `${kit.scenario.title}: role cards`, subject: kit.scenario.id, keywords: kit.hash }, sheet);
     const grid = layoutGrid(sheet, ROLE_CARD, 1, 2);
     const cards = kit.scenario.roles.flatMap((role) => cardsFor(doc, kit, role));
     imposeCards(doc, grid, cards, (card, x, y) => front(doc, kit, card, x, y), (card, x, y) => back(doc, kit, card, x, y), options.duplex);

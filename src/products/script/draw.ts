@@ -5,7 +5,7 @@
  */
 import type { Kit } from "../../kit.js";
 import type { ScriptStep } from "./derive.js";
-import { createDocument, finish, FONT, type RenderOptions } from "../../render/pdf.js";
+import { createDocument, finish, FONT } from "../../render/pdf.js";
 import { COLOURS, mm, PAPER } from "../../render/units.js";
 import type { Product } from "../product.js";
 
@@ -106,9 +106,9 @@ function step(page: Page, kit: Kit, s: ScriptStep, commands: boolean): void {
 export const facilitatorScript: Product = {
   file: "facilitator-script.pdf",
   description: "the facilitator's script: setup, every step, debrief",
-  async render(kit, options: RenderOptions) {
+  async render(kit, options, assets) {
     const sheet = PAPER[options.paper];
-    const doc = createDocument(options, { title: `${kit.scenario.title}: facilitator script`, subject: kit.scenario.id, keywords: kit.hash }, { ...sheet, margin: MARGIN });
+    const doc = createDocument(assets.fonts, options.date, { title: `${kit.scenario.title}: facilitator script`, subject: kit.scenario.id, keywords: kit.hash }, { ...sheet, margin: MARGIN });
     const t = kit.templates;
     const script = kit.script;
     const page = new Page(doc, sheet.width - 2 * MARGIN, sheet.height - MARGIN);
@@ -137,7 +137,7 @@ export const facilitatorScript: Product = {
       else page.line(t.text("script", "heading_steps"), FONT.bold, 20, { after: 0.3 });
       if (run.intro) page.line(run.intro, FONT.regular, BODY);
       if (run.settings) page.line(run.settings, FONT.mono, 9.5, { colour: COLOURS.grey });
-      for (const s of run.steps) step(page, kit, s, options.commands !== false);
+      for (const s of run.steps) step(page, kit, s, options.commands);
     }
 
     if (script.debrief.length) {
