@@ -14,19 +14,35 @@ const docs = JSON.parse(readFileSync(spec, "utf8"));
 const fonts = loadFonts();
 mkdirSync(out, { recursive: true });
 const words = "the standby replays card after card from the primary while the writer waits for its ack".split(" ");
-await Promise.all(docs.map((d, i) => new Promise((resolve) => {
-  const doc = new PDFDocument({ autoFirstPage: false, size: d.size, margin: 40, info: { CreationDate: new Date(0) } });
-  doc.registerFont("regular", Buffer.from(fonts.regular));
-  doc.registerFont("bold", Buffer.from(fonts.bold));
-  const perPage = Math.ceil(d.chars / d.pages);
-  for (let p = 0; p < d.pages; p++) {
-    doc.addPage().font(p % 2 ? "bold" : "regular").fontSize(10);
-    let text = "";
-    for (let w = 0; text.length < perPage; w++) text += words[w % words.length] + " ";
-    doc.text(text.slice(0, perPage), 40, 40, { width: d.size[0] - 80, height: d.size[1] - 80 });
-  }
-  const chunks = [];
-  doc.on("data", (c) => chunks.push(c));
-  doc.on("end", () => { writeFileSync(join(out, `${i}.pdf`), Buffer.concat(chunks)); resolve(); });
-  doc.end();
-})));
+await Promise.all(
+  docs.map(
+    (d, i) =>
+      new Promise((resolve) => {
+        const doc = new PDFDocument({
+          autoFirstPage: false,
+          size: d.size,
+          margin: 40,
+          info: { CreationDate: new Date(0) },
+        });
+        doc.registerFont("regular", Buffer.from(fonts.regular));
+        doc.registerFont("bold", Buffer.from(fonts.bold));
+        const perPage = Math.ceil(d.chars / d.pages);
+        for (let p = 0; p < d.pages; p++) {
+          doc
+            .addPage()
+            .font(p % 2 ? "bold" : "regular")
+            .fontSize(10);
+          let text = "";
+          for (let w = 0; text.length < perPage; w++) text += words[w % words.length] + " ";
+          doc.text(text.slice(0, perPage), 40, 40, { width: d.size[0] - 80, height: d.size[1] - 80 });
+        }
+        const chunks = [];
+        doc.on("data", (c) => chunks.push(c));
+        doc.on("end", () => {
+          writeFileSync(join(out, `${i}.pdf`), Buffer.concat(chunks));
+          resolve();
+        });
+        doc.end();
+      }),
+  ),
+);

@@ -62,13 +62,28 @@ function generated(events) {
     steps -= n;
   }
   const lines = [
-    "id: generated", "title: Generated load", "summary: Many writes streamed to a standby.", "goals: [Measure.]", "minutes: 60",
-    "roles:", "  - { id: primary, label: Primary, kind: primary }", "  - { id: s1, label: Standby 1, kind: standby }", "  - { id: s2, label: Standby 2, kind: standby }", "  - { id: s3, label: Standby 3, kind: standby }", "  - { id: writer, label: Writer, kind: writer }",
+    "id: generated",
+    "title: Generated load",
+    "summary: Many writes streamed to a standby.",
+    "goals: [Measure.]",
+    "minutes: 60",
+    "roles:",
+    "  - { id: primary, label: Primary, kind: primary }",
+    "  - { id: s1, label: Standby 1, kind: standby }",
+    "  - { id: s2, label: Standby 2, kind: standby }",
+    "  - { id: s3, label: Standby 3, kind: standby }",
+    "  - { id: writer, label: Writer, kind: writer }",
     "runs:",
   ];
   runs.forEach((n, r) => {
     lines.push(`  - title: Run ${r + 1}`, "    steps:");
-    for (let i = 0; i < n; i++) lines.push(`      - title: Step ${i + 1}`, "        say: Writer, nine cards.", "        actions:", "          - write: { by: writer, to: primary, count: 9 }");
+    for (let i = 0; i < n; i++)
+      lines.push(
+        `      - title: Step ${i + 1}`,
+        "        say: Writer, nine cards.",
+        "        actions:",
+        "          - write: { by: writer, to: primary, count: 9 }",
+      );
   });
   return lines.join("\n") + "\n";
 }
@@ -106,10 +121,17 @@ row("1. cold build, 9 scenarios × 4 PDFs", cold, "≤ 1000 ms");
   cpSync(join(root, "scenarios", "streaming.yaml"), join(dir, "streaming.yaml"), { recursive: true });
   const child = spawn(process.execPath, [cli, "watch", "streaming.yaml", "--out", "out"], { cwd: dir });
   let buffer = "";
-  const waitFor = (pattern) => new Promise((resolve) => {
-    const check = () => { const i = buffer.search(pattern); if (i >= 0) { buffer = buffer.slice(i + 1); resolve(); } else setTimeout(check, 1); };
-    check();
-  });
+  const waitFor = (pattern) =>
+    new Promise((resolve) => {
+      const check = () => {
+        const i = buffer.search(pattern);
+        if (i >= 0) {
+          buffer = buffer.slice(i + 1);
+          resolve();
+        } else setTimeout(check, 1);
+      };
+      check();
+    });
   child.stdout.on("data", (d) => (buffer += d));
   await waitFor(/watching/);
   const times = [];
@@ -143,12 +165,19 @@ const stats = await pdfStats(join(work, "cold"));
 const spec = join(work, "baseline.json");
 writeFileSync(spec, JSON.stringify(stats));
 const baseline = await repeat([join(root, "bench", "baseline.mjs"), spec, join(work, "baseline")]);
-row(`4. baseline: plain pdfkit, ${stats.reduce((n, d) => n + d.pages, 0)} pages, ${stats.reduce((n, d) => n + d.chars, 0)} characters`, baseline, "—");
+row(
+  `4. baseline: plain pdfkit, ${stats.reduce((n, d) => n + d.pages, 0)} pages, ${stats.reduce((n, d) => n + d.chars, 0)} characters`,
+  baseline,
+  "—",
+);
 
 const pad = (s, n) => String(s).padEnd(n);
-console.log(`\nreplikit benchmark — median of ${RUNS} runs in fresh processes, ${new Date().toISOString().slice(0, 10)}\n`);
+console.log(
+  `\nreplikit benchmark — median of ${RUNS} runs in fresh processes, ${new Date().toISOString().slice(0, 10)}\n`,
+);
 console.log(pad("case", 58), pad("median", 10), pad("peak", 9), "target");
-for (const r of rows) console.log(pad(r.name, 58), pad(`${Math.round(r.ms)} ms`, 10), pad(`${Math.round(r.mb)} MB`, 9), r.target);
+for (const r of rows)
+  console.log(pad(r.name, 58), pad(`${Math.round(r.ms)} ms`, 10), pad(`${Math.round(r.mb)} MB`, 9), r.target);
 console.log(`\nratio of case 1 to the baseline: ${(cold.ms / baseline.ms).toFixed(2)} (target ≤ 1.3)`);
 const perEvent = growth.map((g) => (g.ms / g.events).toFixed(3));
 console.log(`cost per event for 1k/2k/4k/8k: ${perEvent.join(" / ")} ms (constant means linear)`);

@@ -63,7 +63,12 @@ function optionsOf(flags: BuildFlags): Options {
 
 function parseOffset(value: string): { x: number; y: number } {
   const match = /^(-?\d+(?:\.\d+)?),(-?\d+(?:\.\d+)?)$/.exec(value);
-  if (!match) throw new CommanderError(2, "replikit.offset", `error: --back-offset takes two numbers in millimetres, "X,Y" (for example "1.5,-0.5"); got "${value}"`);
+  if (!match)
+    throw new CommanderError(
+      2,
+      "replikit.offset",
+      `error: --back-offset takes two numbers in millimetres, "X,Y" (for example "1.5,-0.5"); got "${value}"`,
+    );
   return { x: mm(Number(match[1])), y: mm(Number(match[2])) };
 }
 
@@ -98,7 +103,9 @@ program
         code = Math.max(code, 1);
       }
       const verdict = report.failures.length + report.problems.length === 0 ? "ok" : "FAILED";
-      process.stdout.write(`${loaded.file}: ${verdict} — ${report.checked} expectation(s), ${loaded.trace.steps.length} steps\n`);
+      process.stdout.write(
+        `${loaded.file}: ${verdict} — ${report.checked} expectation(s), ${loaded.trace.steps.length} steps\n`,
+      );
     }
     process.exitCode = code;
   });
@@ -108,7 +115,11 @@ const buildOptions = (cmd: Command) =>
     .option("-o, --out <dir>", "output folder", "out")
     .addOption(new Option("--paper <size>", "sheet size").choices(["letter", "a4"]).default("letter"))
     .option("--svg", "also write each diagram as OUT/<id>/diagrams/step-NN.svg")
-    .addOption(new Option("--duplex <edge>", "the edge the printer turns the sheet over").choices(["long", "short"]).default("long"))
+    .addOption(
+      new Option("--duplex <edge>", "the edge the printer turns the sheet over")
+        .choices(["long", "short"])
+        .default("long"),
+    )
     .option("--back-offset <x,y>", "shift back pages by X,Y millimetres to correct duplex drift", parseOffset)
     .option("--no-commands", "leave the real PostgreSQL commands out of the script");
 
@@ -128,14 +139,21 @@ buildOptions(program.command("watch"))
   .action(async (given: string[], flags: BuildFlags) => {
     const [{ watch }, { deliver }] = await Promise.all([import("./node/watch.js"), import("./node/kits.js")]);
     recover(flags.out);
-    await watch(files(given).map((path) => resolve(path)), new Session(optionsOf(flags)), (result) => deliver(result, flags.out));
+    await watch(
+      files(given).map((path) => resolve(path)),
+      new Session(optionsOf(flags)),
+      (result) => deliver(result, flags.out),
+    );
   });
 
 program
   .command("verify")
   .description("replay scenarios on real PostgreSQL servers and compare every step with the trace")
   .argument("[files...]", "scenario files")
-  .option("--pg-bin <dir>", "folder of PostgreSQL's server binaries (default: pg_config --bindir, else the newest /usr/lib/postgresql/*/bin)")
+  .option(
+    "--pg-bin <dir>",
+    "folder of PostgreSQL's server binaries (default: pg_config --bindir, else the newest /usr/lib/postgresql/*/bin)",
+  )
   .option("--report <file>", "where to write the JSON report", join("out", "verify-report.json"))
   .option("--time-limit <seconds>", "time limit per scenario", "300")
   .action(async (given: string[], opts: { pgBin?: string; report: string; timeLimit: string }) => {
@@ -154,7 +172,15 @@ program
     try {
       for (const loaded of all.scenarios) {
         process.stdout.write(`${loaded.file} (PostgreSQL in ${bin})\n`);
-        const report = await verify.verifyScenario(loaded.scenario, loaded.trace, bin, env.root, env.user, (line) => process.stdout.write(line + "\n"), Number(opts.timeLimit) * 1000);
+        const report = await verify.verifyScenario(
+          loaded.scenario,
+          loaded.trace,
+          bin,
+          env.root,
+          env.user,
+          (line) => process.stdout.write(line + "\n"),
+          Number(opts.timeLimit) * 1000,
+        );
         process.stdout.write(`  ${report.agree ? "every step agrees" : "DISAGREES"} (${report.seconds} s)\n`);
         if (!report.agree) code = Math.max(code, 1);
         reports.push(report);
@@ -164,7 +190,10 @@ program
       remove();
     }
     mkdirSync(dirname(opts.report), { recursive: true });
-    writeFileSync(opts.report, JSON.stringify({ format: "replikit-verify/1", postgres: bin, scenarios: reports }, null, 2) + "\n");
+    writeFileSync(
+      opts.report,
+      JSON.stringify({ format: "replikit-verify/1", postgres: bin, scenarios: reports }, null, 2) + "\n",
+    );
     process.stdout.write(`report: ${opts.report}\n`);
     process.exitCode = code;
   });
@@ -174,15 +203,24 @@ program
   .description("write calibration.pdf: a duplex test sheet that tells you the --back-offset for your printer")
   .option("-o, --out <dir>", "output folder", "out")
   .addOption(new Option("--paper <size>", "sheet size").choices(["letter", "a4"]).default("letter"))
-  .addOption(new Option("--duplex <edge>", "the edge the printer turns the sheet over").choices(["long", "short"]).default("long"))
+  .addOption(
+    new Option("--duplex <edge>", "the edge the printer turns the sheet over")
+      .choices(["long", "short"])
+      .default("long"),
+  )
   .action(async (opts: { out: string; paper: Paper; duplex: "long" | "short" }) => {
-    const [{ calibrationSheet }, { loadFonts }] = await Promise.all([import("./render/calibration.js"), import("./node/assets.js")]);
+    const [{ calibrationSheet }, { loadFonts }] = await Promise.all([
+      import("./render/calibration.js"),
+      import("./node/assets.js"),
+    ]);
     const options = optionsOf({ out: opts.out, paper: opts.paper, duplex: opts.duplex, commands: true });
     const sheet = await calibrationSheet(options, loadFonts());
     mkdirSync(opts.out, { recursive: true });
     const path = join(opts.out, "calibration.pdf");
     writeFileSync(path, sheet.pdf);
-    process.stdout.write(`${path}  ${sheet.pages} pages — print it double-sided (long edge) and follow the instructions on it\n`);
+    process.stdout.write(
+      `${path}  ${sheet.pages} pages — print it double-sided (long edge) and follow the instructions on it\n`,
+    );
   });
 
 program
@@ -195,10 +233,23 @@ program
     for (const { scenario, trace } of scenarios) {
       const deck = trace.deck;
       const cards = deck.writes.length + deck.jokers.length + deck.reads.length + deck.acks.length;
-      rows.push([scenario.id, scenario.title, String(scenario.roles.length), String(trace.steps.length), String(scenario.minutes), String(cards)]);
+      rows.push([
+        scenario.id,
+        scenario.title,
+        String(scenario.roles.length),
+        String(trace.steps.length),
+        String(scenario.minutes),
+        String(cards),
+      ]);
     }
     const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-    for (const row of rows) process.stdout.write(row.map((cell, i) => (i >= 2 ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!))).join("  ").trimEnd() + "\n");
+    for (const row of rows)
+      process.stdout.write(
+        row
+          .map((cell, i) => (i >= 2 ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!)))
+          .join("  ")
+          .trimEnd() + "\n",
+      );
     process.exitCode = code;
   });
 
@@ -208,9 +259,15 @@ program
   .argument("<id>", "the scenario's id: lower-case letters, digits and '-'")
   .option("-d, --dir <dir>", "where to write it", ".")
   .action((id: string, opts: { dir: string }) => {
-    if (!ID_PATTERN.test(id)) throw new CommanderError(2, "replikit.id", `error: "${id}" is not a scenario id: lower-case letters, digits and '-', starting with a letter, at most 32`);
+    if (!ID_PATTERN.test(id))
+      throw new CommanderError(
+        2,
+        "replikit.id",
+        `error: "${id}" is not a scenario id: lower-case letters, digits and '-', starting with a letter, at most 32`,
+      );
     const path = join(opts.dir, `${id}.yaml`);
-    if (existsSync(path)) throw new CommanderError(2, "replikit.exists", `error: ${path} exists already; choose another id or remove it`);
+    if (existsSync(path))
+      throw new CommanderError(2, "replikit.exists", `error: ${path} exists already; choose another id or remove it`);
     writeFileSync(path, starterScenario(id), { flag: "wx" });
     process.stdout.write(`${path} written; try: replikit check ${path}\n`);
   });

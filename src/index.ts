@@ -35,9 +35,7 @@ export interface KitFile {
   pages?: number;
 }
 
-export type BuildOutcome =
-  | { ok: true; id: string; files: KitFile[] }
-  | { ok: false; diagnostics: Diagnostic[] };
+export type BuildOutcome = { ok: true; id: string; files: KitFile[] } | { ok: false; diagnostics: Diagnostic[] };
 
 /** Parses and simulates a scenario. Throws ScenarioError with every positioned problem. */
 export function load(source: string, file: string): { scenario: Scenario; trace: Trace } {
@@ -54,7 +52,13 @@ export function versionOf(source: string): string {
  * Builds a scenario's whole kit in memory. `between` is awaited before each product, so that a
  * caller can let signals and progress through (rendering itself never yields).
  */
-export async function build(source: string, file: string, options: Options, assets: Assets, between: () => Promise<void> = async () => {}): Promise<BuildOutcome> {
+export async function build(
+  source: string,
+  file: string,
+  options: Options,
+  assets: Assets,
+  between: () => Promise<void> = async () => {},
+): Promise<BuildOutcome> {
   let loaded;
   try {
     loaded = load(source, file);

@@ -31,7 +31,7 @@ export class Templates {
     try {
       return template(data).replace(/\s+/g, " ").trim();
     } catch (error) {
-      throw new Error(`template ${id}: ${(error as Error).message}`);
+      throw new Error(`template ${id}: ${(error as Error).message}`, { cause: error });
     }
   }
 

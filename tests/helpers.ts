@@ -6,7 +6,9 @@ import { simulate } from "../src/sim/simulate.js";
 
 export const root = join(import.meta.dirname, "..");
 export const scenarioDir = join(root, "scenarios");
-export const shipped = readdirSync(scenarioDir).filter((f) => f.endsWith(".yaml")).sort();
+export const shipped = readdirSync(scenarioDir)
+  .filter((f) => f.endsWith(".yaml"))
+  .sort();
 
 export function source(name: string): string {
   return readFileSync(join(scenarioDir, name), "utf8");

@@ -5,7 +5,6 @@
  */
 import { relative } from "node:path";
 import { build, type KitFile } from "../index.js";
-import type { Options } from "../options.js";
 import { formatDiagnostics } from "../scenario/diagnostics.js";
 import { loadAssets } from "./assets.js";
 import type { Session } from "./session.js";
@@ -30,5 +29,11 @@ export async function buildFile(path: string, session: Session): Promise<BuildRe
   const result = await build(read.source, file, session.options, session.assets, yieldToEventLoop);
   if (!result.ok) return { ok: false, file, report: formatDiagnostics(result.diagnostics, read.source) };
   const stamp = new TextEncoder().encode(stampOf(read.source, session.options, session.templates) + "\n");
-  return { ok: true, file, id: result.id, files: [...result.files, { path: STAMP_FILE, bytes: stamp }], millis: performance.now() - started };
+  return {
+    ok: true,
+    file,
+    id: result.id,
+    files: [...result.files, { path: STAMP_FILE, bytes: stamp }],
+    millis: performance.now() - started,
+  };
 }

@@ -18,7 +18,10 @@ export function upToDate(out: string, path: string, session: Session): string | 
   const id = /^id:\s*([a-z][a-z0-9-]{0,31})\s*$/m.exec(source)?.[1];
   if (!id || !ID_PATTERN.test(id)) return undefined;
   try {
-    return readFileSync(join(out, id, STAMP_FILE), "utf8").trim() === stampOf(source, session.options, session.templates) ? id : undefined;
+    return readFileSync(join(out, id, STAMP_FILE), "utf8").trim() ===
+      stampOf(source, session.options, session.templates)
+      ? id
+      : undefined;
   } catch {
     return undefined;
   }
@@ -57,6 +60,8 @@ export async function buildKits(paths: string[], session: Session, out: string, 
     if (pdfs < 0) code = 2;
     else written += pdfs;
   }
-  process.stdout.write(`${written} PDF${written === 1 ? "" : "s"} written${code ? "; some scenarios failed (see above)" : ""}\n`);
+  process.stdout.write(
+    `${written} PDF${written === 1 ? "" : "s"} written${code ? "; some scenarios failed (see above)" : ""}\n`,
+  );
   return code;
 }

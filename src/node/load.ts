@@ -16,7 +16,10 @@ export function readScenario(path: string): { ok: true; source: string } | { ok:
   try {
     return { ok: true, source: readFileSync(path, "utf8") };
   } catch (error) {
-    return { ok: false, report: `${file}: cannot read the file (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})` };
+    return {
+      ok: false,
+      report: `${file}: cannot read the file (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+    };
   }
 }
 
@@ -28,7 +31,8 @@ export function loadFile(path: string): Loaded {
   try {
     return { ok: true, file, source: read.source, ...load(read.source, file) };
   } catch (error) {
-    if (error instanceof ScenarioError) return { ok: false, file, report: formatDiagnostics(error.diagnostics, read.source) };
+    if (error instanceof ScenarioError)
+      return { ok: false, file, report: formatDiagnostics(error.diagnostics, read.source) };
     throw error;
   }
 }

@@ -24,7 +24,7 @@ export function recover(outDir: string): void {
   if (!existsSync(outDir)) return;
   for (const name of readdirSync(outDir)) {
     const match = /^\.replikit-(tmp|old)-(.+)-(\d+)$/.exec(name);
-    if (!match || alive(Number(match[3])) && Number(match[3]) !== process.pid) continue;
+    if (!match || (alive(Number(match[3])) && Number(match[3]) !== process.pid)) continue;
     const path = join(outDir, name);
     const target = join(outDir, match[2]!);
     if (match[1] === "old" && !existsSync(target)) renameSync(path, target);

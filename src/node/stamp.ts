@@ -11,11 +11,20 @@ import { packageRoot } from "./paths.js";
 
 export const STAMP_FILE = ".replikit-stamp";
 
-export const version = (JSON.parse(readFileSync(join(packageRoot, "package.json"), "utf8")) as { version: string }).version;
+export const version = (JSON.parse(readFileSync(join(packageRoot, "package.json"), "utf8")) as { version: string })
+  .version;
 
 /** The stamp of a kit built from this scenario text, with these options and this template text. */
 export function stampOf(source: string, options: Options, templates: string): string {
   const { paper, svg, duplex, commands } = options;
   const settings = JSON.stringify({ paper, svg, duplex, date: options.date.getTime(), commands });
-  return createHash("sha256").update(version).update("\0").update(settings).update("\0").update(templates).update("\0").update(source).digest("hex");
+  return createHash("sha256")
+    .update(version)
+    .update("\0")
+    .update(settings)
+    .update("\0")
+    .update(templates)
+    .update("\0")
+    .update(source)
+    .digest("hex");
 }

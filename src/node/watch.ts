@@ -9,7 +9,11 @@ import { templateDir } from "./paths.js";
 import { buildFile, type BuildResult } from "./build.js";
 import type { Session } from "./session.js";
 
-export async function watch(paths: string[], session: Session, deliver: (result: BuildResult) => number): Promise<void> {
+export async function watch(
+  paths: string[],
+  session: Session,
+  deliver: (result: BuildResult) => number,
+): Promise<void> {
   const queue = new Set<string>();
   let running = false;
   let timer: NodeJS.Timeout | undefined;

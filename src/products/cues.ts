@@ -17,7 +17,16 @@ export interface Cue {
 }
 
 /** Event kinds whose message a volunteer should read out. */
-const SPOKEN = new Set(["error", "start-failed", "write-failed", "read-failed", "vacuum-failed", "cancel-wait", "query-canceled", "promote"]);
+const SPOKEN = new Set([
+  "error",
+  "start-failed",
+  "write-failed",
+  "read-failed",
+  "vacuum-failed",
+  "cancel-wait",
+  "query-canceled",
+  "promote",
+]);
 
 /** Events of a step with the same kind and parties, merged so their cards read as one list. */
 function merge(events: TraceEvent[]): { event: TraceEvent; cards: number[] }[] {
@@ -34,7 +43,8 @@ function merge(events: TraceEvent[]): { event: TraceEvent; cards: number[] }[] {
 
 /** Every role's cues, in step order; roles that do nothing in a step get no cue for it. */
 export function deriveCues(scenario: Scenario, trace: Trace, templates: Templates): Map<string, Cue[]> {
-  const label = (id: string | undefined) => (!id ? "" : id === "facilitator" ? "the facilitator" : (scenario.roles.find((r) => r.id === id)?.label ?? id));
+  const label = (id: string | undefined) =>
+    !id ? "" : id === "facilitator" ? "the facilitator" : (scenario.roles.find((r) => r.id === id)?.label ?? id);
   const cues = new Map<string, Cue[]>(scenario.roles.map((r) => [r.id, []]));
   for (const step of trace.steps) {
     const phrases = new Map<string, { texts: string[]; messages: string[] }>();
@@ -44,7 +54,10 @@ export function deriveCues(scenario: Scenario, trace: Trace, templates: Template
     for (const { event, cards: all } of merge(step.events)) {
       let cards = all;
       let variant = "";
-      if ((event.kind === "stream" || event.kind === "restore") && cards.every((c) => replayed.has(`${event.kind === "stream" ? event.to : event.actor}:${c}`))) {
+      if (
+        (event.kind === "stream" || event.kind === "restore") &&
+        cards.every((c) => replayed.has(`${event.kind === "stream" ? event.to : event.actor}:${c}`))
+      ) {
         variant = "_replayed";
         for (const c of cards) covered.add(`${event.kind === "stream" ? event.to : event.actor}:${c}`);
       }
@@ -70,11 +83,14 @@ export function deriveCues(scenario: Scenario, trace: Trace, templates: Template
       for (const side of ["actor", "to", "from"] as Side[]) {
         const role = event[side];
         if (!role || !cues.has(role)) continue;
-        const text = (variant && templates.cue(event.kind, `${side}${variant}` as Side, data)) || templates.cue(event.kind, side, data);
+        const text =
+          (variant && templates.cue(event.kind, `${side}${variant}` as Side, data)) ||
+          templates.cue(event.kind, side, data);
         if (!text) continue;
         const entry = phrases.get(role) ?? { texts: [], messages: [] };
         if (!entry.texts.includes(text)) entry.texts.push(text);
-        if (event.message && SPOKEN.has(event.kind) && !entry.messages.includes(event.message)) entry.messages.push(event.message);
+        if (event.message && SPOKEN.has(event.kind) && !entry.messages.includes(event.message))
+          entry.messages.push(event.message);
         phrases.set(role, entry);
       }
     }

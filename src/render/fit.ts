@@ -17,7 +17,13 @@ export interface Block {
 }
 
 /** Height of blocks set at a base size, wrapped to `width`. */
-export function blocksHeight(doc: PDFKit.PDFDocument, blocks: Block[], size: number, width: number, lineGap: number): number {
+export function blocksHeight(
+  doc: PDFKit.PDFDocument,
+  blocks: Block[],
+  size: number,
+  width: number,
+  lineGap: number,
+): number {
   let total = 0;
   for (const b of blocks) {
     doc.font(b.font).fontSize(size * (b.scale ?? 1));
@@ -27,7 +33,15 @@ export function blocksHeight(doc: PDFKit.PDFDocument, blocks: Block[], size: num
 }
 
 /** The largest base size from `max` down to `min` (half points) at which the blocks fit the box. */
-export function fitBlocks(doc: PDFKit.PDFDocument, blocks: Block[], box: { width: number; height: number }, max: number, min: number, where: string, lineGap = 2): number {
+export function fitBlocks(
+  doc: PDFKit.PDFDocument,
+  blocks: Block[],
+  box: { width: number; height: number },
+  max: number,
+  min: number,
+  where: string,
+  lineGap = 2,
+): number {
   const fits = (size: number) => blocksHeight(doc, blocks, size, box.width, lineGap) <= box.height;
   if (!fits(min)) throw new OverflowError(where, blocks.map((b) => b.text).join(" "), min);
   // Height grows with size, so a binary search over half points finds the largest that fits.
@@ -42,7 +56,15 @@ export function fitBlocks(doc: PDFKit.PDFDocument, blocks: Block[], box: { width
 }
 
 /** The largest size at which one line of text fits both a width and a height. */
-export function fitLine(doc: PDFKit.PDFDocument, text: string, font: string, width: number, maxSize: number, min: number, where: string): number {
+export function fitLine(
+  doc: PDFKit.PDFDocument,
+  text: string,
+  font: string,
+  width: number,
+  maxSize: number,
+  min: number,
+  where: string,
+): number {
   doc.font(font).fontSize(100);
   const perPoint = doc.widthOfString(text) / 100;
   const size = Math.min(maxSize, Math.floor((width / perPoint) * 2) / 2);
@@ -51,10 +73,22 @@ export function fitLine(doc: PDFKit.PDFDocument, text: string, font: string, wid
 }
 
 /** Writes the blocks top-down from (x, y) at a base size. */
-export function drawBlocks(doc: PDFKit.PDFDocument, blocks: Block[], x: number, y: number, width: number, size: number, lineGap = 2, colour = "#000000"): void {
+export function drawBlocks(
+  doc: PDFKit.PDFDocument,
+  blocks: Block[],
+  x: number,
+  y: number,
+  width: number,
+  size: number,
+  lineGap = 2,
+  colour = "#000000",
+): void {
   let cursor = y;
   for (const b of blocks) {
-    doc.font(b.font).fontSize(size * (b.scale ?? 1)).fillColor(colour);
+    doc
+      .font(b.font)
+      .fontSize(size * (b.scale ?? 1))
+      .fillColor(colour);
     const height = doc.heightOfString(b.text, { width, lineGap });
     doc.text(b.text, x, cursor, { width, lineGap, lineBreak: true });
     cursor += height + (b.gapAfter ?? 0) * size;
@@ -65,7 +99,15 @@ export function drawBlocks(doc: PDFKit.PDFDocument, blocks: Block[], x: number, 
  * Splits blocks into pages that each fit the box at the smallest size, keeping blocks whole and
  * a block marked `keepWithNext` with the one after it. A block that alone overflows fails.
  */
-export function paginateBlocks(doc: PDFKit.PDFDocument, blocks: (Block & { keepWithNext?: boolean })[], box: { width: number; height: number }, min: number, where: string, continued?: Block, lineGap = 2): Block[][] {
+export function paginateBlocks(
+  doc: PDFKit.PDFDocument,
+  blocks: (Block & { keepWithNext?: boolean })[],
+  box: { width: number; height: number },
+  min: number,
+  where: string,
+  continued?: Block,
+  lineGap = 2,
+): Block[][] {
   const pages: Block[][] = [];
   let page: Block[] = [];
   /** Every page after the first opens with the `continued` heading. */
@@ -79,7 +121,8 @@ export function paginateBlocks(doc: PDFKit.PDFDocument, blocks: (Block & { keepW
     }
     if (page.length > 0) pages.push(page);
     page = [...fresh(), ...group];
-    if (blocksHeight(doc, page, min, box.width, lineGap) > box.height) throw new OverflowError(where, group.map((b) => b.text).join(" "), min);
+    if (blocksHeight(doc, page, min, box.width, lineGap) > box.height)
+      throw new OverflowError(where, group.map((b) => b.text).join(" "), min);
   }
   if (page.length > 0) pages.push(page);
   return pages;

@@ -25,7 +25,12 @@ export interface Grid {
  * 15.4 mm to spare), it moves the grid down just enough for marks at the top — one mark per cut
  * line is enough for a trimmer — and keeps the bottom margin free of marks.
  */
-export function layoutGrid(sheet: { width: number; height: number }, card: { width: number; height: number }, cols: number, rows: number): Grid {
+export function layoutGrid(
+  sheet: { width: number; height: number },
+  card: { width: number; height: number },
+  cols: number,
+  rows: number,
+): Grid {
   const need = SAFE_EDGE + GAP + MIN_MARK;
   const spareX = sheet.width - cols * card.width;
   const spareY = sheet.height - rows * card.height;
@@ -59,7 +64,12 @@ export const LONG_EDGE: Duplex = { edge: "long", offset: { x: 0, y: 0 } };
  * the front's place mirrored across the axis the sheet turns about — which holds whether or not
  * the grid is centred (on Letter the data-card grid sits high).
  */
-export function cell(grid: Grid, index: number, side: "front" | "back", duplex: Duplex = LONG_EDGE): { x: number; y: number } {
+export function cell(
+  grid: Grid,
+  index: number,
+  side: "front" | "back",
+  duplex: Duplex = LONG_EDGE,
+): { x: number; y: number } {
   const slot = index % perSheet(grid);
   const x = grid.x0 + (slot % grid.cols) * grid.cardWidth;
   const y = grid.y0 + Math.floor(slot / grid.cols) * grid.cardHeight;
@@ -70,7 +80,12 @@ export function cell(grid: Grid, index: number, side: "front" | "back", duplex: 
     : { x: x + duplex.offset.x, y: height - y - grid.cardHeight + duplex.offset.y };
 }
 
-export interface Segment { x1: number; y1: number; x2: number; y2: number }
+export interface Segment {
+  x1: number;
+  y1: number;
+  x2: number;
+  y2: number;
+}
 
 /** Thin marks on the extension of every cut line, in the margin, clear of the cards. */
 export function cutMarks(grid: Grid): Segment[] {
@@ -82,7 +97,8 @@ export function cutMarks(grid: Grid): Segment[] {
   for (let i = 0; i <= cols; i++) {
     const x = x0 + i * w;
     if (grid.marks.top) marks.push({ x1: x, y1: y0 - GAP - length(y0), x2: x, y2: y0 - GAP });
-    if (grid.marks.bottom) marks.push({ x1: x, y1: bottom + GAP, x2: x, y2: bottom + GAP + length(sheet.height - bottom) });
+    if (grid.marks.bottom)
+      marks.push({ x1: x, y1: bottom + GAP, x2: x, y2: bottom + GAP + length(sheet.height - bottom) });
   }
   if (grid.marks.sides) {
     for (let j = 0; j <= rows; j++) {
@@ -125,7 +141,8 @@ export function imposeCards<T>(
     doc.addPage();
     batch.forEach((card, i) => {
       const { x, y } = cell(grid, i, "back", duplex);
-      if (duplex.edge === "short") doc.save().rotate(180, { origin: [x + grid.cardWidth / 2, y + grid.cardHeight / 2] });
+      if (duplex.edge === "short")
+        doc.save().rotate(180, { origin: [x + grid.cardWidth / 2, y + grid.cardHeight / 2] });
       back(card, x, y);
       if (duplex.edge === "short") doc.restore();
     });

@@ -15,9 +15,16 @@ export const FONT = { regular: "Atkinson", bold: "Atkinson-Bold", mono: "Mono" }
 
 type Face = object;
 type EmbeddedFontClass = new (doc: PDFKit.PDFDocument, font: Face, id: string) => object;
-interface FontInternals { _font: { font: Face; constructor: EmbeddedFontClass }; _fontFamilies: Record<string, object>; _fontCount: number }
+interface FontInternals {
+  _font: { font: Face; constructor: EmbeddedFontClass };
+  _fontFamilies: Record<string, object>;
+  _fontCount: number;
+}
 
-const parsed = new WeakMap<FontSet, { embed: EmbeddedFontClass; faces: Map<string, Face>; layouts: Map<string, object> }>();
+const parsed = new WeakMap<
+  FontSet,
+  { embed: EmbeddedFontClass; faces: Map<string, Face>; layouts: Map<string, object> }
+>();
 
 /**
  * pdfkit parses a TTF anew in every document, which made font decoding the largest cost of a
@@ -40,7 +47,11 @@ function sharedFaces(fonts: FontSet) {
       faces.set(name, probe._font.font);
       embed = probe._font.constructor;
     }
-    entry = { embed: embed!, faces, layouts: new Map(faceList(fonts).map(([name]) => [name, Object.create(null) as object])) };
+    entry = {
+      embed: embed!,
+      faces,
+      layouts: new Map(faceList(fonts).map(([name]) => [name, Object.create(null) as object])),
+    };
     parsed.set(fonts, entry);
   }
   return entry;
@@ -64,7 +75,12 @@ export function registerFonts(doc: PDFKit.PDFDocument, fonts: FontSet): void {
   }
 }
 
-export function createDocument(fonts: FontSet, date: Date, meta: { title: string; subject: string; keywords: string }, page: { width: number; height: number; margin?: number }): PDFKit.PDFDocument {
+export function createDocument(
+  fonts: FontSet,
+  date: Date,
+  meta: { title: string; subject: string; keywords: string },
+  page: { width: number; height: number; margin?: number },
+): PDFKit.PDFDocument {
   const doc = new PDFDocument({
     autoFirstPage: false,
     bufferPages: true,

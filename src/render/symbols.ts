@@ -31,5 +31,11 @@ export const SYMBOLS: Record<CardKind, { path: string; colour: string }> = {
 /** Draws a kind's symbol with its top-left corner at (x, y), `size` points wide. */
 export function drawSymbol(doc: PDFKit.PDFDocument, kind: CardKind, x: number, y: number, size: number): void {
   const { path, colour } = SYMBOLS[kind];
-  doc.save().translate(x, y).scale(size / 100).path(path).fill(colour).restore();
+  doc
+    .save()
+    .translate(x, y)
+    .scale(size / 100)
+    .path(path)
+    .fill(colour)
+    .restore();
 }

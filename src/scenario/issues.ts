@@ -15,7 +15,8 @@ function keysAt(schema: z.ZodType, path: Path): string[] {
     }
     if (!current) return [];
     if (step === null) break;
-    if (current.def.type === "object") current = (current as z.ZodObject).shape[step as string] as z.ZodType | undefined;
+    if (current.def.type === "object")
+      current = (current as z.ZodObject).shape[step as string] as z.ZodType | undefined;
     else if (current.def.type === "array") current = (current as z.ZodArray<z.ZodType>).element;
     else return [];
   }
@@ -27,11 +28,20 @@ function describeValue(value: unknown): string {
   if (Array.isArray(value)) return "a list";
   if (typeof value === "object") return "a map";
   if (typeof value === "string") return `the text "${value.length > 30 ? value.slice(0, 30) + "…" : value}"`;
-  return `${typeof value === "number" && Number.isInteger(value) ? "the whole number" : "the " + typeof value} ${String(value)}`;
+  if (typeof value === "number") return `${Number.isInteger(value) ? "the whole number" : "the number"} ${value}`;
+  if (typeof value === "boolean") return `the boolean ${value}`;
+  return `a ${typeof value}`;
 }
 
 /** The workshop notes' words for roles, and PostgreSQL's. */
-const SYNONYMS: Record<string, string> = { master: "primary", replica: "standby", slave: "standby", clone: "standby", "pg_basebackup": "basebackup", client: "writer" };
+const SYNONYMS: Record<string, string> = {
+  master: "primary",
+  replica: "standby",
+  slave: "standby",
+  clone: "standby",
+  pg_basebackup: "basebackup",
+  client: "writer",
+};
 
 const EXPECTED_WORDS: Record<string, string> = {
   string: "text",
@@ -44,7 +54,13 @@ const EXPECTED_WORDS: Record<string, string> = {
 };
 
 /** One zod issue as a positioned message in the facilitator's terms. */
-export function describeIssue(issue: z.core.$ZodIssue, base: Path, root: unknown, positions: Positions, schema: z.ZodType): [Position, string] {
+export function describeIssue(
+  issue: z.core.$ZodIssue,
+  base: Path,
+  root: unknown,
+  positions: Positions,
+  schema: z.ZodType,
+): [Position, string] {
   const path = [...base, ...(issue.path as (string | number)[])];
   const local = issue.path as (string | number)[];
   const value = valueAt(root, path);
@@ -53,7 +69,13 @@ export function describeIssue(issue: z.core.$ZodIssue, base: Path, root: unknown
   switch (issue.code) {
     case "unrecognized_keys": {
       const key = issue.keys[0]!;
-      const extra = issue.keys.length > 1 ? ` (and ${issue.keys.slice(1).map((k) => `"${k}"`).join(", ")})` : "";
+      const extra =
+        issue.keys.length > 1
+          ? ` (and ${issue.keys
+              .slice(1)
+              .map((k) => `"${k}"`)
+              .join(", ")})`
+          : "";
       return [positions.key(path, key), `unknown key "${key}"${extra}${didYouMean(key, keysAt(schema, local))}`];
     }
     case "invalid_type": {
@@ -67,16 +89,32 @@ export function describeIssue(issue: z.core.$ZodIssue, base: Path, root: unknown
       const options = issue.values.map(String);
       const synonym = typeof value === "string" ? SYNONYMS[value.toLowerCase()] : undefined;
       const guess =
-        synonym && options.includes(synonym) ? `; did you mean "${synonym}"? (PostgreSQL's word for "${value}")` :
-        typeof value === "string" ? didYouMean(value, options) : "";
-      return [positions.value(path), `${where} should be one of: ${options.join(", ")}; found ${describeValue(value)}${guess}`];
+        synonym && options.includes(synonym)
+          ? `; did you mean "${synonym}"? (PostgreSQL's word for "${String(value)}")`
+          : typeof value === "string"
+            ? didYouMean(value, options)
+            : "";
+      return [
+        positions.value(path),
+        `${where} should be one of: ${options.join(", ")}; found ${describeValue(value)}${guess}`,
+      ];
     }
     case "too_small": {
-      const what = issue.origin === "array" ? `at least ${issue.minimum} item(s)` : issue.origin === "string" ? "some text" : `at least ${issue.minimum}`;
+      const what =
+        issue.origin === "array"
+          ? `at least ${issue.minimum} item(s)`
+          : issue.origin === "string"
+            ? "some text"
+            : `at least ${issue.minimum}`;
       return [positions.value(path), `${where} needs ${what}`];
     }
     case "too_big": {
-      const what = issue.origin === "array" ? `at most ${issue.maximum} items` : issue.origin === "string" ? `at most ${issue.maximum} characters` : `at most ${issue.maximum}`;
+      const what =
+        issue.origin === "array"
+          ? `at most ${issue.maximum} items`
+          : issue.origin === "string"
+            ? `at most ${issue.maximum} characters`
+            : `at most ${issue.maximum}`;
       return [positions.value(path), `${where} allows ${what}`];
     }
     case "invalid_format":

@@ -36,7 +36,10 @@ const ACTION_CHECKS: { [K in ActionName]: ActionCheck<K> } = {
   read: (a, c) => {
     targetChecks(a, a.from, "from", c);
     if (a.wants === "own-last-write" && c.role(a.by)?.kind === "reader") {
-      c.report(c.at, `${c.what}: "${a.by}" is a reader and writes nothing; "own-last-write" needs a writer or an application`);
+      c.report(
+        c.at,
+        `${c.what}: "${a.by}" is a reader and writes nothing; "own-last-write" needs a writer or an application`,
+      );
     }
   },
   release: (a, c) => c.ref(a, c.at, CLIENTS, c.what),
@@ -74,7 +77,8 @@ const ACTION_CHECKS: { [K in ActionName]: ActionCheck<K> } = {
 /** A client's statement goes either straight to a server or through a proxy. */
 function targetChecks(a: { by: string; via?: string }, target: string | undefined, key: string, c: Checker): void {
   c.ref(a.by, c.at, CLIENTS, `${c.what} "by"`);
-  if ((target === undefined) === (a.via === undefined)) c.report(c.at, `${c.what}: give either "${key}" (a server) or "via" (a proxy)`);
+  if ((target === undefined) === (a.via === undefined))
+    c.report(c.at, `${c.what}: give either "${key}" (a server) or "via" (a proxy)`);
   c.ref(target, c.at, SERVERS, `${c.what} "${key}"`);
   c.ref(a.via, c.at, ["proxy"], `${c.what} "via"`);
 }
@@ -99,7 +103,10 @@ export function checkMeaning(scenario: Scenario): Diagnostic[] {
     const role = roles.get(id);
     if (!role) report(at, `${what}: no role "${id}"${didYouMean(id, roles.keys())}`);
     else if (!kinds.includes(role.kind)) {
-      report(at, `${what}: "${id}" is a ${role.kind}, but this needs ${KIND_WORDS[kinds.join(",")] ?? kinds.join(" or ")}`);
+      report(
+        at,
+        `${what}: "${id}" is a ${role.kind}, but this needs ${KIND_WORDS[kinds.join(",")] ?? kinds.join(" or ")}`,
+      );
     }
   };
   const distinct = (a: string, b: string, at: Position, what: string) => {
@@ -108,20 +115,34 @@ export function checkMeaning(scenario: Scenario): Diagnostic[] {
 
   for (const role of scenario.roles) {
     if (role.kind !== "standby" && role.upstream) report(role.at, `role "${role.id}": only a standby has an upstream`);
-    if (role.kind !== "proxy" && role.backends.length > 0) report(role.at, `role "${role.id}": only a proxy has backends`);
-    if (role.kind === "proxy" && role.backends.length === 0) report(role.at, `role "${role.id}": a proxy needs "backends", the servers it routes to`);
+    if (role.kind !== "proxy" && role.backends.length > 0)
+      report(role.at, `role "${role.id}": only a proxy has backends`);
+    if (role.kind === "proxy" && role.backends.length === 0)
+      report(role.at, `role "${role.id}": a proxy needs "backends", the servers it routes to`);
     ref(role.upstream, role.at, SERVERS, `role "${role.id}" upstream`);
     if (role.upstream === role.id) report(role.at, `role "${role.id}" cannot follow itself`);
     for (const b of role.backends) ref(b, role.at, SERVERS, `role "${role.id}" backend`);
   }
   if (!scenario.roles.some((r) => r.kind === "primary")) {
-    report(scenario.roles[0]?.at ?? { line: 1, column: 1 }, "no role is a primary: someone has to play the server that takes writes");
+    report(
+      scenario.roles[0]?.at ?? { line: 1, column: 1 },
+      "no role is a primary: someone has to play the server that takes writes",
+    );
   }
 
   for (const run of scenario.runs) {
-    for (const name of run.settings.synchronous_standby_names) ref(name, run.settingsAt, SERVERS, "synchronous_standby_names");
+    for (const name of run.settings.synchronous_standby_names)
+      ref(name, run.settingsAt, SERVERS, "synchronous_standby_names");
     for (const step of run.steps) {
-      for (const action of step.actions) (ACTION_CHECKS[action.name] as ActionCheck<typeof action.name>)(action.args as never, { ref, distinct, report, role: (id) => roles.get(id), at: action.at, what: action.name });
+      for (const action of step.actions)
+        (ACTION_CHECKS[action.name] as ActionCheck<typeof action.name>)(action.args, {
+          ref,
+          distinct,
+          report,
+          role: (id) => roles.get(id),
+          at: action.at,
+          what: action.name,
+        });
       for (const e of step.expect) {
         const at = e.at;
         switch (e.name) {

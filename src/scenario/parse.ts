@@ -47,7 +47,10 @@ export function parseScenario(source: string, file: string): Scenario {
     const first = syntax[0]!;
     const { line, col } = lines.linePos(first.pos[0]);
     const more = syntax.length > 1 ? ` (${syntax.length - 1} more YAML error(s) may follow from it)` : "";
-    report({ line, column: col }, `YAML: ${first.message.split("\n")[0]!.replace(/ at line \d+, column \d+:?$/, "")}${more}`);
+    report(
+      { line, column: col },
+      `YAML: ${first.message.split("\n")[0]!.replace(/ at line \d+, column \d+:?$/, "")}${more}`,
+    );
     throw new ScenarioError(problems);
   }
 
@@ -74,7 +77,8 @@ export function parseScenario(source: string, file: string): Scenario {
   const frame = scenarioSchema(z.unknown(), z.unknown());
   const parsed = frame.safeParse(raw);
   if (!parsed.success) {
-    for (const issue of withoutEchoes(parsed.error.issues, frame)) report(...describeIssue(issue, [], raw, positions, frame));
+    for (const issue of withoutEchoes(parsed.error.issues, frame))
+      report(...describeIssue(issue, [], raw, positions, frame));
   }
   const top = raw as Raw;
   if (top.steps !== undefined && top.runs !== undefined) {
@@ -90,15 +94,21 @@ export function parseScenario(source: string, file: string): Scenario {
     const step = valueAt(raw, path) as Raw | undefined;
     if (!isMap(step)) continue;
     if (Array.isArray(step.actions)) {
-      actions.set(String(path), step.actions.flatMap((a, i) => parseAction(a, [...path, "actions", i], raw, positions, report)));
+      actions.set(
+        String(path),
+        step.actions.flatMap((a, i) => parseAction(a, [...path, "actions", i], raw, positions, report)),
+      );
     }
     if (Array.isArray(step.expect)) {
-      expectations.set(String(path), step.expect.flatMap((e, i) => parseExpectation(e, [...path, "expect", i], raw, positions, report)));
+      expectations.set(
+        String(path),
+        step.expect.flatMap((e, i) => parseExpectation(e, [...path, "expect", i], raw, positions, report)),
+      );
     }
   }
   if (problems.length > 0 || !parsed.success) throw new ScenarioError(problems);
 
-  const scenario = build(parsed.data as Raw, file, positions, (path) => ({
+  const scenario = build(parsed.data, file, positions, (path) => ({
     actions: actions.get(String(path)) ?? [],
     expect: expectations.get(String(path)) ?? [],
   }));
@@ -140,7 +150,6 @@ function flowTooDeep(source: string, limit: number): Position | undefined {
 function isMap(value: unknown): value is Raw {
   return value !== null && typeof value === "object" && !Array.isArray(value);
 }
-
 
 function depthPath(value: unknown, limit: number, path: (string | number)[] = []): Path | undefined {
   if (path.length > limit) return path;
@@ -185,13 +194,20 @@ function parseAction(value: unknown, path: Path, root: unknown, positions: Posit
   const schema = actionSchemas[name as keyof typeof actionSchemas];
   const result = (schema as z.ZodType).safeParse((value as Raw)[name]);
   if (!result.success) {
-    for (const issue of result.error.issues) report(...describeIssue(issue, [...path, name], root, positions, schema as z.ZodType));
+    for (const issue of result.error.issues)
+      report(...describeIssue(issue, [...path, name], root, positions, schema as z.ZodType));
     return [];
   }
   return [{ name, args: result.data, at: positions.key(path, name) } as Action];
 }
 
-function parseExpectation(value: unknown, path: Path, root: unknown, positions: Positions, report: Report): Expectation[] {
+function parseExpectation(
+  value: unknown,
+  path: Path,
+  root: unknown,
+  positions: Positions,
+  report: Report,
+): Expectation[] {
   const name = isMap(value) ? EXPECTATION_NAMES.find((n) => n in value) : undefined;
   if (!name) {
     const first = isMap(value) ? Object.keys(value)[0] : undefined;
@@ -237,7 +253,11 @@ function build(
     title: raw.title as string,
     intro: raw.intro as string | undefined,
     settings: settingsOf(data.settings as Partial<Settings>, raw.settings as Partial<Settings>),
-    settingsAt: raw.settings ? positions.value([...path, "settings"]) : data.settings ? positions.value(["settings"]) : positions.value([]),
+    settingsAt: raw.settings
+      ? positions.value([...path, "settings"])
+      : data.settings
+        ? positions.value(["settings"])
+        : positions.value([]),
     steps: (raw.steps as Raw[]).map((s, i): Step => {
       const stepPath = [...path, "steps", i];
       return {

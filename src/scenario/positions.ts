@@ -17,7 +17,7 @@ export class Positions {
 
   /** The node at a path, or the deepest existing node on the way there. */
   private deepest(path: Path): { node: Node | null; rest: Path } {
-    let node: Node | null = this.doc.contents as Node | null;
+    let node: Node | null = this.doc.contents;
     for (let i = 0; i < path.length; i++) {
       const step = path[i]!;
       let next: unknown;
@@ -50,6 +50,8 @@ export class Positions {
 /** The value at a path in the data parsed from the YAML (undefined where the path leads nowhere). */
 export function valueAt(root: unknown, path: Path): unknown {
   let value = root;
-  for (const step of path) value = value !== null && typeof value === "object" ? (value as Record<string, unknown>)[step as string] : undefined;
+  for (const step of path)
+    value =
+      value !== null && typeof value === "object" ? (value as Record<string, unknown>)[step as string] : undefined;
   return value;
 }

@@ -10,13 +10,24 @@ import { z } from "zod";
 import { ID_PATTERN } from "./ids.js";
 
 export { ID_PATTERN };
-const id = z.string().regex(ID_PATTERN, "an id: lower-case letters, digits and '-', starting with a letter, at most 32");
+const id = z
+  .string()
+  .regex(ID_PATTERN, "an id: lower-case letters, digits and '-', starting with a letter, at most 32");
 const text = (max: number) => z.string().min(1).max(max);
 const ids = z.array(id).min(1);
 const pair = z.tuple([id, id]);
 const cards = z.array(z.int().min(1).max(9999));
 
-export const ROLE_KINDS = ["primary", "standby", "writer", "reader", "application", "proxy", "basebackup", "admin"] as const;
+export const ROLE_KINDS = [
+  "primary",
+  "standby",
+  "writer",
+  "reader",
+  "application",
+  "proxy",
+  "basebackup",
+  "admin",
+] as const;
 export type RoleKind = (typeof ROLE_KINDS)[number];
 
 export const roleSchema = z.strictObject({
@@ -94,7 +105,9 @@ export type ActionName = keyof typeof actionSchemas;
 export const ACTION_NAMES = Object.keys(actionSchemas) as ActionName[];
 export type ActionArgs<K extends ActionName> = z.infer<(typeof actionSchemas)[K]>;
 /** One action as the simulator receives it: its word, its arguments and where it was written. */
-export type Action = { [K in ActionName]: { name: K; args: ActionArgs<K>; at: import("./diagnostics.js").Position } }[ActionName];
+export type Action = {
+  [K in ActionName]: { name: K; args: ActionArgs<K>; at: import("./diagnostics.js").Position };
+}[ActionName];
 
 /** Claims about the outcome of a step, checked by `replikit check`. Keyed by their first word. */
 export const expectationSchemas = {
@@ -128,7 +141,11 @@ export const expectationSchemas = {
 export type ExpectationName = keyof typeof expectationSchemas;
 export const EXPECTATION_NAMES = Object.keys(expectationSchemas) as ExpectationName[];
 export type Expectation = {
-  [K in ExpectationName]: { name: K; claim: z.infer<(typeof expectationSchemas)[K]>; at: import("./diagnostics.js").Position };
+  [K in ExpectationName]: {
+    name: K;
+    claim: z.infer<(typeof expectationSchemas)[K]>;
+    at: import("./diagnostics.js").Position;
+  };
 }[ExpectationName];
 
 const anyAction = z.union(ACTION_NAMES.map((k) => z.strictObject({ [k]: actionSchemas[k] })));
@@ -171,7 +188,10 @@ export function scenarioSchema(actions: z.ZodType, expectations: z.ZodType) {
     props: z.array(text(120)).max(10).optional(),
     steps: z.array(step).min(1).max(200).optional(),
     runs: z.array(runSchema(step)).min(1).max(20).optional(),
-    debrief: z.array(z.strictObject({ question: text(300), answer: text(800) })).max(12).optional(),
+    debrief: z
+      .array(z.strictObject({ question: text(300), answer: text(800) }))
+      .max(12)
+      .optional(),
   });
 }
 

@@ -8,7 +8,10 @@ import type { TraceEvent } from "./trace.js";
  */
 export class StepProblem extends Error {
   /** An echo of a problem already reported in this run (the deck ran out): not reported again. */
-  constructor(message: string, readonly echo = false) {
+  constructor(
+    message: string,
+    readonly echo = false,
+  ) {
     super(message);
   }
 }

@@ -18,7 +18,12 @@ export const SQL = {
   /** A reader holding its snapshot: an open REPEATABLE READ transaction, still reading. */
   hold: () => ["BEGIN ISOLATION LEVEL REPEATABLE READ;", "SELECT max(n) FROM cards;", "SELECT pg_sleep(3600);"],
   /** A joker: dead rows made and removed, so that VACUUM logs a cleanup a standby query may conflict with. */
-  vacuum: () => ["SELECT pg_switch_wal();", "INSERT INTO victims SELECT generate_series(1, 10);", "DELETE FROM victims;", "VACUUM victims;"],
+  vacuum: () => [
+    "SELECT pg_switch_wal();",
+    "INSERT INTO victims SELECT generate_series(1, 10);",
+    "DELETE FROM victims;",
+    "VACUUM victims;",
+  ],
   promote: () => "SELECT pg_promote();",
   checkpoint: () => ["CHECKPOINT;"],
   positions: () => "SELECT pg_last_wal_receive_lsn(), pg_last_wal_replay_lsn();",
@@ -28,10 +33,16 @@ type Describe<K extends ActionName> = (args: ActionArgs<K>, label: (id: string) 
 
 /** The commands behind each action word, for the facilitator script (labels stand for hosts and folders). */
 const COMMANDS: { [K in ActionName]: Describe<K> } = {
-  write: (a, label) => [`${label(a.to ?? a.via!)}=# INSERT INTO cards VALUES (…);${(a.count ?? 1) > 1 ? `  -- ${a.count} times` : ""}`],
+  write: (a, label) => [
+    `${label(a.to ?? a.via!)}=# INSERT INTO cards VALUES (…);${(a.count ?? 1) > 1 ? `  -- ${a.count} times` : ""}`,
+  ],
   read: (a, label) => {
     const sql = a.wants === "own-last-write" ? "SELECT n FROM cards WHERE n = <my last card>;" : SQL.readLatest();
-    return [a.hold ? `${label(a.from ?? a.via!)}=# BEGIN ISOLATION LEVEL REPEATABLE READ; ${sql}  -- kept open` : `${label(a.from ?? a.via!)}=# ${sql}`];
+    return [
+      a.hold
+        ? `${label(a.from ?? a.via!)}=# BEGIN ISOLATION LEVEL REPEATABLE READ; ${sql}  -- kept open`
+        : `${label(a.from ?? a.via!)}=# ${sql}`,
+    ];
   },
   release: (a, label) => [`${label(a)}: COMMIT;  -- the long query ends`],
   cancel: (a, label) => [`${label(a)}: Ctrl-C  -- pg_cancel_backend() on the waiting commit`],
@@ -41,7 +52,9 @@ const COMMANDS: { [K in ActionName]: Describe<K> } = {
   stop: (a, label) => [`$ pg_ctl stop -m fast -D ${label(a)}`],
   crash: (a, label) => [`$ pg_ctl stop -m immediate -D ${label(a)}`],
   promote: (a, label) => [`${label(a)}=# ${SQL.promote()}`],
-  follow: (a, label) => [`${label(a.server)}: primary_conninfo = 'host=${label(a.upstream)}'  -- then SELECT pg_reload_conf();`],
+  follow: (a, label) => [
+    `${label(a.server)}: primary_conninfo = 'host=${label(a.upstream)}'  -- then SELECT pg_reload_conf();`,
+  ],
   failover: (a, label) => [
     ...a.candidates.map((c) => `${label(c)}=# ${SQL.positions()}`),
     "-- promote the furthest with SELECT pg_promote(); point the others at it with a new primary_conninfo",
@@ -55,5 +68,5 @@ const COMMANDS: { [K in ActionName]: Describe<K> } = {
 /** The commands behind one action, for the facilitator script (labels stand for hosts and folders). */
 export function commandsFor(action: Action, scenario: Scenario): string[] {
   const label = (id: string) => scenario.roles.find((r) => r.id === id)?.label ?? id;
-  return (COMMANDS[action.name] as Describe<typeof action.name>)(action.args as never, label);
+  return (COMMANDS[action.name] as Describe<typeof action.name>)(action.args, label);
 }

@@ -15,19 +15,23 @@ export interface ExpectationReport {
   checked: number;
 }
 
-const show = (v: unknown) => (Array.isArray(v) ? `[${v.join(", ")}]` : v === null || v === undefined ? "nothing" : JSON.stringify(v));
+const show = (v: unknown) =>
+  Array.isArray(v) ? `[${v.join(", ")}]` : v === null || v === undefined ? "nothing" : JSON.stringify(v);
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
 function cardsIn(claim: Expectation): number[] {
   const c = claim.claim as Record<string, unknown>;
-  return ["cards", "has", "lacks", "acked", "streamed", "lost"].flatMap((k) => (Array.isArray(c[k]) ? (c[k] as number[]) : []));
+  return ["cards", "has", "lacks", "acked", "streamed", "lost"].flatMap((k) =>
+    Array.isArray(c[k]) ? (c[k] as number[]) : [],
+  );
 }
 
 /** Each mismatch of one claim against one step, as "expected …, simulated …". */
 function mismatches(e: Expectation, step: TraceStep): string[] {
   const out: string[] = [];
   const compare = (what: string, expected: unknown, actual: unknown) => {
-    if (expected !== undefined && !same(expected, actual)) out.push(`${what}: expected ${show(expected)}, simulated ${show(actual)}`);
+    if (expected !== undefined && !same(expected, actual))
+      out.push(`${what}: expected ${show(expected)}, simulated ${show(actual)}`);
   };
   const { servers, clients } = step.after;
   switch (e.name) {
@@ -40,9 +44,15 @@ function mismatches(e: Expectation, step: TraceStep): string[] {
       compare(`${who} timeline`, c.timeline, s.timeline);
       compare(`${who} cards`, c.cards ? [...c.cards].sort((a, b) => a - b) : undefined, s.cards);
       const missing = (c.has ?? []).filter((n) => !s.cards.includes(n));
-      if (missing.length) out.push(`${who} has: expected cards ${show(c.has)}, simulated cards ${show(s.cards)} (missing ${show(missing)})`);
+      if (missing.length)
+        out.push(
+          `${who} has: expected cards ${show(c.has)}, simulated cards ${show(s.cards)} (missing ${show(missing)})`,
+        );
       const present = (c.lacks ?? []).filter((n) => s.cards.includes(n));
-      if (present.length) out.push(`${who} lacks: expected none of ${show(c.lacks)}, simulated cards ${show(s.cards)} (holds ${show(present)})`);
+      if (present.length)
+        out.push(
+          `${who} lacks: expected none of ${show(c.lacks)}, simulated cards ${show(s.cards)} (holds ${show(present)})`,
+        );
       compare(`${who} streaming`, c.streaming, s.walreceiver === "streaming");
       compare(`${who} upstream`, c.upstream, s.upstream);
       compare(`${who} replay_paused`, c.replay_paused, s.replayPaused);
@@ -63,20 +73,34 @@ function mismatches(e: Expectation, step: TraceStep): string[] {
       const { error, on } = e.claim;
       const said = step.events.filter((ev) => (ev.actor === on || ev.to === on) && ev.message).map((ev) => ev.message!);
       if (!said.some((m) => m.includes(error))) {
-        out.push(`error on "${on}": expected a message containing ${JSON.stringify(error)}, simulated ${said.length ? said.map((m) => JSON.stringify(m)).join("; ") : "no message"}`);
+        out.push(
+          `error on "${on}": expected a message containing ${JSON.stringify(error)}, simulated ${said.length ? said.map((m) => JSON.stringify(m)).join("; ") : "no message"}`,
+        );
       }
       break;
     }
     case "streamed": {
       const { streamed, to, from } = e.claim;
       const got = step.events
-        .filter((ev) => (ev.kind === "stream" && ev.to === to && (from === undefined || ev.actor === from)) || (ev.kind === "restore" && ev.actor === to && (from === undefined || from === "archive")))
+        .filter(
+          (ev) =>
+            (ev.kind === "stream" && ev.to === to && (from === undefined || ev.actor === from)) ||
+            (ev.kind === "restore" && ev.actor === to && (from === undefined || from === "archive")),
+        )
         .map((ev) => ev.card!);
-      compare(`cards reaching "${to}"${from ? ` from ${from === "archive" ? "the archive" : `"${from}"`}` : ""}`, streamed, got);
+      compare(
+        `cards reaching "${to}"${from ? ` from ${from === "archive" ? "the archive" : `"${from}"`}` : ""}`,
+        streamed,
+        got,
+      );
       break;
     }
     case "lost":
-      compare("lost cards", [...e.claim.lost].sort((a, b) => a - b), step.after.lost);
+      compare(
+        "lost cards",
+        [...e.claim.lost].sort((a, b) => a - b),
+        step.after.lost,
+      );
       break;
     case "diverged": {
       const [a, b] = e.claim.diverged;
@@ -85,13 +109,18 @@ function mismatches(e: Expectation, step: TraceStep): string[] {
       const onlyA = ca.filter((n) => !cb.includes(n));
       const onlyB = cb.filter((n) => !ca.includes(n));
       if (!onlyA.length || !onlyB.length) {
-        out.push(`diverged: expected each of "${a}" and "${b}" to hold a card the other lacks, simulated ${show(ca)} and ${show(cb)}`);
+        out.push(
+          `diverged: expected each of "${a}" and "${b}" to hold a card the other lacks, simulated ${show(ca)} and ${show(cb)}`,
+        );
       }
       break;
     }
     case "promoted": {
       const promoted = step.events.filter((ev) => ev.kind === "promote").map((ev) => ev.actor);
-      if (!promoted.includes(e.claim.promoted)) out.push(`promoted: expected "${e.claim.promoted}", simulated ${promoted.length ? promoted.map((p) => `"${p}"`).join(", ") : "no promotion"}`);
+      if (!promoted.includes(e.claim.promoted))
+        out.push(
+          `promoted: expected "${e.claim.promoted}", simulated ${promoted.length ? promoted.map((p) => `"${p}"`).join(", ") : "no promotion"}`,
+        );
       break;
     }
   }
@@ -103,7 +132,9 @@ export function checkExpectations(scenario: Scenario, trace: Trace): Expectation
   const byNumber = new Map(trace.steps.map((s) => [s.number, s]));
   for (const run of scenario.runs) {
     const used = new Set<number>();
-    for (const s of trace.steps) if (s.run === run.number) for (const ev of s.events) for (const n of [ev.card, ...(ev.cards ?? [])]) if (n) used.add(n);
+    for (const s of trace.steps)
+      if (s.run === run.number)
+        for (const ev of s.events) for (const n of [ev.card, ...(ev.cards ?? [])]) if (n) used.add(n);
     const highest = Math.max(0, ...used);
     for (const step of run.steps) {
       const traced = byNumber.get(step.number)!;
@@ -118,7 +149,12 @@ export function checkExpectations(scenario: Scenario, trace: Trace): Expectation
           });
           continue;
         }
-        for (const m of mismatches(e, traced)) report.failures.push({ file: scenario.file, position: e.at, message: `step ${step.number} "${step.title}": ${m}` });
+        for (const m of mismatches(e, traced))
+          report.failures.push({
+            file: scenario.file,
+            position: e.at,
+            message: `step ${step.number} "${step.title}": ${m}`,
+          });
       }
     }
   }

@@ -14,7 +14,9 @@ export function archiveSegments(stage: Stage, s: Server): void {
   const upto = s.wal.length - 1;
   if (upto <= s.archived) return;
   const records = s.wal.slice(s.archived, upto);
-  records.forEach((record, i) => stage.archive.push({ timeline: record.timeline, position: s.archived + i + 1, record }));
+  records.forEach((record, i) =>
+    stage.archive.push({ timeline: record.timeline, position: s.archived + i + 1, record }),
+  );
   s.archived = upto;
   emit(stage, { kind: "archive", actor: s.id, cards: records.map((r) => r.card) });
 }
@@ -51,7 +53,13 @@ function restoreFromArchive(stage: Stage, s: Server): boolean {
     const found = stage.archive.find((a) => a.position === next && a.timeline === s.timeline);
     if (!found) return progress;
     s.wal.push(found.record);
-    emit(stage, { kind: "restore", actor: s.id, from: "archive", card: found.record.card, message: messages.restored(s.timeline, next) });
+    emit(stage, {
+      kind: "restore",
+      actor: s.id,
+      from: "archive",
+      card: found.record.card,
+      message: messages.restored(s.timeline, next),
+    });
     progress = true;
   }
 }
@@ -96,14 +104,26 @@ export function receive(stage: Stage, s: Server): boolean {
   if (s.receiver !== "streaming") {
     s.receiver = "streaming";
     s.problem = undefined;
-    emit(stage, { kind: "connect", actor: s.id, to: u.id, position: s.wal.length, message: messages.startedStreaming(s.wal.length, u.timeline) });
+    emit(stage, {
+      kind: "connect",
+      actor: s.id,
+      to: u.id,
+      position: s.wal.length,
+      message: messages.startedStreaming(s.wal.length, u.timeline),
+    });
     progress = true;
   }
   if (u.timeline !== s.timeline) {
     s.timeline = u.timeline;
     s.branches = u.branches.map((b) => ({ ...b }));
     s.learnt = undefined;
-    emit(stage, { kind: "timeline-switch", actor: s.id, from: u.id, timeline: u.timeline, message: messages.newTarget(u.timeline) });
+    emit(stage, {
+      kind: "timeline-switch",
+      actor: s.id,
+      from: u.id,
+      timeline: u.timeline,
+      message: messages.newTarget(u.timeline),
+    });
     progress = true;
   }
   while (s.wal.length < source.length) {

@@ -38,13 +38,16 @@ export const messages = {
     `FATAL:  could not connect to the primary server: connection to server at "127.0.0.1", port 5432 failed: Connection ${timedOut ? "timed out" : "refused"}`,
   walReceiverTimeout: () => "FATAL:  terminating walreceiver due to timeout",
   streamEnded: () => "FATAL:  could not receive data from WAL stream: server closed the connection unexpectedly",
-  startedStreaming: (position: number, timeline: number) => `LOG:  started streaming WAL from primary at ${lsn(position)} on timeline ${timeline}`,
+  startedStreaming: (position: number, timeline: number) =>
+    `LOG:  started streaming WAL from primary at ${lsn(position)} on timeline ${timeline}`,
   newTarget: (timeline: number) => `LOG:  new target timeline is ${timeline}`,
-  restored: (timeline: number, position: number) => `LOG:  restored log file "${segment(timeline, position)}" from archive`,
+  restored: (timeline: number, position: number) =>
+    `LOG:  restored log file "${segment(timeline, position)}" from archive`,
   newTimeline: (timeline: number) => `LOG:  selected new timeline ID: ${timeline}`,
   syncWait: () => "the commit waits for the synchronous standby (wait event SyncRep)",
   syncCancel: () => "WARNING:  canceling wait for synchronous replication due to user request",
-  syncCancelDetail: () => "DETAIL:  The transaction has already committed locally, but might not have been replicated to the standby.",
+  syncCancelDetail: () =>
+    "DETAIL:  The transaction has already committed locally, but might not have been replicated to the standby.",
   conflictCancel: () => "ERROR:  canceling statement due to conflict with recovery",
   conflictDetail: () => "DETAIL:  User query might have needed to see row versions that must be removed.",
 };

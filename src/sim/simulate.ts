@@ -27,7 +27,11 @@ function snapshot(stage: Stage): Snapshot {
       mode: s.mode,
       up: s.up,
       timeline: s.timeline,
-      cards: s.wal.slice(0, s.replayed).filter((r) => r.kind === "write").map((r) => r.card).sort((a, b) => a - b),
+      cards: s.wal
+        .slice(0, s.replayed)
+        .filter((r) => r.kind === "write")
+        .map((r) => r.card)
+        .sort((a, b) => a - b),
       unreplayed: s.wal.slice(s.replayed).map((r) => r.card),
       received: s.wal.length,
       replayed: s.replayed,
@@ -76,7 +80,12 @@ export function simulate(scenario: Scenario): Trace {
 export function simulateLeniently(scenario: Scenario): { trace: Trace; problems: Diagnostic[] } {
   const problems: Diagnostic[] = [];
   const steps: TraceStep[] = [];
-  const deck = { writes: new Set<number>(), jokers: new Set<number>(), reads: new Set<number>(), acks: new Set<number>() };
+  const deck = {
+    writes: new Set<number>(),
+    jokers: new Set<number>(),
+    reads: new Set<number>(),
+    acks: new Set<number>(),
+  };
   for (const run of scenario.runs) {
     const stage = freshStage(scenario, run.settings);
     for (const step of run.steps) {
@@ -86,7 +95,12 @@ export function simulateLeniently(scenario: Scenario): { trace: Trace; problems:
           perform(stage, action);
         } catch (error) {
           if (!(error instanceof StepProblem)) throw error;
-          if (!error.echo) problems.push({ file: scenario.file, position: action.at, message: `step ${step.number}, ${action.name}: ${error.message}` });
+          if (!error.echo)
+            problems.push({
+              file: scenario.file,
+              position: action.at,
+              message: `step ${step.number}, ${action.name}: ${error.message}`,
+            });
         }
         noteLosses(stage);
       }
@@ -98,7 +112,13 @@ export function simulateLeniently(scenario: Scenario): { trace: Trace; problems:
         if (e.kind === "read" || (e.kind === "read-failed" && e.query)) deck.reads.add(e.query!);
         if (e.kind === "standby-ack") deck.acks.add(e.card!);
       }
-      steps.push({ number: step.number, run: run.number, title: step.title, events: stage.events, after: snapshot(stage) });
+      steps.push({
+        number: step.number,
+        run: run.number,
+        title: step.title,
+        events: stage.events,
+        after: snapshot(stage),
+      });
     }
   }
   const sorted = (set: Set<number>) => [...set].sort((a, b) => a - b);
@@ -106,7 +126,12 @@ export function simulateLeniently(scenario: Scenario): { trace: Trace; problems:
     format: TRACE_FORMAT,
     scenario: { id: scenario.id, title: scenario.title },
     runs: scenario.runs.map((r) => ({ number: r.number, title: r.title, settings: { ...r.settings } })),
-    deck: { writes: sorted(deck.writes), jokers: sorted(deck.jokers), reads: sorted(deck.reads), acks: sorted(deck.acks) },
+    deck: {
+      writes: sorted(deck.writes),
+      jokers: sorted(deck.jokers),
+      reads: sorted(deck.reads),
+      acks: sorted(deck.acks),
+    },
     steps,
   };
   return { trace, problems };

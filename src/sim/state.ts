@@ -109,7 +109,10 @@ export function client(stage: Stage, id: string): Client {
 /** Cards a query on this server can see: replayed rows, less commits still waiting for their ack. */
 export function visibleCards(s: Server): number[] {
   const waiting = new Set(s.pending.map((p) => p.card));
-  return s.wal.slice(0, s.replayed).filter((r) => r.kind === "write" && !waiting.has(r.card)).map((r) => r.card);
+  return s.wal
+    .slice(0, s.replayed)
+    .filter((r) => r.kind === "write" && !waiting.has(r.card))
+    .map((r) => r.card);
 }
 
 /** A fresh stage for one run: every role as the scenario says it starts. */

@@ -31,12 +31,47 @@ export interface TraceEvent {
 
 /** Every kind of event the simulator records; each has its cue wording in templates/cues.yaml (or none, on purpose). */
 export const EVENT_KINDS = [
-  "write", "write-failed", "write-blocked", "commit-wait", "standby-ack", "commit-ack", "cancel-wait",
-  "read", "read-failed", "hold", "release", "query-canceled", "route",
-  "vacuum", "vacuum-failed", "vacuum-kept",
-  "clone", "discard", "start", "start-failed", "stop", "crash", "promote", "choose", "follow",
-  "connect", "connect-failed", "disconnect", "stream", "restore", "replay", "replay-paused", "timeline-switch", "error",
-  "archive", "checkpoint", "recycle", "cut", "heal", "wait", "lost",
+  "write",
+  "write-failed",
+  "write-blocked",
+  "commit-wait",
+  "standby-ack",
+  "commit-ack",
+  "cancel-wait",
+  "read",
+  "read-failed",
+  "hold",
+  "release",
+  "query-canceled",
+  "route",
+  "vacuum",
+  "vacuum-failed",
+  "vacuum-kept",
+  "clone",
+  "discard",
+  "start",
+  "start-failed",
+  "stop",
+  "crash",
+  "promote",
+  "choose",
+  "follow",
+  "connect",
+  "connect-failed",
+  "disconnect",
+  "stream",
+  "restore",
+  "replay",
+  "replay-paused",
+  "timeline-switch",
+  "error",
+  "archive",
+  "checkpoint",
+  "recycle",
+  "cut",
+  "heal",
+  "wait",
+  "lost",
 ] as const;
 
 export type EventKind = (typeof EVENT_KINDS)[number];
@@ -111,6 +146,9 @@ export function canonicalJson(value: unknown): string {
     return v;
   };
   // Lists of numbers on one line: cards read better as [1, 2, 3] than one per line.
-  const text = JSON.stringify(sort(value), null, 2).replace(/\[\s*(-?\d+(?:,\s*-?\d+)*)\s*\]/g, (_, inner: string) => `[${inner.split(/,\s*/).join(", ")}]`);
+  const text = JSON.stringify(sort(value), null, 2).replace(
+    /\[\s*(-?\d+(?:,\s*-?\d+)*)\s*\]/g,
+    (_, inner: string) => `[${inner.split(/,\s*/).join(", ")}]`,
+  );
   return text + "\n";
 }

@@ -8,9 +8,13 @@ export function diagnose(source: string, file = "bad.yaml"): string[] {
   try {
     const scenario = parseScenario(source, file);
     const report = checkExpectations(scenario, simulate(scenario));
-    return [...report.problems, ...report.failures].map((d) => `${d.position!.line}:${d.position!.column}: ${d.message}`);
+    return [...report.problems, ...report.failures].map(
+      (d) => `${d.position!.line}:${d.position!.column}: ${d.message}`,
+    );
   } catch (error) {
     if (!(error instanceof ScenarioError)) throw error;
-    return error.diagnostics.map((d) => (d.position ? `${d.position.line}:${d.position.column}: ${d.message}` : `${d.file}: ${d.message}`));
+    return error.diagnostics.map((d) =>
+      d.position ? `${d.position.line}:${d.position.column}: ${d.message}` : `${d.file}: ${d.message}`,
+    );
   }
 }

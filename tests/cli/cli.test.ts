@@ -11,7 +11,11 @@ const work = mkdtempSync(join(tmpdir(), "replikit-cli-"));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 function run(args: string[], env: Record<string, string> = {}) {
-  const r = spawnSync(process.execPath, [cli, ...args], { cwd: work, encoding: "utf8", env: { ...process.env, ...env } });
+  const r = spawnSync(process.execPath, [cli, ...args], {
+    cwd: work,
+    encoding: "utf8",
+    env: { ...process.env, ...env },
+  });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 
@@ -89,12 +93,21 @@ describe("replikit watch", () => {
       await until(/watching 1 scenario/, 0);
       const good = snapshot(join(dir, "out", "streaming"));
       let mark = out.length;
-      writeFileSync(file, readFileSync(file, "utf8").replace("- write: { by: writer, to: primary, count: 2 }", "- wirte: { by: writer, to: primary, count: 2 }"));
+      writeFileSync(
+        file,
+        readFileSync(file, "utf8").replace(
+          "- write: { by: writer, to: primary, count: 2 }",
+          "- wirte: { by: writer, to: primary, count: 2 }",
+        ),
+      );
       await until(/the last good kit is unchanged/, mark);
       expect(out.slice(mark)).toMatch(/streaming\.yaml:\d+:9: unknown action "wirte"; did you mean "write"\?/);
       expect(snapshot(join(dir, "out", "streaming"))).toEqual(good);
       mark = out.length;
-      writeFileSync(file, readFileSync(file, "utf8").replaceAll("- wirte:", "- write:").replace("minutes: 12", "minutes: 14"));
+      writeFileSync(
+        file,
+        readFileSync(file, "utf8").replaceAll("- wirte:", "- write:").replace("minutes: 12", "minutes: 14"),
+      );
       await until(/rebuilt streaming in \d+ ms/, mark);
       expect(snapshot(join(dir, "out", "streaming"))).not.toEqual(good);
     } finally {
@@ -112,17 +125,27 @@ describe("replikit check", () => {
 
   it("exits 1 when a claim fails, naming the line, the expected and the simulated", () => {
     const file = join(work, "wrong-claim.yaml");
-    writeFileSync(file, readFileSync(scenario("streaming.yaml"), "utf8").replace("- { server: standby, cards: [1, 2, 3, 4], streaming: false }", "- { server: standby, cards: [1, 2, 3, 4, 5], streaming: false }"));
+    writeFileSync(
+      file,
+      readFileSync(scenario("streaming.yaml"), "utf8").replace(
+        "- { server: standby, cards: [1, 2, 3, 4], streaming: false }",
+        "- { server: standby, cards: [1, 2, 3, 4, 5], streaming: false }",
+      ),
+    );
     const r = run(["check", file]);
     expect(r.code).toBe(1);
-    expect(r.err).toMatch(/wrong-claim\.yaml:\d+:\d+: step 5 "The connection drops": server "standby" cards: expected \[1, 2, 3, 4, 5\], simulated \[1, 2, 3, 4\]/);
+    expect(r.err).toMatch(
+      /wrong-claim\.yaml:\d+:\d+: step 5 "The connection drops": server "standby" cards: expected \[1, 2, 3, 4, 5\], simulated \[1, 2, 3, 4\]/,
+    );
   });
 
   it("exits 2 on bad input with FILE:LINE:COLUMN, the line and a caret, and never a stack trace", () => {
     const r = run(["check", bad("action-unknown.yaml")]);
     expect(r.code).toBe(2);
     const lines = r.err.split("\n");
-    const head = lines.findIndex((l) => /action-unknown\.yaml:21:9: unknown action "wirte"; did you mean "write"\?/.test(l));
+    const head = lines.findIndex((l) =>
+      /action-unknown\.yaml:21:9: unknown action "wirte"; did you mean "write"\?/.test(l),
+    );
     expect(head).toBeGreaterThanOrEqual(0);
     expect(lines[head + 1]).toBe("21 |       - wirte: { by: writer, to: primary }");
     expect(lines[head + 2]).toBe(" ".repeat("21 | ".length + 8) + "^");
@@ -147,9 +170,18 @@ describe("replikit check", () => {
 describe("replikit build", () => {
   it("builds the good scenarios, reports the bad one, and exits non-zero", () => {
     const out = join(work, "mixed");
-    const r = run(["build", "--out", out, scenario("streaming.yaml"), bad("promote-a-primary.yaml"), scenario("synchronous.yaml")]);
+    const r = run([
+      "build",
+      "--out",
+      out,
+      scenario("streaming.yaml"),
+      bad("promote-a-primary.yaml"),
+      scenario("synchronous.yaml"),
+    ]);
     expect(r.code).toBe(2);
-    expect(r.err).toContain('promote-a-primary.yaml:21:9: step 1, promote: cannot promote "primary": it is already a primary');
+    expect(r.err).toContain(
+      'promote-a-primary.yaml:21:9: step 1, promote: cannot promote "primary": it is already a primary',
+    );
     expect(readdirSync(out).sort()).toEqual(["streaming", "synchronous"]);
     expect(r.out).toContain("8 PDFs written");
   });
@@ -160,7 +192,13 @@ describe("replikit build", () => {
     cpSync(scenario("streaming.yaml"), file);
     expect(run(["build", "--out", out, file]).code).toBe(0);
     const before = snapshot(join(out, "streaming"));
-    expect([...before.keys()].sort()).toEqual(["/.replikit-stamp", "/data-cards.pdf", "/diagrams.pdf", "/facilitator-script.pdf", "/role-cards.pdf"]);
+    expect([...before.keys()].sort()).toEqual([
+      "/.replikit-stamp",
+      "/data-cards.pdf",
+      "/diagrams.pdf",
+      "/facilitator-script.pdf",
+      "/role-cards.pdf",
+    ]);
     // A role label that cannot fit on its card, even at the smallest size allowed.
     writeFileSync(file, readFileSync(file, "utf8").replace("label: Writer", "label: WWWWWWWWWWWWWWWWWWWWWWWW"));
     const r = run(["build", "--out", out, file]);
@@ -229,7 +267,14 @@ describe("replikit build", () => {
 
   it("stops quietly when its reader goes away (replikit build | head -1)", () => {
     const out = join(work, "epipe");
-    const r = spawnSync("sh", ["-c", `"${process.execPath}" "${cli}" build --out "${out}" "${scenario("streaming.yaml")}" "${scenario("cascading.yaml")}" | head -1`], { encoding: "utf8" });
+    const r = spawnSync(
+      "sh",
+      [
+        "-c",
+        `"${process.execPath}" "${cli}" build --out "${out}" "${scenario("streaming.yaml")}" "${scenario("cascading.yaml")}" | head -1`,
+      ],
+      { encoding: "utf8" },
+    );
     expect(r.stdout.trim()).toMatch(/role-cards\.pdf {2}\d+ pages$/);
     expect(r.stderr).not.toMatch(/EPIPE|\n\s+at /);
     expect(readdirSync(out).filter((n) => n.startsWith(".replikit-"))).toEqual([]);
@@ -240,9 +285,12 @@ describe("replikit build", () => {
     expect(run(["build", "--out", out, "--duplex", "short", scenario("split-brain.yaml")]).code).toBe(0);
     const { readPdf } = await import("../pdf.js");
     const pages = await readPdf(readFileSync(join(out, "split-brain", "role-cards.pdf")));
-    const title = (i: number) => pages[1]!.items.find((it) => it.str.startsWith(["Server A", "Server B"][i]!) && it.str.includes("your cues"))!;
+    const title = (i: number) =>
+      pages[1]!.items.find((it) => it.str.startsWith(["Server A", "Server B"][i]!) && it.str.includes("your cues"))!;
     // Server A's card is in the top row on the front; its back is in the bottom row, upside down.
-    expect(pages[0]!.items.find((it) => it.str === "Server A")!.y).toBeGreaterThan(pages[0]!.items.find((it) => it.str === "Server B")!.y);
+    expect(pages[0]!.items.find((it) => it.str === "Server A")!.y).toBeGreaterThan(
+      pages[0]!.items.find((it) => it.str === "Server B")!.y,
+    );
     expect(title(0).y).toBeLessThan(title(1).y);
     expect(title(0).upright).toBe(false);
     const long = await readPdf(readFileSync(join(work, "mixed", "streaming", "role-cards.pdf")));
@@ -251,9 +299,20 @@ describe("replikit build", () => {
 
   it("writes diagram SVGs with --svg and stamps SOURCE_DATE_EPOCH into the PDFs", () => {
     const out = join(work, "svg");
-    expect(run(["build", "--out", out, "--svg", scenario("cascading.yaml")], { SOURCE_DATE_EPOCH: "1700000000" }).code).toBe(0);
-    expect(readdirSync(join(out, "cascading", "diagrams"))).toEqual(["step-01.svg", "step-02.svg", "step-03.svg", "step-04.svg", "step-05.svg", "step-06.svg"]);
-    expect(readFileSync(join(out, "cascading", "diagrams", "step-05.svg"), "utf8")).toContain("Step 5. Promote Replica 1");
+    expect(
+      run(["build", "--out", out, "--svg", scenario("cascading.yaml")], { SOURCE_DATE_EPOCH: "1700000000" }).code,
+    ).toBe(0);
+    expect(readdirSync(join(out, "cascading", "diagrams"))).toEqual([
+      "step-01.svg",
+      "step-02.svg",
+      "step-03.svg",
+      "step-04.svg",
+      "step-05.svg",
+      "step-06.svg",
+    ]);
+    expect(readFileSync(join(out, "cascading", "diagrams", "step-05.svg"), "utf8")).toContain(
+      "Step 5. Promote Replica 1",
+    );
     expect(readFileSync(join(out, "cascading", "role-cards.pdf")).toString("latin1")).toContain("D:20231114221320Z");
   });
 });

@@ -13,7 +13,16 @@ function frame(labels: string[]): Frame {
   return {
     number: 4,
     title: "Step 4. Choose",
-    servers: labels.map((label, i) => ({ id: `s${i}`, label, heading: "STANDBY · timeline 1", up: i > 0, empty: false, cards: [1, 2], queued: [], paused: false })),
+    servers: labels.map((label, i) => ({
+      id: `s${i}`,
+      label,
+      heading: "STANDBY · timeline 1",
+      up: i > 0,
+      empty: false,
+      cards: [1, 2],
+      queued: [],
+      paused: false,
+    })),
     clients: [{ id: "w", label: "Busy web application", kind: "writer", notes: [], alarm: false }],
     links: [],
     cuts: [],
@@ -33,7 +42,12 @@ function sizeOf(svg: string, content: string): number {
 
 describe("diagram text", () => {
   it("shrinks a long label to fit its box, clear of the DOWN badge", () => {
-    const svg = drawFrame(frame(["The primary in the north", "Replica in Amsterdam", "Replica in Singapore"]), templates, measure, "footer").svg();
+    const svg = drawFrame(
+      frame(["The primary in the north", "Replica in Amsterdam", "Replica in Singapore"]),
+      templates,
+      measure,
+      "footer",
+    ).svg();
     const size = sizeOf(svg, "The primary in the north");
     expect(size).toBeLessThan(20);
     const box = (1000 - 215 - 2 * 24) / 3;
@@ -49,6 +63,8 @@ describe("diagram text", () => {
   it("fails, naming the step and the text, when a label cannot fit even at the smallest size", () => {
     const crowded = frame(Array.from({ length: 12 }, (_, i) => `A rather long label ${i}`));
     expect(() => drawFrame(crowded, templates, measure, "footer")).toThrow(OverflowError);
-    expect(() => drawFrame(crowded, templates, measure, "footer")).toThrow(/diagram of step 4: the text "A rather long label \d+" does not fit/);
+    expect(() => drawFrame(crowded, templates, measure, "footer")).toThrow(
+      /diagram of step 4: the text "A rather long label \d+" does not fit/,
+    );
   });
 });

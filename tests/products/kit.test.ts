@@ -50,8 +50,13 @@ describe.each(shipped)("kit of %s", (name) => {
     const fronts = pages.filter((_, i) => i % 2 === 0);
     const big = fronts.flatMap((p) => p.items.filter((it) => it.size * capRatio >= mm(30) - 0.01).map((it) => it.str));
     expect(big.sort()).toEqual(kit.deck.map((c) => String(c.number)).sort());
-    const corners = fronts.flatMap((p) => p.items.filter((it) => it.size < 20 && /^R?\d+$/.test(it.str)).map((it) => it.str));
-    for (const card of kit.deck) expect(corners.filter((c) => c === card.face)).toHaveLength(2 * kit.deck.filter((d) => d.face === card.face).length);
+    const corners = fronts.flatMap((p) =>
+      p.items.filter((it) => it.size < 20 && /^R?\d+$/.test(it.str)).map((it) => it.str),
+    );
+    for (const card of kit.deck)
+      expect(corners.filter((c) => c === card.face)).toHaveLength(
+        2 * kit.deck.filter((d) => d.face === card.face).length,
+      );
     const trace = kit.trace;
     for (const n of trace.deck.writes) expect(big).toContain(String(n));
   });
@@ -68,7 +73,8 @@ describe.each(shipped)("kit of %s", (name) => {
       }
     }
     for (const e of kit.trace.steps.flatMap((s) => s.events)) {
-      if (e.message && ["error", "start-failed", "write-failed", "query-canceled", "cancel-wait"].includes(e.kind)) expect(all).toContain(squash(e.message));
+      if (e.message && ["error", "start-failed", "write-failed", "query-canceled", "cancel-wait"].includes(e.kind))
+        expect(all).toContain(squash(e.message));
     }
     pages.forEach((p, i) => expect(squash(p.text)).toContain(squash(`page ${i + 1} of ${pages.length}`)));
   });
@@ -80,7 +86,8 @@ describe.each(shipped)("kit of %s", (name) => {
       expect(p.width).toBeGreaterThan(p.height);
       const step = kit.trace.steps[i]!;
       expect(squash(p.text)).toContain(squash(`Step ${step.number}. ${step.title}`));
-      for (const s of kit.scenario.roles.filter((r) => r.kind === "primary" || r.kind === "standby")) expect(p.text).toContain(s.label);
+      for (const s of kit.scenario.roles.filter((r) => r.kind === "primary" || r.kind === "standby"))
+        expect(p.text).toContain(s.label);
     });
   });
 });
@@ -96,7 +103,9 @@ describe("the kit as a whole", () => {
     const letter = await renderAll("streaming.yaml", "letter");
     const a4 = await renderAll("streaming.yaml", "a4");
     const [l, a] = [await readPdf(letter.get("role-cards.pdf")!), await readPdf(a4.get("role-cards.pdf")!)];
-    expect([a[0]!.width, a[0]!.height]).toEqual([PAPER.a4.width, PAPER.a4.height].map((n) => Math.round(n * 100) / 100));
+    expect([a[0]!.width, a[0]!.height]).toEqual(
+      [PAPER.a4.width, PAPER.a4.height].map((n) => Math.round(n * 100) / 100),
+    );
     const size = (pages: PdfPage[]) => pages[0]!.items.find((it) => it.str === "Primary")!.size;
     expect(size(a)).toBeCloseTo(size(l), 3);
     const cards = await readPdf(a4.get("data-cards.pdf")!);
@@ -106,9 +115,19 @@ describe("the kit as a whole", () => {
   it("shows the real PostgreSQL command behind each action in the script, unless told not to", async () => {
     const { facilitatorScript } = await import("../../src/products/script/draw.js");
     const kit = kitOf("failover-failback.yaml");
-    const text = async (commands: boolean) => squash((await readPdf((await facilitatorScript.render(kit, options("letter", { commands }), assets)).pdf)).map((p) => p.text).join(" "));
+    const text = async (commands: boolean) =>
+      squash(
+        (await readPdf((await facilitatorScript.render(kit, options("letter", { commands }), assets)).pdf))
+          .map((p) => p.text)
+          .join(" "),
+      );
     const withCommands = await text(true);
-    for (const c of ["$ pg_ctl stop -m immediate -D Server A", "Server B=# SELECT pg_promote();", "$ pg_basebackup -h Server B -D Server A -R -X stream"]) expect(withCommands).toContain(squash(c));
+    for (const c of [
+      "$ pg_ctl stop -m immediate -D Server A",
+      "Server B=# SELECT pg_promote();",
+      "$ pg_basebackup -h Server B -D Server A -R -X stream",
+    ])
+      expect(withCommands).toContain(squash(c));
     const without = await text(false);
     expect(without).not.toContain(squash("pg_ctl stop -m immediate"));
     expect(without).toContain(squash("Step 2. Server A goes down"));
@@ -132,10 +151,15 @@ describe("hostile scenario text", () => {
     const source = readFileSync(join(root, "scenarios", "streaming.yaml"), "utf8")
       .replace("title: Streaming replication", 'title: "{{#each roles}}X{{/each}} {{constructor}}"')
       .replace("label: Writer", 'label: "{{label}}"')
-      .replace("say: Writer, two more cards to the primary. Primary, pass each one to the standby as it comes.", 'say: "{{> partial}} {{lookup this \'x\'}} two more cards"');
+      .replace(
+        "say: Writer, two more cards to the primary. Primary, pass each one to the standby as it comes.",
+        "say: \"{{> partial}} {{lookup this 'x'}} two more cards\"",
+      );
     const scenario = parseScenario(source, "hostile.yaml");
     const kit = deriveKit(scenario, simulate(scenario), "00000000", options(), assets);
-    const script = squash((await readPdf((await facilitatorScript.render(kit, options(), assets)).pdf)).map((p) => p.text).join(" "));
+    const script = squash(
+      (await readPdf((await facilitatorScript.render(kit, options(), assets)).pdf)).map((p) => p.text).join(" "),
+    );
     expect(script).toContain(squash("{{#each roles}}X{{/each}} {{constructor}}"));
     expect(script).toContain(squash("{{> partial}} {{lookup this 'x'}} two more cards"));
     const cards = (await readPdf((await roleCards.render(kit, options(), assets)).pdf)).map((p) => p.text).join(" ");

@@ -48,18 +48,34 @@ describe("imposition", () => {
         expect(grid.y0 + rows * card.height).toBeLessThanOrEqual(sheet.height);
         const marks = cutMarks(grid);
         expect(marks.length).toBeGreaterThanOrEqual(cols + 1 + 2 * (rows + 1));
-        const gridBox = { left: grid.x0, top: grid.y0, right: grid.x0 + cols * card.width, bottom: grid.y0 + rows * card.height };
+        const gridBox = {
+          left: grid.x0,
+          top: grid.y0,
+          right: grid.x0 + cols * card.width,
+          bottom: grid.y0 + rows * card.height,
+        };
         for (const m of marks) {
-          for (const [x, y] of [[m.x1, m.y1], [m.x2, m.y2]] as const) {
+          for (const [x, y] of [
+            [m.x1, m.y1],
+            [m.x2, m.y2],
+          ] as const) {
             expect(Math.min(x, y, sheet.width - x, sheet.height - y)).toBeGreaterThanOrEqual(SAFE_EDGE - 1e-6);
-            const inside = x > gridBox.left - mm(0.9) && x < gridBox.right + mm(0.9) && y > gridBox.top - mm(0.9) && y < gridBox.bottom + mm(0.9);
+            const inside =
+              x > gridBox.left - mm(0.9) &&
+              x < gridBox.right + mm(0.9) &&
+              y > gridBox.top - mm(0.9) &&
+              y < gridBox.bottom + mm(0.9);
             expect(inside).toBe(false);
           }
           expect(Math.hypot(m.x2 - m.x1, m.y2 - m.y1)).toBeGreaterThanOrEqual(mm(2) - 1e-6);
         }
         // Every vertical cut line has a mark at the top; every horizontal one on both sides.
-        for (let i = 0; i <= cols; i++) expect(marks.some((m) => m.x1 === m.x2 && Math.abs(m.x1 - (grid.x0 + i * card.width)) < 1e-6)).toBe(true);
-        for (let j = 0; j <= rows; j++) expect(marks.filter((m) => m.y1 === m.y2 && Math.abs(m.y1 - (grid.y0 + j * card.height)) < 1e-6)).toHaveLength(2);
+        for (let i = 0; i <= cols; i++)
+          expect(marks.some((m) => m.x1 === m.x2 && Math.abs(m.x1 - (grid.x0 + i * card.width)) < 1e-6)).toBe(true);
+        for (let j = 0; j <= rows; j++)
+          expect(
+            marks.filter((m) => m.y1 === m.y2 && Math.abs(m.y1 - (grid.y0 + j * card.height)) < 1e-6),
+          ).toHaveLength(2);
       });
     }
   }

@@ -35,14 +35,46 @@ function outcome(text: string): "ok" | "problems" {
   }
 }
 
-const WORDS = ["write", "crash", "promote", "primary", "standby", "writer", "-1", "0", "99", "true", "null", "~", "[]", "{}", "&a", "*a", "'", '"', ":", "- ", "  ", "\t", "__proto__", "constructor", "{{x}}", "é", "\u0000"];
+const WORDS = [
+  "write",
+  "crash",
+  "promote",
+  "primary",
+  "standby",
+  "writer",
+  "-1",
+  "0",
+  "99",
+  "true",
+  "null",
+  "~",
+  "[]",
+  "{}",
+  "&a",
+  "*a",
+  "'",
+  '"',
+  ":",
+  "- ",
+  "  ",
+  "\t",
+  "__proto__",
+  "constructor",
+  "{{x}}",
+  "é",
+  "\u0000",
+];
 
 /** One random edit of a text, at a random line. */
 const edit = fc.oneof(
   fc.record({ kind: fc.constant("delete" as const), at: fc.nat() }),
   fc.record({ kind: fc.constant("duplicate" as const), at: fc.nat() }),
   fc.record({ kind: fc.constant("swap" as const), at: fc.nat(), other: fc.nat() }),
-  fc.record({ kind: fc.constant("insert" as const), at: fc.nat(), text: fc.oneof(fc.constantFrom(...WORDS), fc.string({ maxLength: 12 })) }),
+  fc.record({
+    kind: fc.constant("insert" as const),
+    at: fc.nat(),
+    text: fc.oneof(fc.constantFrom(...WORDS), fc.string({ maxLength: 12 })),
+  }),
   fc.record({ kind: fc.constant("replace-word" as const), at: fc.nat(), text: fc.constantFrom(...WORDS) }),
   fc.record({ kind: fc.constant("indent" as const), at: fc.nat(), by: fc.integer({ min: -4, max: 4 }) }),
 );
@@ -54,12 +86,28 @@ function apply(text: string, edits: Edit[]): string {
   for (const e of edits) {
     const i = e.at % lines.length;
     switch (e.kind) {
-      case "delete": lines.splice(i, 1); break;
-      case "duplicate": lines.splice(i, 0, lines[i]!); break;
-      case "swap": { const j = e.other! % lines.length; [lines[i], lines[j]] = [lines[j]!, lines[i]!]; break; }
-      case "insert": { const col = (e.at >> 4) % (lines[i]!.length + 1); lines[i] = lines[i]!.slice(0, col) + e.text + lines[i]!.slice(col); break; }
-      case "replace-word": lines[i] = lines[i]!.replace(/[A-Za-z_]+|\d+/, e.text!); break;
-      case "indent": lines[i] = e.by! >= 0 ? " ".repeat(e.by!) + lines[i] : lines[i]!.replace(new RegExp(`^ {0,${-e.by!}}`), ""); break;
+      case "delete":
+        lines.splice(i, 1);
+        break;
+      case "duplicate":
+        lines.splice(i, 0, lines[i]!);
+        break;
+      case "swap": {
+        const j = e.other! % lines.length;
+        [lines[i], lines[j]] = [lines[j]!, lines[i]!];
+        break;
+      }
+      case "insert": {
+        const col = (e.at >> 4) % (lines[i]!.length + 1);
+        lines[i] = lines[i]!.slice(0, col) + e.text + lines[i]!.slice(col);
+        break;
+      }
+      case "replace-word":
+        lines[i] = lines[i]!.replace(/[A-Za-z_]+|\d+/, e.text!);
+        break;
+      case "indent":
+        lines[i] = e.by! >= 0 ? " ".repeat(e.by!) + lines[i] : lines[i]!.replace(new RegExp(`^ {0,${-e.by!}}`), "");
+        break;
     }
     if (lines.length === 0) lines.push("");
   }
@@ -68,12 +116,36 @@ function apply(text: string, edits: Edit[]): string {
 
 describe("robustness", () => {
   it("random text never crashes the parser or the simulator", () => {
-    fc.assert(fc.property(fc.string({ maxLength: 400, unit: "binary" }), (text) => { outcome(text); }), { numRuns: 500 });
+    fc.assert(
+      fc.property(fc.string({ maxLength: 400, unit: "binary" }), (text) => {
+        outcome(text);
+      }),
+      { numRuns: 500 },
+    );
   });
 
   it("random YAML-ish text never crashes them either", () => {
-    const token = fc.oneof(fc.constantFrom(...WORDS, "id: x", "roles:", "steps:", "- title: t", "say: s", "actions:", "kind: standby", "\n", "\n  "), fc.string({ maxLength: 5 }));
-    fc.assert(fc.property(fc.array(token, { maxLength: 60 }), (tokens) => { outcome(tokens.join(" ")); }), { numRuns: 500 });
+    const token = fc.oneof(
+      fc.constantFrom(
+        ...WORDS,
+        "id: x",
+        "roles:",
+        "steps:",
+        "- title: t",
+        "say: s",
+        "actions:",
+        "kind: standby",
+        "\n",
+        "\n  ",
+      ),
+      fc.string({ maxLength: 5 }),
+    );
+    fc.assert(
+      fc.property(fc.array(token, { maxLength: 60 }), (tokens) => {
+        outcome(tokens.join(" "));
+      }),
+      { numRuns: 500 },
+    );
   });
 
   for (const name of shipped) {

@@ -18,7 +18,16 @@ describe("JSON Schema for editors", () => {
 
   it("lists every action and every role kind", () => {
     const text = JSON.stringify(scenarioJsonSchema());
-    for (const word of ["write", "clone", "promote", "failover", "checkpoint", "basebackup", "proxy", "synchronous_standby_names"]) {
+    for (const word of [
+      "write",
+      "clone",
+      "promote",
+      "failover",
+      "checkpoint",
+      "basebackup",
+      "proxy",
+      "synchronous_standby_names",
+    ]) {
       expect(text).toContain(`"${word}"`);
     }
   });

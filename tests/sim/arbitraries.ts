@@ -7,7 +7,15 @@ import type { Role } from "../../src/scenario/model.js";
 import type { Action, ActionArgs, ActionName } from "../../src/scenario/schema.js";
 
 const at = { line: 1, column: 1 };
-const role = (id: string, kind: Role["kind"], extra: Partial<Role> = {}): Role => ({ id, label: id, kind, starts: "streaming", backends: [], at, ...extra });
+const role = (id: string, kind: Role["kind"], extra: Partial<Role> = {}): Role => ({
+  id,
+  label: id,
+  kind,
+  starts: "streaming",
+  backends: [],
+  at,
+  ...extra,
+});
 
 /** A stage with every kind of role: a primary, a chain of standbys, an empty machine, clients, a proxy. */
 export const ROLES: Role[] = [
@@ -30,7 +38,10 @@ export const ARBITRARIES: { [K in ActionName]: { weight: number; args: fc.Arbitr
   write: {
     weight: 8,
     args: fc.oneof(
-      { weight: 3, arbitrary: fc.record({ by: fc.constantFrom("w", "a"), to: server, count: fc.integer({ min: 1, max: 3 }) }) },
+      {
+        weight: 3,
+        arbitrary: fc.record({ by: fc.constantFrom("w", "a"), to: server, count: fc.integer({ min: 1, max: 3 }) }),
+      },
       { weight: 1, arbitrary: fc.record({ by: fc.constant("a"), via: fc.constant("x") }) },
     ),
   },

@@ -19,7 +19,7 @@ describe("coverage of the action words and event kinds", () => {
 
   it("every action word has a command to print", () => {
     for (const name of ACTION_NAMES) {
-      const [args] = fc.sample(ARBITRARIES[name].args as fc.Arbitrary<unknown>, { numRuns: 1, seed: 1 });
+      const [args] = fc.sample<unknown>(ARBITRARIES[name].args, { numRuns: 1, seed: 1 });
       const action = { name, args, at: { line: 1, column: 1 } } as Action;
       expect(commandsFor(action, scenario).length, name).toBeGreaterThan(0);
     }

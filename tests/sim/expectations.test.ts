@@ -32,7 +32,8 @@ function corrupt(e: Expectation, step: TraceStep): void {
       const s = clients[e.claim.client]!;
       if (c.waiting !== undefined) s.waiting = s.waiting === null ? 99 : null;
       else if (c.acked !== undefined) s.acked = [...s.acked, 99];
-      else if (c.read !== undefined) s.lastRead = { query: 0, from: "x", result: s.lastRead?.result === "found" ? "stale" : "found", sees: null };
+      else if (c.read !== undefined)
+        s.lastRead = { query: 0, from: "x", result: s.lastRead?.result === "found" ? "stale" : "found", sees: null };
       else if (c.holding !== undefined) s.holding = s.holding ? null : { server: "x", query: 0, sees: null };
       break;
     }
@@ -69,8 +70,11 @@ describe("expectations", () => {
     it(`${name}: every claim fails when the simulation gets it wrong`, () => {
       for (const step of steps) {
         for (const e of step.expect) {
-          const broken = structuredClone(trace) as Trace;
-          corrupt(e, broken.steps.find((s) => s.number === step.number)!);
+          const broken = structuredClone<Trace>(trace);
+          corrupt(
+            e,
+            broken.steps.find((s) => s.number === step.number)!,
+          );
           const report = checkExpectations(scenario, broken);
           const here = report.failures.filter((f) => f.position === e.at);
           expect(here.length, `claim at line ${e.at.line} of ${name} did not fail`).toBeGreaterThan(0);

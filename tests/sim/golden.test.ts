@@ -15,8 +15,15 @@ const goldenDir = join(root, "tests", "golden");
 describe("golden traces", () => {
   it("ships the nine interactives", () => {
     expect(shipped).toEqual([
-      "archiving.yaml", "cascading.yaml", "failover-failback.yaml", "load-balancing.yaml", "remastering.yaml",
-      "replication-lag.yaml", "split-brain.yaml", "streaming.yaml", "synchronous.yaml",
+      "archiving.yaml",
+      "cascading.yaml",
+      "failover-failback.yaml",
+      "load-balancing.yaml",
+      "remastering.yaml",
+      "replication-lag.yaml",
+      "split-brain.yaml",
+      "streaming.yaml",
+      "synchronous.yaml",
     ]);
   });
 

@@ -23,21 +23,47 @@ const settings: fc.Arbitrary<Settings> = fc.record({
   synchronous_commit: fc.constantFrom("on", "remote_apply", "remote_write", "local", "off"),
   max_standby_streaming_delay: fc.constantFrom(-1, 0, 30),
   hot_standby_feedback: fc.boolean(),
-}) as fc.Arbitrary<Settings>;
+});
 
 const randomSteps = fc.array(fc.array(action, { maxLength: 4 }), { minLength: 1, maxLength: 14 });
 /** A failover with a card left behind, so that diverged histories are common, then anything. */
 const failover: Omit<Action, "at">[][] = [
   [{ name: "write", args: { by: "w", to: "p", count: 2 } }],
-  [{ name: "write", args: { by: "w", to: "p" } }, { name: "crash", args: "p" }],
+  [
+    { name: "write", args: { by: "w", to: "p" } },
+    { name: "crash", args: "p" },
+  ],
   [{ name: "promote", args: "s1" }],
   [{ name: "write", args: { by: "w", to: "s1" } }],
 ];
-const steps = fc.oneof(randomSteps, randomSteps.map((rest) => [...failover, ...rest]));
+const steps = fc.oneof(
+  randomSteps,
+  randomSteps.map((rest) => [...failover, ...rest]),
+);
 
 function scenarioOf(config: Settings, plan: Omit<Action, "at">[][]): Scenario {
-  const stepList: Step[] = plan.map((actions, i) => ({ number: i + 1, run: 1, title: `s${i + 1}`, say: "-", actions: actions.map((a) => ({ ...a, at }) as Action), expect: [], at }));
-  return { file: "random.yaml", id: "random", title: "random", summary: "-", goals: ["-"], minutes: 1, roles: ROLES, simplifications: [], props: [], runs: [{ number: 1, title: "r", settings: config, settingsAt: at, steps: stepList }], debrief: [] };
+  const stepList: Step[] = plan.map((actions, i) => ({
+    number: i + 1,
+    run: 1,
+    title: `s${i + 1}`,
+    say: "-",
+    actions: actions.map((a) => ({ ...a, at }) as Action),
+    expect: [],
+    at,
+  }));
+  return {
+    file: "random.yaml",
+    id: "random",
+    title: "random",
+    summary: "-",
+    goals: ["-"],
+    minutes: 1,
+    roles: ROLES,
+    simplifications: [],
+    props: [],
+    runs: [{ number: 1, title: "r", settings: config, settingsAt: at, steps: stepList }],
+    debrief: [],
+  };
 }
 
 /** Checks the model's invariants on the live stage after a step. */
@@ -104,8 +130,11 @@ describe("replication model invariants", () => {
             // A synchronous writer is never acknowledged before its standby acknowledged.
             if (e.kind === "commit-ack") expect(standbyAcked.has(e.card!)).toBe(true);
           }
-          const sync = config.synchronous_standby_names.length > 0 && !["off", "local"].includes(config.synchronous_commit);
-          if (sync) for (const c of Object.values(step.after.clients)) for (const card of c.acked) expect(standbyAcked.has(card)).toBe(true);
+          const sync =
+            config.synchronous_standby_names.length > 0 && !["off", "local"].includes(config.synchronous_commit);
+          if (sync)
+            for (const c of Object.values(step.after.clients))
+              for (const card of c.acked) expect(standbyAcked.has(card)).toBe(true);
         }
       }),
       { numRuns: 200 },

@@ -40,7 +40,12 @@ export interface RealState {
 export function messagePattern(message: string): RegExp {
   const core = message.replace(/^.*?(FATAL|ERROR|LOG|WARNING|DETAIL):\s+/s, "").replace(/^.*ERROR:\s+/s, "");
   const escaped = core.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-  return new RegExp(escaped.replace(/[0-9A-F]{24}/g, "[0-9A-F]{24}").replace(/[0-9A-F]+\/[0-9A-F]+/g, "[0-9A-F]+/[0-9A-F]+").replace(/port \d+/g, "port \\d+"));
+  return new RegExp(
+    escaped
+      .replace(/[0-9A-F]{24}/g, "[0-9A-F]{24}")
+      .replace(/[0-9A-F]+\/[0-9A-F]+/g, "[0-9A-F]+/[0-9A-F]+")
+      .replace(/port \d+/g, "port \\d+"),
+  );
 }
 
 const KINDS_LOGGED_BY_SERVER = new Set<TraceEvent["kind"]>(["error", "start-failed"]);
@@ -53,7 +58,8 @@ export function differences(snapshot: Snapshot, events: TraceEvent[], real: Real
   for (const [id, s] of Object.entries(snapshot.servers)) {
     const r = real.servers[id];
     if (!r) continue;
-    const say = (what: string, trace: unknown, found: unknown) => out.push(`${id} ${what}: trace ${JSON.stringify(trace)}, PostgreSQL ${JSON.stringify(found)}`);
+    const say = (what: string, trace: unknown, found: unknown) =>
+      out.push(`${id} ${what}: trace ${JSON.stringify(trace)}, PostgreSQL ${JSON.stringify(found)}`);
     if ((s.mode !== "empty") !== r.exists) say("has data", s.mode !== "empty", r.exists);
     if (s.mode === "empty") continue;
     if (s.up !== r.up) say("up", s.up, r.up);
@@ -63,7 +69,8 @@ export function differences(snapshot: Snapshot, events: TraceEvent[], real: Real
     // A commit still waiting for its synchronous standby is invisible to other sessions on its primary.
     const visible = s.mode === "primary" ? s.cards.filter((c) => !waitingCards.has(c)) : s.cards;
     if (r.cards && JSON.stringify(visible) !== JSON.stringify(r.cards)) say("cards", visible, r.cards);
-    if (s.mode === "primary" && r.timeline !== undefined && s.timeline !== r.timeline) say("timeline", s.timeline, r.timeline);
+    if (s.mode === "primary" && r.timeline !== undefined && s.timeline !== r.timeline)
+      say("timeline", s.timeline, r.timeline);
     if (s.mode === "standby") {
       const streaming = s.walreceiver === "streaming";
       if (streaming !== Boolean(r.streaming)) say("streaming", streaming, Boolean(r.streaming));
@@ -73,8 +80,10 @@ export function differences(snapshot: Snapshot, events: TraceEvent[], real: Real
   for (const [id, c] of Object.entries(snapshot.clients)) {
     const r = real.clients[id];
     if (!r) continue;
-    if ((c.waiting !== null) !== r.waiting) out.push(`${id} waiting: trace ${c.waiting !== null}, PostgreSQL ${r.waiting}`);
-    if ((c.holding !== null) !== r.holding) out.push(`${id} holding a query: trace ${c.holding !== null}, PostgreSQL ${r.holding}`);
+    if ((c.waiting !== null) !== r.waiting)
+      out.push(`${id} waiting: trace ${c.waiting !== null}, PostgreSQL ${r.waiting}`);
+    if ((c.holding !== null) !== r.holding)
+      out.push(`${id} holding a query: trace ${c.holding !== null}, PostgreSQL ${r.holding}`);
   }
   for (const e of events) {
     if (e.kind === "read" && real.clients[e.actor]?.read !== undefined && real.clients[e.actor]!.read !== e.result) {
@@ -83,12 +92,16 @@ export function differences(snapshot: Snapshot, events: TraceEvent[], real: Real
     if (!e.message) continue;
     if (KINDS_LOGGED_BY_SERVER.has(e.kind)) {
       const log = real.servers[e.actor]?.log ?? "";
-      if (!messagePattern(e.message).test(log)) out.push(`${e.actor} log: trace says ${JSON.stringify(e.message)}, not in PostgreSQL's log`);
+      if (!messagePattern(e.message).test(log))
+        out.push(`${e.actor} log: trace says ${JSON.stringify(e.message)}, not in PostgreSQL's log`);
     }
     if (KINDS_SAID_TO_CLIENT.has(e.kind)) {
       const client = e.kind === "query-canceled" ? e.to! : e.actor;
       const said = real.clients[client]?.said ?? "";
-      if (!messagePattern(e.message).test(said)) out.push(`${client} was told: trace ${JSON.stringify(e.message)}, psql said ${JSON.stringify(said.trim().slice(0, 200))}`);
+      if (!messagePattern(e.message).test(said))
+        out.push(
+          `${client} was told: trace ${JSON.stringify(e.message)}, psql said ${JSON.stringify(said.trim().slice(0, 200))}`,
+        );
     }
   }
   return out;

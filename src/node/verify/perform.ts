@@ -8,7 +8,12 @@ import { clone, MS_PER_SECOND, sleep, type Stage } from "./stage.js";
 type Replay<K extends ActionName> = (stage: Stage, args: ActionArgs<K>) => Promise<void>;
 
 /** The server a client's statement reaches: its own choice, or the proxy's (writes to the primary, reads to a standby). */
-async function target(stage: Stage, direct: string | undefined, via: string | undefined, purpose: "write" | "read"): Promise<string | undefined> {
+async function target(
+  stage: Stage,
+  direct: string | undefined,
+  via: string | undefined,
+  purpose: "write" | "read",
+): Promise<string | undefined> {
   if (direct) return direct;
   const usable: { id: string; primary: boolean }[] = [];
   for (const id of stage.role(via!).backends) {
@@ -72,7 +77,9 @@ const stop: Replay<"stop"> = async (stage, id) => {
     await c.stop("fast");
     return;
   }
-  const downstream = stage.standbys().filter((s) => stage.upstream.get(s) === id && stage.linked(s, id) && stage.cluster(s).isUp());
+  const downstream = stage
+    .standbys()
+    .filter((s) => stage.upstream.get(s) === id && stage.linked(s, id) && stage.cluster(s).isUp());
   for (const s of downstream) {
     stage.configureStandby(s, false);
     await stage.reload(s);
@@ -108,9 +115,17 @@ const failover: Replay<"failover"> = async (stage, { candidates }) => {
   let best: { id: string; lsn: string } | undefined;
   for (const id of candidates) {
     if ((await stage.inRecovery(id)) !== true) continue;
-    const r = await stage.cluster(id).psql(["SELECT greatest(coalesce(pg_last_wal_receive_lsn(), '0/0'), coalesce(pg_last_wal_replay_lsn(), '0/0'));"]);
+    const r = await stage
+      .cluster(id)
+      .psql([
+        "SELECT greatest(coalesce(pg_last_wal_receive_lsn(), '0/0'), coalesce(pg_last_wal_replay_lsn(), '0/0'));",
+      ]);
     const lsn = r.out.trim();
-    if (!best || (await stage.cluster(id).psql([`SELECT '${lsn}'::pg_lsn > '${best.lsn}'::pg_lsn;`])).out.trim() === "t") best = { id, lsn };
+    if (
+      !best ||
+      (await stage.cluster(id).psql([`SELECT '${lsn}'::pg_lsn > '${best.lsn}'::pg_lsn;`])).out.trim() === "t"
+    )
+      best = { id, lsn };
   }
   if (!best) return;
   await promote(stage, best.id);
@@ -119,11 +134,14 @@ const failover: Replay<"failover"> = async (stage, { candidates }) => {
   }
 };
 
-const network = (cut: boolean) => async (stage: Stage, pair: [string, string]) => {
-  const key = [...pair].sort().join("|");
-  if (cut) stage.cut.add(key);
-  else stage.cut.delete(key);
-};
+const network =
+  (cut: boolean) =>
+  (stage: Stage, pair: [string, string]): Promise<void> => {
+    const key = [...pair].sort().join("|");
+    if (cut) stage.cut.add(key);
+    else stage.cut.delete(key);
+    return Promise.resolve();
+  };
 
 /** How verify replays each action word. Adding a word to the language makes the compiler ask for it here. */
 const REPLAY: { [K in ActionName]: Replay<K> } = {
@@ -171,5 +189,5 @@ const REPLAY: { [K in ActionName]: Replay<K> } = {
 };
 
 export function perform(stage: Stage, action: Action): Promise<void> {
-  return (REPLAY[action.name] as Replay<typeof action.name>)(stage, action.args as never);
+  return (REPLAY[action.name] as Replay<typeof action.name>)(stage, action.args);
 }

@@ -18,13 +18,16 @@ export interface PgEnv {
 
 /** PostgreSQL's server binaries: --pg-bin, else pg_config --bindir, else the newest /usr/lib/postgresql/N/bin. */
 export function findBinaries(given?: string): string | undefined {
-  const has = (dir: string) => existsSync(join(dir, "pg_ctl")) && existsSync(join(dir, "initdb")) && existsSync(join(dir, "pg_basebackup"));
+  const has = (dir: string) =>
+    existsSync(join(dir, "pg_ctl")) && existsSync(join(dir, "initdb")) && existsSync(join(dir, "pg_basebackup"));
   if (given) return has(given) ? given : undefined;
   const config = spawnSync("pg_config", ["--bindir"], { encoding: "utf8" });
   if (config.status === 0 && has(config.stdout.trim())) return config.stdout.trim();
   const base = "/usr/lib/postgresql";
   if (!existsSync(base)) return undefined;
-  const versions = readdirSync(base).filter((v) => /^\d+$/.test(v)).sort((a, b) => Number(b) - Number(a));
+  const versions = readdirSync(base)
+    .filter((v) => /^\d+$/.test(v))
+    .sort((a, b) => Number(b) - Number(a));
   return versions.map((v) => join(base, v, "bin")).find(has);
 }
 
@@ -36,7 +39,9 @@ export function serverUser(): PgEnv["user"] {
     const g = spawnSync("id", ["-g", name], { encoding: "utf8" });
     if (r.status === 0 && g.status === 0) return { uid: Number(r.stdout), gid: Number(g.stdout), name };
   }
-  throw new Error("replikit verify runs as root, and neither a postgres nor a nobody account exists to run the servers as");
+  throw new Error(
+    "replikit verify runs as root, and neither a postgres nor a nobody account exists to run the servers as",
+  );
 }
 
 export function freePort(): Promise<number> {
@@ -68,8 +73,8 @@ export function run(env: PgEnv, program: string, args: string[], timeoutMs = 60_
     const child = spawnAs(env, program, args);
     let out = "";
     let err = "";
-    child.stdout!.on("data", (d: Buffer) => (out += d));
-    child.stderr!.on("data", (d: Buffer) => (err += d));
+    child.stdout!.on("data", (d: Buffer) => (out += d.toString()));
+    child.stderr!.on("data", (d: Buffer) => (err += d.toString()));
     const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
     child.on("close", (code) => {
       clearTimeout(timer);
@@ -96,7 +101,12 @@ let stopOnExit = false;
 export function stopAllServers(): void {
   for (const c of started) {
     if (existsSync(join(c.dir, "postmaster.pid"))) {
-      spawnSync(join(c.env.bin, "pg_ctl"), ["stop", "-m", "immediate", "-w", "-D", c.dir], { uid: c.env.user?.uid, gid: c.env.user?.gid, cwd: c.env.root, stdio: "ignore" });
+      spawnSync(join(c.env.bin, "pg_ctl"), ["stop", "-m", "immediate", "-w", "-D", c.dir], {
+        uid: c.env.user?.uid,
+        gid: c.env.user?.gid,
+        cwd: c.env.root,
+        stdio: "ignore",
+      });
     }
   }
   started.clear();
@@ -151,7 +161,13 @@ export class Cluster {
 
   isUp(): boolean {
     if (!existsSync(join(this.dir, "postmaster.pid"))) return false;
-    return spawnSync(join(this.env.bin, "pg_ctl"), ["status", "-D", this.dir], { uid: this.env.user?.uid, gid: this.env.user?.gid, cwd: this.env.root }).status === 0;
+    return (
+      spawnSync(join(this.env.bin, "pg_ctl"), ["status", "-D", this.dir], {
+        uid: this.env.user?.uid,
+        gid: this.env.user?.gid,
+        cwd: this.env.root,
+      }).status === 0
+    );
   }
 
   /** Runs SQL statements, each in its own transaction (psql -c each); returns the last one's rows. */
@@ -183,8 +199,8 @@ export class Session {
   done = false;
   code: number | null = null;
   constructor(readonly child: ChildProcess) {
-    child.stdout!.on("data", (d: Buffer) => (this.out += d));
-    child.stderr!.on("data", (d: Buffer) => (this.err += d));
+    child.stdout!.on("data", (d: Buffer) => (this.out += d.toString()));
+    child.stderr!.on("data", (d: Buffer) => (this.err += d.toString()));
     child.on("close", (code) => {
       this.done = true;
       this.code = code;

@@ -67,7 +67,12 @@ async function observe(stage: Stage): Promise<RealState> {
 }
 
 /** Replays every run of a scenario; one verdict per step. */
-export async function replay(scenario: Scenario, trace: Trace, env: PgEnv, onStep: (v: StepVerdict) => void): Promise<StepVerdict[]> {
+export async function replay(
+  scenario: Scenario,
+  trace: Trace,
+  env: PgEnv,
+  onStep: (v: StepVerdict) => void,
+): Promise<StepVerdict[]> {
   const verdicts: StepVerdict[] = [];
   for (const scenarioRun of scenario.runs) {
     const runRoot = ownedDir(env, join(env.root, `run-${scenarioRun.number}`));
@@ -94,7 +99,12 @@ export async function replay(scenario: Scenario, trace: Trace, env: PgEnv, onSte
   return verdicts;
 }
 
-async function replayStep(stage: Stage, actions: Action[], traced: TraceStep, onStep: (v: StepVerdict) => void): Promise<StepVerdict> {
+async function replayStep(
+  stage: Stage,
+  actions: Action[],
+  traced: TraceStep,
+  onStep: (v: StepVerdict) => void,
+): Promise<StepVerdict> {
   for (const c of stage.clients.values()) {
     c.said = "";
     c.read = undefined;
@@ -102,7 +112,7 @@ async function replayStep(stage: Stage, actions: Action[], traced: TraceStep, on
   await stage.holdAll();
   for (const action of actions) await perform(stage, action);
   await stage.releaseAll();
-  let found: string[] = [];
+  let found: string[];
   const deadline = Date.now() + SETTLE_DEADLINE_MS;
   do {
     await sleep(100);

@@ -69,7 +69,9 @@ export class Stage {
       `synchronous_standby_names = '${s.synchronous_standby_names.length ? `FIRST 1 (${s.synchronous_standby_names.join(", ")})` : ""}'`,
       `max_standby_streaming_delay = '${s.max_standby_streaming_delay < 0 ? -1 : s.max_standby_streaming_delay * MS_PER_SECOND}'`,
       `hot_standby_feedback = ${s.hot_standby_feedback ? "on" : "off"}`,
-      ...(s.archive ? ["archive_mode = on", `archive_command = 'cp %p ${archive}/%f'`, `restore_command = 'cp ${archive}/%f %p'`] : []),
+      ...(s.archive
+        ? ["archive_mode = on", `archive_command = 'cp %p ${archive}/%f'`, `restore_command = 'cp ${archive}/%f %p'`]
+        : []),
     ];
   }
 
@@ -78,7 +80,9 @@ export class Stage {
     const c = this.cluster(id);
     const up = this.upstream.get(id);
     const target = up && !held && this.linked(id, up) ? this.cluster(up) : undefined;
-    const conninfo = target ? target.conninfo(id) : `host=127.0.0.1 port=${DEAD_PORT} user=replikit application_name=${id}`;
+    const conninfo = target
+      ? target.conninfo(id)
+      : `host=127.0.0.1 port=${DEAD_PORT} user=replikit application_name=${id}`;
     // A standby that cannot stream turns to its restore_command: held, it must not reach the archive either.
     const restore = held ? ["restore_command = ''"] : [];
     c.writeSettings([...this.settingLines(), ...restore, `primary_conninfo = '${conninfo}'`]);
@@ -135,13 +139,28 @@ export async function setUp(stage: Stage): Promise<void> {
   }
   for (const role of scenario.roles.filter((r) => r.kind === "primary")) {
     const c = stage.cluster(role.id);
-    const init = await run(env, "initdb", ["-D", c.dir, "-U", "replikit", "--auth=trust", "--wal-segsize=1", "-E", "UTF8", "--locale=C"]);
+    const init = await run(env, "initdb", [
+      "-D",
+      c.dir,
+      "-U",
+      "replikit",
+      "--auth=trust",
+      "--wal-segsize=1",
+      "-E",
+      "UTF8",
+      "--locale=C",
+    ]);
     if (init.code !== 0) throw new Error(`initdb failed for ${role.id}: ${init.err}`);
     writeFileSync(join(c.dir, "postgresql.conf"), "include_if_exists = 'replikit.conf'\n", { flag: "a" });
     c.writeSettings(stage.settingLines());
     await mustStart(c);
     // No standby is there yet to acknowledge a synchronous commit: the setup commits locally.
-    const setup = await c.psql(["SET synchronous_commit = local;", "CREATE TABLE cards (n int PRIMARY KEY);", "CREATE TABLE victims (n int);", "CHECKPOINT;"]);
+    const setup = await c.psql([
+      "SET synchronous_commit = local;",
+      "CREATE TABLE cards (n int PRIMARY KEY);",
+      "CREATE TABLE victims (n int);",
+      "CHECKPOINT;",
+    ]);
     if (setup.code !== 0) throw new Error(`setting up ${role.id}: ${setup.err}`);
   }
   for (const role of scenario.roles.filter((r) => r.kind === "standby" && r.starts === "streaming")) {
@@ -161,7 +180,15 @@ export async function clone(stage: Stage, from: string, to: string): Promise<voi
   rmSync(target.dir, { recursive: true, force: true });
   ownedDir(stage.env, target.dir);
   const source = stage.cluster(from);
-  const r = await run(stage.env, "pg_basebackup", [...source.connection(), "-D", target.dir, "-X", "stream", "-c", "fast"]);
+  const r = await run(stage.env, "pg_basebackup", [
+    ...source.connection(),
+    "-D",
+    target.dir,
+    "-X",
+    "stream",
+    "-c",
+    "fast",
+  ]);
   if (r.code !== 0) throw new Error(`pg_basebackup ${from} → ${to} failed: ${r.err}`);
   stage.upstream.set(to, from);
   stage.configureStandby(to, true);

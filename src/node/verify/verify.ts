@@ -28,15 +28,30 @@ export function makeRoot(): { env: Omit<PgEnv, "bin">; remove: () => void } {
   return { env, remove: () => rmSync(root, { recursive: true, force: true }) };
 }
 
-export async function verifyScenario(scenario: Scenario, trace: Trace, bin: string, root: string, user: PgEnv["user"], print: (line: string) => void, limitMs: number): Promise<ScenarioReport> {
+export async function verifyScenario(
+  scenario: Scenario,
+  trace: Trace,
+  bin: string,
+  root: string,
+  user: PgEnv["user"],
+  print: (line: string) => void,
+  limitMs: number,
+): Promise<ScenarioReport> {
   const started = Date.now();
   const env: PgEnv = { bin, root: ownedDir({ bin, root, user }, join(root, scenario.id)), user };
   const report: ScenarioReport = { scenario: scenario.id, file: scenario.file, agree: false, seconds: 0, steps: [] };
   let timer: NodeJS.Timeout | undefined;
   try {
-    const limit = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`time limit of ${limitMs / 1000} s reached`)), limitMs)));
+    const limit = new Promise<never>(
+      (_, reject) =>
+        (timer = setTimeout(() => reject(new Error(`time limit of ${limitMs / 1000} s reached`)), limitMs)),
+    );
     report.steps = await Promise.race([
-      replay(scenario, trace, env, (v) => print(`  step ${String(v.step).padStart(2)} ${v.agree ? "agree   " : "DISAGREE"} ${v.title}${v.agree ? "" : `\n${v.differences.map((d) => `           - ${d}`).join("\n")}`}`)),
+      replay(scenario, trace, env, (v) =>
+        print(
+          `  step ${String(v.step).padStart(2)} ${v.agree ? "agree   " : "DISAGREE"} ${v.title}${v.agree ? "" : `\n${v.differences.map((d) => `           - ${d}`).join("\n")}`}`,
+        ),
+      ),
       limit,
     ]);
     report.agree = report.steps.every((s) => s.agree);

@@ -13,7 +13,13 @@ export interface DataCard {
 export function deriveDeck(trace: Trace): DataCard[] {
   const { writes, jokers, reads, acks } = trace.deck;
   return [
-    ...[...writes, ...jokers].sort((a, b) => a - b).map((n) => ({ kind: jokers.includes(n) && !writes.includes(n) ? "joker" : "write", number: n, face: String(n) }) as DataCard),
+    ...[...writes, ...jokers]
+      .sort((a, b) => a - b)
+      .map((n): DataCard => ({
+        kind: jokers.includes(n) && !writes.includes(n) ? "joker" : "write",
+        number: n,
+        face: String(n),
+      })),
     ...reads.map((n): DataCard => ({ kind: "read", number: n, face: `R${n}` })),
     ...acks.map((n): DataCard => ({ kind: "ack", number: n, face: String(n) })),
   ];

@@ -23,7 +23,15 @@ export function numberSize(doc: PDFKit.PDFDocument, card: DataCard): number {
   const wanted = NUMBER_HEIGHT / capHeightRatio(doc, FONT.bold);
   const min = wanted;
   // The number may run close to the cut lines: it is the one thing that must be seen across a room.
-  return fitLine(doc, String(card.number), FONT.bold, DATA_CARD.width - mm(5), wanted * 1.15, min, `data card ${card.face}`);
+  return fitLine(
+    doc,
+    String(card.number),
+    FONT.bold,
+    DATA_CARD.width - mm(5),
+    wanted * 1.15,
+    min,
+    `data card ${card.face}`,
+  );
 }
 
 function corner(doc: PDFKit.PDFDocument, card: DataCard, x: number, y: number): void {
@@ -52,7 +60,11 @@ function front(doc: PDFKit.PDFDocument, kit: Kit, card: DataCard, x: number, y: 
   doc.font(FONT.bold).fontSize(17).fillColor(colour);
   doc.text(t.text("cards", `word_${card.kind}`), x, baseline + mm(4), { width, align: "center", lineBreak: false });
   doc.font(FONT.regular).fontSize(10).fillColor(COLOURS.black);
-  doc.text(t.text("cards", `note_${card.kind}`, { number: card.number }), x, baseline + mm(11), { width, align: "center", lineBreak: false });
+  doc.text(t.text("cards", `note_${card.kind}`, { number: card.number }), x, baseline + mm(11), {
+    width,
+    align: "center",
+    lineBreak: false,
+  });
 }
 
 /** The back: no lines near the edges, so a drifting duplex print shows no misregistration. */
@@ -66,8 +78,18 @@ function back(doc: PDFKit.PDFDocument, kit: Kit, x: number, y: number): void {
   doc.font(FONT.bold).fontSize(18).fillColor(COLOURS.black);
   doc.text(t.text("cards", "back_title"), x, y + height / 2 - mm(5), { width, align: "center", lineBreak: false });
   doc.font(FONT.regular).fontSize(8.5).fillColor(COLOURS.grey);
-  doc.text(t.text("cards", "back_scenario", { title: kit.scenario.title }), x + INSET, y + height / 2 + mm(4), { width: width - 2 * INSET, align: "center" });
-  doc.font(FONT.mono).fontSize(8).text(t.text("cards", "back_version", { hash: kit.hash }), x, y + height / 2 + mm(14), { width, align: "center", lineBreak: false });
+  doc.text(t.text("cards", "back_scenario", { title: kit.scenario.title }), x + INSET, y + height / 2 + mm(4), {
+    width: width - 2 * INSET,
+    align: "center",
+  });
+  doc
+    .font(FONT.mono)
+    .fontSize(8)
+    .text(t.text("cards", "back_version", { hash: kit.hash }), x, y + height / 2 + mm(14), {
+      width,
+      align: "center",
+      lineBreak: false,
+    });
 }
 
 export const dataCards: Product = {
@@ -75,9 +97,21 @@ export const dataCards: Product = {
   description: "the numbered data-block cards, nine to a sheet, with backs",
   async render(kit, options, assets) {
     const sheet = PAPER[options.paper];
-    const doc = createDocument(assets.fonts, options.date, { title: `${kit.scenario.title}: data cards`, subject: kit.scenario.id, keywords: kit.hash }, sheet);
+    const doc = createDocument(
+      assets.fonts,
+      options.date,
+      { title: `${kit.scenario.title}: data cards`, subject: kit.scenario.id, keywords: kit.hash },
+      sheet,
+    );
     const grid = layoutGrid(sheet, DATA_CARD, 3, 3);
-    imposeCards(doc, grid, kit.deck, (card, x, y) => front(doc, kit, card, x, y), (_, x, y) => back(doc, kit, x, y), options.duplex);
+    imposeCards(
+      doc,
+      grid,
+      kit.deck,
+      (card, x, y) => front(doc, kit, card, x, y),
+      (_, x, y) => back(doc, kit, x, y),
+      options.duplex,
+    );
     return finish(doc);
   },
 };

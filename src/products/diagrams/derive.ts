@@ -48,20 +48,38 @@ export interface Frame {
 }
 
 const FLOW_KINDS: Partial<Record<TraceEvent["kind"], Flow["kind"]>> = {
-  write: "card", stream: "card", restore: "card", archive: "card", recycle: "card", vacuum: "joker",
-  read: "read", "standby-ack": "ack", "commit-ack": "ack", clone: "copy", "write-failed": "refused",
+  write: "card",
+  stream: "card",
+  restore: "card",
+  archive: "card",
+  recycle: "card",
+  vacuum: "joker",
+  read: "read",
+  "standby-ack": "ack",
+  "commit-ack": "ack",
+  clone: "copy",
+  "write-failed": "refused",
 };
 
 /** Where a flow goes: most events go actor → to; a few read the other way. */
 function ends(e: TraceEvent): [string, string] | undefined {
   switch (e.kind) {
-    case "restore": return ["archive", e.actor];
-    case "archive": return [e.actor, "archive"];
-    case "recycle": return [e.actor, "floor"];
-    case "clone": return [e.from!, e.to!];
-    case "read": return [e.actor, e.via ?? e.from!];
-    case "write": case "vacuum": case "write-failed": return e.to ? [e.actor, e.via ?? e.to] : undefined;
-    default: return e.to ? [e.actor, e.to] : undefined;
+    case "restore":
+      return ["archive", e.actor];
+    case "archive":
+      return [e.actor, "archive"];
+    case "recycle":
+      return [e.actor, "floor"];
+    case "clone":
+      return [e.from!, e.to!];
+    case "read":
+      return [e.actor, e.via ?? e.from!];
+    case "write":
+    case "vacuum":
+    case "write-failed":
+      return e.to ? [e.actor, e.via ?? e.to] : undefined;
+    default:
+      return e.to ? [e.actor, e.to] : undefined;
   }
 }
 
@@ -82,7 +100,8 @@ export function deriveFrames(scenario: Scenario, trace: Trace, t: Templates): Fr
       const kind = FLOW_KINDS[e.kind];
       const end = ends(e);
       if (!kind || !end) continue;
-      if (e.via && (e.kind === "write" || e.kind === "read")) add(e.via, e.kind === "read" ? e.from! : e.to!, kind, e.kind === "read" ? e.query : e.card);
+      if (e.via && (e.kind === "write" || e.kind === "read"))
+        add(e.via, e.kind === "read" ? e.from! : e.to!, kind, e.kind === "read" ? e.query : e.card);
       if (e.kind === "read") add(end[0], end[1], kind, e.query);
       else for (const c of e.cards ?? (e.card !== undefined ? [e.card] : [undefined])) add(end[0], end[1], kind, c);
     }
@@ -91,11 +110,15 @@ export function deriveFrames(scenario: Scenario, trace: Trace, t: Templates): Fr
       to: f.to,
       kind: f.kind,
       label:
-        f.kind === "read" ? f.items.map((q) => `R${q}`).join(", ") :
-        f.kind === "ack" ? `ack ${f.items.join(", ")}` :
-        f.kind === "refused" ? "refused" :
-        f.kind === "copy" ? `copy: ${f.items.join(", ") || "empty"}` :
-        f.items.join(", "),
+        f.kind === "read"
+          ? f.items.map((q) => `R${q}`).join(", ")
+          : f.kind === "ack"
+            ? `ack ${f.items.join(", ")}`
+            : f.kind === "refused"
+              ? "refused"
+              : f.kind === "copy"
+                ? `copy: ${f.items.join(", ") || "empty"}`
+                : f.items.join(", "),
     }));
     const cuts = step.after.cut;
     const isCut = (a: string, b: string) => cuts.some(([x, y]) => (x === a && y === b) || (x === b && y === a));
@@ -105,7 +128,10 @@ export function deriveFrames(scenario: Scenario, trace: Trace, t: Templates): Fr
       servers: Object.entries(servers).map(([id, s]) => ({
         id,
         label: label(id),
-        heading: s.mode === "empty" ? t.text("diagrams", "mode_empty") : t.text("diagrams", `mode_${s.mode}`, { timeline: s.timeline }),
+        heading:
+          s.mode === "empty"
+            ? t.text("diagrams", "mode_empty")
+            : t.text("diagrams", `mode_${s.mode}`, { timeline: s.timeline }),
         up: s.up,
         empty: s.mode === "empty",
         cards: s.cards,
@@ -115,7 +141,10 @@ export function deriveFrames(scenario: Scenario, trace: Trace, t: Templates): Fr
       clients: Object.entries(clients).map(([id, c]) => {
         const notes: string[] = [];
         let alarm = false;
-        if (c.waiting !== null) { notes.push(t.text("diagrams", "waiting", { card: c.waiting })); alarm = true; }
+        if (c.waiting !== null) {
+          notes.push(t.text("diagrams", "waiting", { card: c.waiting }));
+          alarm = true;
+        }
         if (c.holding) notes.push(t.text("diagrams", "holding", { server: label(c.holding.server) }));
         const read = c.lastRead;
         if (read && step.events.some((e) => e.query === read.query)) {
@@ -136,7 +165,16 @@ export function deriveFrames(scenario: Scenario, trace: Trace, t: Templates): Fr
       archive: step.after.archive,
       floor: step.events.filter((e) => e.kind === "recycle").flatMap((e) => e.cards ?? []),
       lost: step.after.lost,
-      errors: step.events.filter((e) => e.message && (e.kind === "error" || e.kind.endsWith("-failed") || e.kind === "query-canceled" || e.kind === "cancel-wait")).map((e) => ({ role: label(e.actor), message: e.message! })),
+      errors: step.events
+        .filter(
+          (e) =>
+            e.message &&
+            (e.kind === "error" ||
+              e.kind.endsWith("-failed") ||
+              e.kind === "query-canceled" ||
+              e.kind === "cancel-wait"),
+        )
+        .map((e) => ({ role: label(e.actor), message: e.message! })),
     };
   });
 }

@@ -15,14 +15,28 @@ export const diagrams: Product = {
   async render(kit, options, assets) {
     const portrait = PAPER[options.paper];
     const page = { width: portrait.height, height: portrait.width };
-    const doc = createDocument(assets.fonts, options.date, { title: `${kit.scenario.title}: diagrams`, subject: kit.scenario.id, keywords: kit.hash }, page);
+    const doc = createDocument(
+      assets.fonts,
+      options.date,
+      { title: `${kit.scenario.title}: diagrams`, subject: kit.scenario.id, keywords: kit.hash },
+      page,
+    );
     const measure = measurer(assets.fonts);
     const extras: { path: string; bytes: Uint8Array }[] = [];
     const scale = Math.min((page.width - 2 * MARGIN) / VIEW.width, (page.height - 2 * MARGIN) / VIEW.height);
     for (const frame of kit.frames) {
-      const footer = kit.templates.text("diagrams", "footer", { scenario: kit.scenario.title, hash: kit.hash, number: frame.number, steps: kit.frames.length });
+      const footer = kit.templates.text("diagrams", "footer", {
+        scenario: kit.scenario.title,
+        hash: kit.hash,
+        number: frame.number,
+        steps: kit.frames.length,
+      });
       const drawing = drawFrame(frame, kit.templates, measure, footer);
-      if (options.svg) extras.push({ path: `diagrams/step-${String(frame.number).padStart(2, "0")}.svg`, bytes: new TextEncoder().encode(drawing.svg() + "\n") });
+      if (options.svg)
+        extras.push({
+          path: `diagrams/step-${String(frame.number).padStart(2, "0")}.svg`,
+          bytes: new TextEncoder().encode(drawing.svg() + "\n"),
+        });
       const texts = detachText(drawing);
       const x0 = (page.width - VIEW.width * scale) / 2;
       const y0 = (page.height - VIEW.height * scale) / 2;
@@ -33,7 +47,10 @@ export const diagrams: Product = {
       drawing.size(VIEW.width * scale, VIEW.height * scale);
       SVGtoPDF(doc, drawing.svg(), x0, y0, { assumePt: true });
       for (const t of texts) {
-        doc.font(FONTS.has(t.font) ? t.font : FONT.regular).fontSize(t.size * scale).fillColor(t.fill);
+        doc
+          .font(FONTS.has(t.font) ? t.font : FONT.regular)
+          .fontSize(t.size * scale)
+          .fillColor(t.fill);
         const width = t.anchor === "start" ? 0 : doc.widthOfString(t.text);
         const x = x0 + t.x * scale - (t.anchor === "middle" ? width / 2 : t.anchor === "end" ? width : 0);
         doc.text(t.text, x, y0 + t.y * scale, { lineBreak: false, baseline: "alphabetic" });

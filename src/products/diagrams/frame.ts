@@ -24,10 +24,24 @@ function canvas() {
   return SVG().size(VIEW.width, VIEW.height).viewbox(0, 0, VIEW.width, VIEW.height);
 }
 
-interface Box { x: number; y: number; w: number; h: number }
+interface Box {
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+}
 const topCentre = (b: Box) => ({ x: b.x + b.w / 2, y: b.y });
 
-function text(g: Container, s: string, x: number, y: number, size: number, font: string = FONT.regular, colour: string = COLOURS.black, anchor = "start") {
+function text(
+  g: Container,
+  s: string,
+  x: number,
+  y: number,
+  size: number,
+  font: string = FONT.regular,
+  colour: string = COLOURS.black,
+  anchor = "start",
+) {
   g.plain(s).attr({ x, y, "font-family": font, "font-size": size, fill: colour, "text-anchor": anchor });
 }
 
@@ -40,7 +54,12 @@ const LINK_STYLE: Record<LinkState, { colour: string; dash?: string; width: numb
 };
 
 const FLOW_COLOUR: Record<Flow["kind"], string> = {
-  card: COLOURS.black, joker: COLOURS.purple, read: COLOURS.vermillion, ack: COLOURS.blue, copy: COLOURS.green, refused: COLOURS.vermillion,
+  card: COLOURS.black,
+  joker: COLOURS.purple,
+  read: COLOURS.vermillion,
+  ack: COLOURS.blue,
+  copy: COLOURS.green,
+  refused: COLOURS.vermillion,
 };
 
 function cross(g: Container, x: number, y: number, r: number, colour: string) {
@@ -51,13 +70,22 @@ function cross(g: Container, x: number, y: number, r: number, colour: string) {
 /** An arrowhead at `to`, pointing away from `from`. */
 function arrowhead(g: Container, from: { x: number; y: number }, to: { x: number; y: number }, colour: string) {
   const a = Math.atan2(to.y - from.y, to.x - from.x);
-  const p = (d: number, da: number) => `${(to.x - d * Math.cos(a + da)).toFixed(1)},${(to.y - d * Math.sin(a + da)).toFixed(1)}`;
+  const p = (d: number, da: number) =>
+    `${(to.x - d * Math.cos(a + da)).toFixed(1)},${(to.y - d * Math.sin(a + da)).toFixed(1)}`;
   g.polygon(`${to.x.toFixed(1)},${to.y.toFixed(1)} ${p(12, 0.45)} ${p(12, -0.45)}`).fill(colour);
 }
 
 function card(g: Container, n: number, x: number, y: number, style: "replayed" | "queued" | "joker", measure: Measure) {
   const colour = style === "joker" ? COLOURS.purple : COLOURS.black;
-  g.rect(34, 34).move(x, y).attr({ rx: 4, fill: "#FFFFFF", stroke: colour, "stroke-width": style === "replayed" ? 2 : 1.5, "stroke-dasharray": style === "replayed" ? null : "4 3" });
+  g.rect(34, 34)
+    .move(x, y)
+    .attr({
+      rx: 4,
+      fill: "#FFFFFF",
+      stroke: colour,
+      "stroke-width": style === "replayed" ? 2 : 1.5,
+      "stroke-dasharray": style === "replayed" ? null : "4 3",
+    });
   const label = style === "joker" ? `J${n}` : String(n);
   const size = measure(label, FONT.bold, 16) > 30 ? 12 : 16;
   text(g, label, x + 17, y + 23, size, FONT.bold, colour, "middle");
@@ -95,9 +123,13 @@ export function drawFrame(frame: Frame, t: Templates, measure: Measure, footer: 
   for (const c of frame.clients) {
     const b = boxes.get(c.id)!;
     const alarm = c.alarm ? COLOURS.vermillion : COLOURS.black;
-    svg.rect(b.w, b.h).move(b.x, b.y).attr({ rx: 10, fill: "#FFFFFF", stroke: alarm, "stroke-width": c.alarm ? 3 : 1.5 });
+    svg
+      .rect(b.w, b.h)
+      .move(b.x, b.y)
+      .attr({ rx: 10, fill: "#FFFFFF", stroke: alarm, "stroke-width": c.alarm ? 3 : 1.5 });
     text(svg, c.label, b.x + 10, b.y + 24, fit(c.label, FONT.bold, 17, 9, b.w - 20), FONT.bold);
-    if (c.kind.toLowerCase() !== c.label.toLowerCase()) text(svg, c.kind, b.x + 10, b.y + 40, 11, FONT.regular, COLOURS.grey);
+    if (c.kind.toLowerCase() !== c.label.toLowerCase())
+      text(svg, c.kind, b.x + 10, b.y + 40, 11, FONT.regular, COLOURS.grey);
     c.notes.slice(0, 2).forEach((note, i) => {
       const font = c.alarm ? FONT.bold : FONT.regular;
       text(svg, note, b.x + 10, b.y + 56 + i * 14, fit(note, font, 11, 7, b.w - 20), font, alarm);
@@ -107,12 +139,32 @@ export function drawFrame(frame: Frame, t: Templates, measure: Measure, footer: 
   for (const s of frame.servers) {
     const b = boxes.get(s.id)!;
     const stroke = s.empty ? COLOURS.grey : COLOURS.black;
-    svg.rect(b.w, b.h).move(b.x, b.y).attr({ rx: 12, fill: s.up ? "#FFFFFF" : "#F2F2F2", stroke, "stroke-width": s.up ? 2.5 : 1.5, "stroke-dasharray": s.up ? null : "10 6" });
+    svg
+      .rect(b.w, b.h)
+      .move(b.x, b.y)
+      .attr({
+        rx: 12,
+        fill: s.up ? "#FFFFFF" : "#F2F2F2",
+        stroke,
+        "stroke-width": s.up ? 2.5 : 1.5,
+        "stroke-dasharray": s.up ? null : "10 6",
+      });
     const badge = !s.up && !s.empty ? 80 : 0;
     text(svg, s.label, b.x + 12, b.y + 28, fit(s.label, FONT.bold, 20, 7, b.w - 24 - badge), FONT.bold);
-    text(svg, s.heading, b.x + 12, b.y + 47, fit(s.heading, FONT.bold, 11.5, 7, b.w - 24), FONT.bold, s.empty ? COLOURS.grey : COLOURS.black);
+    text(
+      svg,
+      s.heading,
+      b.x + 12,
+      b.y + 47,
+      fit(s.heading, FONT.bold, 11.5, 7, b.w - 24),
+      FONT.bold,
+      s.empty ? COLOURS.grey : COLOURS.black,
+    );
     if (!s.up && !s.empty) {
-      svg.rect(64, 24).move(b.x + b.w - 76, b.y + 10).attr({ rx: 4, fill: COLOURS.vermillion });
+      svg
+        .rect(64, 24)
+        .move(b.x + b.w - 76, b.y + 10)
+        .attr({ rx: 4, fill: COLOURS.vermillion });
       text(svg, t.text("diagrams", "down"), b.x + b.w - 44, b.y + 27, 13, FONT.bold, "#FFFFFF", "middle");
     }
     const perRow = Math.max(1, Math.floor((b.w - 16) / 39));
@@ -120,12 +172,20 @@ export function drawFrame(frame: Frame, t: Templates, measure: Measure, footer: 
       ...s.cards.map((n) => ({ n, style: "replayed" as const })),
       ...s.queued.map((q) => ({ n: q.card, style: q.joker ? ("joker" as const) : ("queued" as const) })),
     ];
-    cells.slice(0, perRow * 4).forEach((c, i) => card(svg, c.n, b.x + 10 + (i % perRow) * 39, b.y + 62 + Math.floor(i / perRow) * 40, c.style, measure));
-    if (s.queued.length) text(svg, t.text("diagrams", "queued"), b.x + 12, b.y + b.h - 12, 11, FONT.regular, COLOURS.grey);
+    cells
+      .slice(0, perRow * 4)
+      .forEach((c, i) =>
+        card(svg, c.n, b.x + 10 + (i % perRow) * 39, b.y + 62 + Math.floor(i / perRow) * 40, c.style, measure),
+      );
+    if (s.queued.length)
+      text(svg, t.text("diagrams", "queued"), b.x + 12, b.y + b.h - 12, 11, FONT.regular, COLOURS.grey);
     if (s.paused) {
       const label = t.text("diagrams", "paused");
       const lw = measure(label, FONT.bold, 12) + 14;
-      svg.rect(lw, 22).move(b.x + 10, b.y + b.h - 50).attr({ rx: 4, fill: "#FFFFFF", stroke: COLOURS.purple, "stroke-width": 2.5 });
+      svg
+        .rect(lw, 22)
+        .move(b.x + 10, b.y + b.h - 50)
+        .attr({ rx: 4, fill: "#FFFFFF", stroke: COLOURS.purple, "stroke-width": 2.5 });
       text(svg, label, b.x + 17, b.y + b.h - 34, 12, FONT.bold, COLOURS.purple);
     }
   }
@@ -145,8 +205,20 @@ export function drawFrame(frame: Frame, t: Templates, measure: Measure, footer: 
     const to = topCentre(u);
     const lift = 45 + (i % 3) * 16;
     const mid = { x: (from.x + to.x) / 2, y: Math.min(from.y, to.y) - lift };
-    svg.path(`M${from.x} ${from.y} Q${mid.x} ${mid.y - lift / 2} ${to.x} ${to.y}`).fill("none").stroke({ color: style.colour, width: style.width, dasharray: style.dash });
-    const label = link.state === "cut" ? "CUT" : link.state === "error" ? "ERROR" : link.state === "streaming" ? "streaming" : link.state === "waiting" ? "retrying" : "";
+    svg
+      .path(`M${from.x} ${from.y} Q${mid.x} ${mid.y - lift / 2} ${to.x} ${to.y}`)
+      .fill("none")
+      .stroke({ color: style.colour, width: style.width, dasharray: style.dash });
+    const label =
+      link.state === "cut"
+        ? "CUT"
+        : link.state === "error"
+          ? "ERROR"
+          : link.state === "streaming"
+            ? "streaming"
+            : link.state === "waiting"
+              ? "retrying"
+              : "";
     if (link.state === "cut" || link.state === "error") cross(svg, mid.x, mid.y - 4, 9, COLOURS.vermillion);
     if (label) text(svg, label, mid.x, mid.y - 16, 12, FONT.bold, style.colour, "middle");
   });
@@ -170,12 +242,22 @@ export function drawFrame(frame: Frame, t: Templates, measure: Measure, footer: 
         const entry = b.y + b.h / 2 - 14 + (i % 3) * 14;
         points.push({ x: gutter(a), y: entry }, { x: b.x, y: entry });
       } else {
-        points.push({ x: gutter(a), y: lane }, { x: b.x + b.w / 2 - 20 + (i % 3) * 20, y: lane }, { x: b.x + b.w / 2 - 20 + (i % 3) * 20, y: b.y + b.h });
+        points.push(
+          { x: gutter(a), y: lane },
+          { x: b.x + b.w / 2 - 20 + (i % 3) * 20, y: lane },
+          { x: b.x + b.w / 2 - 20 + (i % 3) * 20, y: b.y + b.h },
+        );
       }
     } else if (isPerson(flow.to)) {
       // Answers and acks going back to a client arrive on its lower edge.
       const start = { x: a.x + a.w / 2 + 20 - (i % 3) * 20, y: a.y + a.h };
-      points.push(start, { x: start.x, y: lane }, { x: gutter(b), y: lane }, { x: gutter(b), y: b.y + b.h - 12 }, { x: b.x + b.w, y: b.y + b.h - 12 });
+      points.push(
+        start,
+        { x: start.x, y: lane },
+        { x: gutter(b), y: lane },
+        { x: gutter(b), y: b.y + b.h - 12 },
+        { x: b.x + b.w, y: b.y + b.h - 12 },
+      );
     } else {
       const sx = a.x + a.w / 2 + (flow.from === "archive" ? -60 : 20 - (i % 3) * 20);
       const ex = b.x + b.w / 2 + (flow.to === "archive" || flow.to === "floor" ? -60 : 20 - (i % 3) * 20);
@@ -184,7 +266,10 @@ export function drawFrame(frame: Frame, t: Templates, measure: Measure, footer: 
       points.push({ x: sx, y: sy }, { x: sx, y: lane }, { x: ex, y: lane }, { x: ex, y: ey });
     }
     const d = points.map((p, k) => `${k ? "L" : "M"}${p.x.toFixed(1)} ${p.y.toFixed(1)}`).join(" ");
-    svg.path(d).fill("none").stroke({ color: colour, width: 2.5, dasharray: flow.kind === "refused" ? "6 4" : undefined, linejoin: "round" });
+    svg
+      .path(d)
+      .fill("none")
+      .stroke({ color: colour, width: 2.5, dasharray: flow.kind === "refused" ? "6 4" : undefined, linejoin: "round" });
     arrowhead(svg, points[points.length - 2]!, points[points.length - 1]!, colour);
     // The label sits on the longest horizontal stretch.
     const spans = points.slice(1).map((p, k) => ({ k, width: Math.abs(p.x - points[k]!.x) }));
@@ -194,7 +279,10 @@ export function drawFrame(frame: Frame, t: Templates, measure: Measure, footer: 
     const lw = measure(flow.label, FONT.bold, 13) + 14;
     const lx = (p0.x + p1.x) / 2;
     const ly = (p0.y + p1.y) / 2;
-    svg.rect(lw, 22).move(lx - lw / 2, ly - 11).attr({ rx: 6, fill: "#FFFFFF", stroke: colour, "stroke-width": 1.5 });
+    svg
+      .rect(lw, 22)
+      .move(lx - lw / 2, ly - 11)
+      .attr({ rx: 6, fill: "#FFFFFF", stroke: colour, "stroke-width": 1.5 });
     text(svg, flow.label, lx, ly + 5, 13, FONT.bold, colour, "middle");
   });
 
@@ -207,13 +295,24 @@ export function drawFrame(frame: Frame, t: Templates, measure: Measure, footer: 
   if (frame.floor.length) {
     const b = boxes.get("floor")!;
     svg.line(b.x, b.y + b.h, b.x + b.w, b.y + b.h).stroke({ color: COLOURS.grey, width: 2, dasharray: "2 4" });
-    text(svg, `${t.text("diagrams", "floor")}: ${frame.floor.join(", ")}`, b.x, b.y + b.h - 8, 13, FONT.bold, COLOURS.grey);
+    text(
+      svg,
+      `${t.text("diagrams", "floor")}: ${frame.floor.join(", ")}`,
+      b.x,
+      b.y + b.h - 8,
+      13,
+      FONT.bold,
+      COLOURS.grey,
+    );
   }
   let y = 570;
   if (frame.lost.length) {
     const label = t.text("diagrams", "lost", { cards: frame.lost.join(", ") });
     const lw = measure(label, FONT.bold, 16) + 20;
-    svg.rect(lw, 30).move(0, y - 22).attr({ rx: 6, fill: "#FFFFFF", stroke: COLOURS.vermillion, "stroke-width": 3 });
+    svg
+      .rect(lw, 30)
+      .move(0, y - 22)
+      .attr({ rx: 6, fill: "#FFFFFF", stroke: COLOURS.vermillion, "stroke-width": 3 });
     text(svg, label, 10, y, 16, FONT.bold, COLOURS.vermillion);
     y += 24;
   }
@@ -238,19 +337,44 @@ function legend(svg: Container, t: Templates, measure: Measure) {
     x += 36 + measure(label, FONT.regular, 11) + 22;
   };
   text(svg, t.text("diagrams", "legend_title"), 0, y - 16, 11, FONT.bold);
-  for (const [state, key] of [["streaming", "legend_stream"], ["waiting", "legend_waiting"], ["error", "legend_error"], ["cut", "legend_cut"]] as const) {
-    item(() => {
-      const s = LINK_STYLE[state];
-      svg.line(x, y, x + 28, y).stroke({ color: s.colour, width: s.width, dasharray: s.dash });
-      if (state === "cut" || state === "error") cross(svg, x + 14, y, 5, COLOURS.vermillion);
-    }, t.text("diagrams", key));
+  for (const [state, key] of [
+    ["streaming", "legend_stream"],
+    ["waiting", "legend_waiting"],
+    ["error", "legend_error"],
+    ["cut", "legend_cut"],
+  ] as const) {
+    item(
+      () => {
+        const s = LINK_STYLE[state];
+        svg.line(x, y, x + 28, y).stroke({ color: s.colour, width: s.width, dasharray: s.dash });
+        if (state === "cut" || state === "error") cross(svg, x + 14, y, 5, COLOURS.vermillion);
+      },
+      t.text("diagrams", key),
+    );
   }
-  item(() => {
-    svg.line(x, y, x + 22, y).stroke({ color: COLOURS.black, width: 2.5 });
-    arrowhead(svg, { x, y }, { x: x + 28, y }, COLOURS.black);
-  }, t.text("diagrams", "legend_flow"));
-  item(() => svg.rect(16, 16).move(x + 6, y - 8).attr({ rx: 3, fill: "#FFFFFF", stroke: COLOURS.black, "stroke-width": 2 }), t.text("diagrams", "legend_card"));
-  item(() => svg.rect(16, 16).move(x + 6, y - 8).attr({ rx: 3, fill: "#FFFFFF", stroke: COLOURS.black, "stroke-width": 1.5, "stroke-dasharray": "3 2" }), t.text("diagrams", "legend_queued"));
+  item(
+    () => {
+      svg.line(x, y, x + 22, y).stroke({ color: COLOURS.black, width: 2.5 });
+      arrowhead(svg, { x, y }, { x: x + 28, y }, COLOURS.black);
+    },
+    t.text("diagrams", "legend_flow"),
+  );
+  item(
+    () =>
+      svg
+        .rect(16, 16)
+        .move(x + 6, y - 8)
+        .attr({ rx: 3, fill: "#FFFFFF", stroke: COLOURS.black, "stroke-width": 2 }),
+    t.text("diagrams", "legend_card"),
+  );
+  item(
+    () =>
+      svg
+        .rect(16, 16)
+        .move(x + 6, y - 8)
+        .attr({ rx: 3, fill: "#FFFFFF", stroke: COLOURS.black, "stroke-width": 1.5, "stroke-dasharray": "3 2" }),
+    t.text("diagrams", "legend_queued"),
+  );
 }
 
 export interface PlacedText {

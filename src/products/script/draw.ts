@@ -33,7 +33,12 @@ class Page {
     if (this.doc.y + needed > this.bottom) this.doc.addPage();
   }
 
-  line(text: string, font: string, size: number, options: { colour?: string; indent?: number; after?: number; label?: string } = {}): void {
+  line(
+    text: string,
+    font: string,
+    size: number,
+    options: { colour?: string; indent?: number; after?: number; label?: string } = {},
+  ): void {
     const indent = options.indent ?? 0;
     // Keep a label with its text, and a paragraph's first lines together. That is at most about
     // three lines: measuring (a whole line-wrap) is only worth it near the foot of a page.
@@ -44,13 +49,19 @@ class Page {
     const x = this.doc.page.margins.left + indent;
     let labelBottom = 0;
     if (options.label) {
-      this.doc.font(FONT.bold).fontSize(size).fillColor(options.colour ?? COLOURS.black);
+      this.doc
+        .font(FONT.bold)
+        .fontSize(size)
+        .fillColor(options.colour ?? COLOURS.black);
       const y = this.doc.y;
       this.doc.text(options.label, this.doc.page.margins.left, y, { width: indent - 6 });
       labelBottom = this.doc.y;
       this.doc.y = y;
     }
-    this.doc.font(font).fontSize(size).fillColor(options.colour ?? COLOURS.black);
+    this.doc
+      .font(font)
+      .fontSize(size)
+      .fillColor(options.colour ?? COLOURS.black);
     this.doc.text(text, x, this.doc.y, { width: this.width - indent, lineGap: GAP });
     this.doc.y = Math.max(this.doc.y, labelBottom);
     this.doc.moveDown(options.after ?? 0.3);
@@ -74,32 +85,66 @@ function step(page: Page, kit: Kit, s: ScriptStep, commands: boolean): void {
   page.keep(page.height(s.say, FONT.regular, BODY + 1, LABEL) + 70);
   doc.moveDown(0.8);
   const top = doc.y;
-  doc.font(FONT.bold).fontSize(15).fillColor(COLOURS.black).text(s.heading, doc.page.margins.left, top, { width: page.width - 110 });
+  doc
+    .font(FONT.bold)
+    .fontSize(15)
+    .fillColor(COLOURS.black)
+    .text(s.heading, doc.page.margins.left, top, { width: page.width - 110 });
   const after = doc.y;
-  doc.font(FONT.regular).fontSize(9.5).fillColor(COLOURS.grey).text(s.timing, doc.page.margins.left + page.width - 110, top + 4, { width: 110, align: "right", lineBreak: false });
+  doc
+    .font(FONT.regular)
+    .fontSize(9.5)
+    .fillColor(COLOURS.grey)
+    .text(s.timing, doc.page.margins.left + page.width - 110, top + 4, {
+      width: 110,
+      align: "right",
+      lineBreak: false,
+    });
   doc.y = after + 4;
   page.line(s.say, FONT.regular, BODY + 1, { indent: LABEL, label: t.text("script", "label_say"), after: 0.5 });
   for (const [i, d] of s.do.entries()) {
-    page.line(d.role ? `${d.role}: ${d.text}` : d.text, FONT.regular, BODY, { indent: LABEL, label: i === 0 ? t.text("script", "label_do") : undefined, after: 0.25 });
+    page.line(d.role ? `${d.role}: ${d.text}` : d.text, FONT.regular, BODY, {
+      indent: LABEL,
+      label: i === 0 ? t.text("script", "label_do") : undefined,
+      after: 0.25,
+    });
   }
   doc.moveDown(0.25);
   // What changed in this step in bold: the room's eyes go there.
   for (const [i, w] of s.watch.entries()) {
-    page.line(w.text, w.changed ? FONT.bold : FONT.regular, BODY - 1, { indent: LABEL, label: i === 0 ? t.text("script", "label_watch") : undefined, after: 0.15, colour: COLOURS.black });
+    page.line(w.text, w.changed ? FONT.bold : FONT.regular, BODY - 1, {
+      indent: LABEL,
+      label: i === 0 ? t.text("script", "label_watch") : undefined,
+      after: 0.15,
+      colour: COLOURS.black,
+    });
   }
 
   if (commands && s.commands.length) {
     doc.moveDown(0.2);
-    s.commands.forEach((c, i) => page.line(c, FONT.mono, 8.5, { indent: LABEL, label: i === 0 ? t.text("script", "label_commands") : undefined, after: 0.1, colour: COLOURS.grey }));
+    s.commands.forEach((c, i) =>
+      page.line(c, FONT.mono, 8.5, {
+        indent: LABEL,
+        label: i === 0 ? t.text("script", "label_commands") : undefined,
+        after: 0.1,
+        colour: COLOURS.grey,
+      }),
+    );
   }
   if (s.postgres.length) {
     doc.moveDown(0.25);
     page.line(t.text("script", "label_postgres"), FONT.bold, BODY - 1, { indent: LABEL, after: 0.15 });
-    for (const p of s.postgres) page.line(`${p.role}: ${p.text}`, FONT.mono, 9, { indent: LABEL, after: 0.2, colour: COLOURS.vermillion });
+    for (const p of s.postgres)
+      page.line(`${p.role}: ${p.text}`, FONT.mono, 9, { indent: LABEL, after: 0.2, colour: COLOURS.vermillion });
   }
   if (s.why) {
     doc.moveDown(0.25);
-    page.line(s.why, FONT.regular, BODY - 0.5, { indent: LABEL, label: t.text("script", "label_why"), after: 0.3, colour: COLOURS.blue });
+    page.line(s.why, FONT.regular, BODY - 0.5, {
+      indent: LABEL,
+      label: t.text("script", "label_why"),
+      after: 0.3,
+      colour: COLOURS.blue,
+    });
   }
 }
 
@@ -108,7 +153,12 @@ export const facilitatorScript: Product = {
   description: "the facilitator's script: setup, every step, debrief",
   async render(kit, options, assets) {
     const sheet = PAPER[options.paper];
-    const doc = createDocument(assets.fonts, options.date, { title: `${kit.scenario.title}: facilitator script`, subject: kit.scenario.id, keywords: kit.hash }, { ...sheet, margin: MARGIN });
+    const doc = createDocument(
+      assets.fonts,
+      options.date,
+      { title: `${kit.scenario.title}: facilitator script`, subject: kit.scenario.id, keywords: kit.hash },
+      { ...sheet, margin: MARGIN },
+    );
     const t = kit.templates;
     const script = kit.script;
     const page = new Page(doc, sheet.width - 2 * MARGIN, sheet.height - MARGIN);
@@ -159,7 +209,13 @@ export const facilitatorScript: Product = {
       doc.page.margins = { ...margins, top: 0, bottom: 0 };
       doc.font(FONT.regular).fontSize(8.5).fillColor(COLOURS.grey);
       if (i > 0) doc.text(kit.scenario.title, MARGIN, mm(10), { width: page.width, lineBreak: false });
-      const footer = t.text("script", "footer", { title: kit.scenario.title, id: kit.scenario.id, hash: kit.hash, page: i + 1, pages: range.count });
+      const footer = t.text("script", "footer", {
+        title: kit.scenario.title,
+        id: kit.scenario.id,
+        hash: kit.hash,
+        page: i + 1,
+        pages: range.count,
+      });
       doc.text(footer, MARGIN, sheet.height - mm(13), { width: page.width, align: "center", lineBreak: false });
       doc.page.margins = margins;
     }

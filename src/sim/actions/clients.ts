@@ -17,7 +17,10 @@ export const MAX_CARDS = 99;
 
 function newCard(stage: Stage): number {
   if (stage.nextCard > MAX_CARDS) {
-    throw new StepProblem(`this run would need more than ${MAX_CARDS} cards; the deck is numbered 1 to ${MAX_CARDS} (split it into runs)`, stage.nextCard++ > MAX_CARDS + 1);
+    throw new StepProblem(
+      `this run would need more than ${MAX_CARDS} cards; the deck is numbered 1 to ${MAX_CARDS} (split it into runs)`,
+      stage.nextCard++ > MAX_CARDS + 1,
+    );
   }
   return stage.nextCard++;
 }
@@ -42,7 +45,13 @@ function route(stage: Stage, proxy: string, purpose: "write" | "read"): Server |
 }
 
 /** Resolves `to`/`from` or `via` into the server a client's statement reaches, recording the routing. */
-function target(stage: Stage, by: string, direct: string | undefined, via: string | undefined, purpose: "write" | "read") {
+function target(
+  stage: Stage,
+  by: string,
+  direct: string | undefined,
+  via: string | undefined,
+  purpose: "write" | "read",
+) {
   if (direct) return { server: server(stage, direct), path: [by, direct] };
   const chosen = route(stage, via!, purpose);
   if (chosen) emit(stage, { kind: "route", actor: via!, from: by, to: chosen.id, result: purpose });
@@ -58,7 +67,13 @@ function write(stage: Stage, { by, to, via, count = 1 }: ActionArgs<"write">): v
   const c = client(stage, by);
   for (let i = 0; i < count; i++) {
     if (c.waiting) {
-      emit(stage, { kind: "write-blocked", actor: by, card: c.waiting.card, to: c.waiting.on, result: `${count - i} card(s) not sent` });
+      emit(stage, {
+        kind: "write-blocked",
+        actor: by,
+        card: c.waiting.card,
+        to: c.waiting.on,
+        result: `${count - i} card(s) not sent`,
+      });
       return;
     }
     const { server: s, path } = target(stage, by, to, via, "write");
@@ -93,13 +108,26 @@ function read(stage: Stage, { by, from, via, wants = "latest", hold = false }: A
   must(stage.nextQuery <= MAX_CARDS, `this run would need more than ${MAX_CARDS} read cards`);
   const query = stage.nextQuery++;
   if (c.waiting) {
-    emit(stage, { kind: "read-failed", actor: by, query, result: `still waiting for the ack of card ${c.waiting.card}` });
+    emit(stage, {
+      kind: "read-failed",
+      actor: by,
+      query,
+      result: `still waiting for the ack of card ${c.waiting.card}`,
+    });
     return;
   }
   const { server: s, path } = target(stage, by, from, via, "read");
   const failure = s ? unreachable(stage, path, s) : "no server among the proxy's backends is up";
   if (!s || failure) {
-    emit(stage, { kind: "read-failed", actor: by, to: s?.id ?? via, via, query, message: s ? failure : undefined, result: s ? undefined : failure });
+    emit(stage, {
+      kind: "read-failed",
+      actor: by,
+      to: s?.id ?? via,
+      via,
+      query,
+      message: s ? failure : undefined,
+      result: s ? undefined : failure,
+    });
     c.lastRead = { query, from: s?.id ?? via!, result: "error", sees: null };
     return;
   }
@@ -112,7 +140,16 @@ function read(stage: Stage, { by, from, via, wants = "latest", hold = false }: A
     must(wanted !== undefined, `"${by}" has written nothing yet, so it has no write of its own to ask for`);
     result = visible.includes(wanted) ? "found" : "stale";
   }
-  emit(stage, { kind: "read", actor: by, from: s.id, via, wants: wanted === undefined ? undefined : wants, query, card: wanted ?? newest ?? undefined, result });
+  emit(stage, {
+    kind: "read",
+    actor: by,
+    from: s.id,
+    via,
+    wants: wanted === undefined ? undefined : wants,
+    query,
+    card: wanted ?? newest ?? undefined,
+    result,
+  });
   c.lastRead = { query, from: s.id, result, sees: newest };
   if (hold) {
     c.holding = { server: s.id, query, sees: newest };
@@ -132,7 +169,14 @@ function cancel(stage: Stage, id: string): void {
   must(c.waiting, `"${id}" is not waiting for a commit at this point`);
   const s = server(stage, c.waiting.on);
   s.pending = s.pending.filter((p) => p.card !== c.waiting!.card);
-  emit(stage, { kind: "cancel-wait", actor: id, to: s.id, card: c.waiting.card, message: messages.syncCancel(), detail: messages.syncCancelDetail() });
+  emit(stage, {
+    kind: "cancel-wait",
+    actor: id,
+    to: s.id,
+    card: c.waiting.card,
+    message: messages.syncCancel(),
+    detail: messages.syncCancelDetail(),
+  });
   c.waiting = undefined;
 }
 
@@ -149,7 +193,12 @@ function vacuum(stage: Stage, { by, on }: ActionArgs<"vacuum">): void {
   emit(stage, { kind: "vacuum", actor: by, to: on, card });
   const held = [...stage.clients.values()].some((c) => c.holding && c.holding.server !== on);
   if (held && stage.settings.hot_standby_feedback) {
-    emit(stage, { kind: "vacuum-kept", actor: on, card, result: "hot_standby_feedback: dead rows kept for the standby's query" });
+    emit(stage, {
+      kind: "vacuum-kept",
+      actor: on,
+      card,
+      result: "hot_standby_feedback: dead rows kept for the standby's query",
+    });
   }
 }
 

@@ -15,5 +15,5 @@ export const ACTIONS: ActionTable = { ...clientActions, ...serverActions };
 
 /** Carries out one action on the stage. */
 export function perform(stage: Stage, action: Action): void {
-  (ACTIONS[action.name] as ActionModel<typeof action.name>).perform(stage, action.args as never);
+  (ACTIONS[action.name] as ActionModel<typeof action.name>).perform(stage, action.args);
 }

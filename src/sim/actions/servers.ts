@@ -44,7 +44,14 @@ function clone(stage: Stage, { from, to, by }: ActionArgs<"clone">): void {
   for (const s of stage.servers.values()) delete s.slots[to];
   if (stage.settings.replication_slots) f.slots[to] = records.length;
   const actor = by ?? operator(stage, ["basebackup", "admin"]);
-  emit(stage, { kind: "clone", actor, from, to, cards: records.filter((r) => r.kind === "write").map((r) => r.card), position: records.length });
+  emit(stage, {
+    kind: "clone",
+    actor,
+    from,
+    to,
+    cards: records.filter((r) => r.kind === "write").map((r) => r.card),
+    position: records.length,
+  });
   if (discarded.length > 0) emit(stage, { kind: "discard", actor: to, cards: discarded });
 }
 
@@ -69,7 +76,13 @@ function start(stage: Stage, id: string): void {
 function dropSessions(stage: Stage, s: Server): void {
   for (const c of stage.clients.values()) {
     if (c.waiting?.on === s.id) {
-      emit(stage, { kind: "write-failed", actor: c.id, to: s.id, card: c.waiting.card, message: messages.closedUnexpectedly() });
+      emit(stage, {
+        kind: "write-failed",
+        actor: c.id,
+        to: s.id,
+        card: c.waiting.card,
+        message: messages.closedUnexpectedly(),
+      });
       c.waiting = undefined;
     }
     if (c.holding?.server === s.id) {
@@ -112,7 +125,14 @@ function promote(stage: Stage, id: string): void {
   // Promotion first replays everything already received; queries in the way are cancelled.
   for (const c of stage.clients.values()) {
     if (c.holding?.server === id && s.wal.slice(s.replayed).some((r) => r.kind === "vacuum")) {
-      emit(stage, { kind: "query-canceled", actor: id, to: c.id, query: c.holding.query, message: messages.conflictCancel(), detail: messages.conflictDetail() });
+      emit(stage, {
+        kind: "query-canceled",
+        actor: id,
+        to: c.id,
+        query: c.holding.query,
+        message: messages.conflictCancel(),
+        detail: messages.conflictDetail(),
+      });
       c.lastRead = { query: c.holding.query, from: id, result: "canceled", sees: c.holding.sees };
       c.holding = undefined;
     }
@@ -121,10 +141,24 @@ function promote(stage: Stage, id: string): void {
   const known = [s.timeline, ...s.branches.map((b) => b.timeline), ...stage.archivedTimelines];
   const timeline = Math.max(...known) + 1;
   s.branches.push({ timeline, parent: s.timeline, forkAt: s.wal.length });
-  Object.assign(s, { timeline, mode: "primary", upstream: undefined, receiver: "off", problem: undefined, conflictSince: undefined, slots: {} });
+  Object.assign(s, {
+    timeline,
+    mode: "primary",
+    upstream: undefined,
+    receiver: "off",
+    problem: undefined,
+    conflictSince: undefined,
+    slots: {},
+  });
   s.archived = Math.max(s.archived, s.wal.length);
   if (stage.settings.archive) stage.archivedTimelines.push(timeline);
-  emit(stage, { kind: "promote", actor: id, timeline, position: s.wal.length, message: messages.newTimeline(timeline) });
+  emit(stage, {
+    kind: "promote",
+    actor: id,
+    timeline,
+    position: s.wal.length,
+    message: messages.newTimeline(timeline),
+  });
 }
 
 function follow(stage: Stage, { server: id, upstream }: ActionArgs<"follow">): void {
@@ -147,7 +181,13 @@ function failover(stage: Stage, { candidates, by }: ActionArgs<"failover">): voi
   const reach = (s: Server) => Math.max(s.wal.length, s.replayed);
   const chosen = usable.reduce((best, s) => (reach(s) > reach(best) ? s : best));
   const result = usable.map((s) => `${s.id} at ${lsn(reach(s))}`).join(", ");
-  emit(stage, { kind: "choose", actor: by ?? operator(stage, ["admin"]), to: chosen.id, position: reach(chosen), result });
+  emit(stage, {
+    kind: "choose",
+    actor: by ?? operator(stage, ["admin"]),
+    to: chosen.id,
+    position: reach(chosen),
+    result,
+  });
   promote(stage, chosen.id);
   for (const s of usable) if (s !== chosen) follow(stage, { server: s.id, upstream: chosen.id });
 }
@@ -168,7 +208,10 @@ function checkpoint(stage: Stage, id: string): void {
 
 function cut(stage: Stage, [a, b]: [string, string], healing: boolean): void {
   const key = linkKey(a, b);
-  must(stage.cut.has(key) === healing, healing ? `the link between "${a}" and "${b}" is not cut` : `the link between "${a}" and "${b}" is already cut`);
+  must(
+    stage.cut.has(key) === healing,
+    healing ? `the link between "${a}" and "${b}" is not cut` : `the link between "${a}" and "${b}" is already cut`,
+  );
   if (healing) stage.cut.delete(key);
   else stage.cut.add(key);
   emit(stage, { kind: healing ? "heal" : "cut", actor: "facilitator", from: a, to: b });

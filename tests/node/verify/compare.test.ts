@@ -5,21 +5,45 @@ import { differences, messagePattern, type RealState } from "../../../src/node/v
 import { loadShipped } from "../../helpers.js";
 
 /** What PostgreSQL would show if it did exactly what the trace says after a step. */
-function agreeing(name: string, stepNumber: number): { real: RealState; step: ReturnType<typeof loadShipped>["trace"]["steps"][number] } {
+function agreeing(
+  name: string,
+  stepNumber: number,
+): { real: RealState; step: ReturnType<typeof loadShipped>["trace"]["steps"][number] } {
   const { trace } = loadShipped(name);
   const step = trace.steps.find((s) => s.number === stepNumber)!;
   const real: RealState = { servers: {}, clients: {} };
   const waiting = Object.values(step.after.clients).map((c) => c.waiting);
   for (const [id, s] of Object.entries(step.after.servers)) {
-    const log = step.events.filter((e) => e.actor === id && e.message).map((e) => e.message).join("\n");
-    real.servers[id] = s.mode === "empty" ? { exists: false, up: false, log } : {
-      exists: true, up: s.up, inRecovery: s.mode === "standby", cards: s.mode === "primary" ? s.cards.filter((c) => !waiting.includes(c)) : [...s.cards], timeline: s.timeline, streaming: s.walreceiver === "streaming", log,
-    };
+    const log = step.events
+      .filter((e) => e.actor === id && e.message)
+      .map((e) => e.message)
+      .join("\n");
+    real.servers[id] =
+      s.mode === "empty"
+        ? { exists: false, up: false, log }
+        : {
+            exists: true,
+            up: s.up,
+            inRecovery: s.mode === "standby",
+            cards: s.mode === "primary" ? s.cards.filter((c) => !waiting.includes(c)) : [...s.cards],
+            timeline: s.timeline,
+            streaming: s.walreceiver === "streaming",
+            log,
+          };
   }
   for (const [id, c] of Object.entries(step.after.clients)) {
     if (c.kind === "writer" || c.kind === "reader" || c.kind === "application") {
-      const read = step.events.find((e) => e.kind === "read" && e.actor === id)?.result as RealState["clients"][string]["read"];
-      real.clients[id] = { waiting: c.waiting !== null, holding: c.holding !== null, read, said: step.events.filter((e) => (e.actor === id || e.to === id) && e.message).map((e) => e.message).join("\n") };
+      const read = step.events.find((e) => e.kind === "read" && e.actor === id)
+        ?.result as RealState["clients"][string]["read"];
+      real.clients[id] = {
+        waiting: c.waiting !== null,
+        holding: c.holding !== null,
+        read,
+        said: step.events
+          .filter((e) => (e.actor === id || e.to === id) && e.message)
+          .map((e) => e.message)
+          .join("\n"),
+      };
     }
   }
   return { real, step };
@@ -27,7 +51,13 @@ function agreeing(name: string, stepNumber: number): { real: RealState; step: Re
 
 describe("verify's comparison", () => {
   it("finds nothing when PostgreSQL shows what the trace says", () => {
-    for (const [name, n] of [["failover-failback.yaml", 5], ["archiving.yaml", 4], ["synchronous.yaml", 3], ["replication-lag.yaml", 9], ["load-balancing.yaml", 6]] as const) {
+    for (const [name, n] of [
+      ["failover-failback.yaml", 5],
+      ["archiving.yaml", 4],
+      ["synchronous.yaml", 3],
+      ["replication-lag.yaml", 9],
+      ["load-balancing.yaml", 6],
+    ] as const) {
       const { real, step } = agreeing(name, n);
       expect(differences(step.after, step.events, real), `${name} step ${n}`).toEqual([]);
     }
@@ -56,10 +86,14 @@ describe("verify's comparison", () => {
   it("reports a commit that returned although the trace has it waiting, and a read that was not stale", () => {
     const sync = agreeing("synchronous.yaml", 3);
     sync.real.clients.writer!.waiting = false;
-    expect(differences(sync.step.after, sync.step.events, sync.real)).toEqual(["writer waiting: trace true, PostgreSQL false"]);
+    expect(differences(sync.step.after, sync.step.events, sync.real)).toEqual([
+      "writer waiting: trace true, PostgreSQL false",
+    ]);
     const lb = agreeing("load-balancing.yaml", 6);
     lb.real.clients.application!.read = "found";
-    expect(differences(lb.step.after, lb.step.events, lb.real)).toEqual(["application read R6: trace stale, PostgreSQL found"]);
+    expect(differences(lb.step.after, lb.step.events, lb.real)).toEqual([
+      "application read R6: trace stale, PostgreSQL found",
+    ]);
   });
 
   it("does not count a commit still waiting for its standby among the primary's visible cards", () => {
@@ -69,18 +103,37 @@ describe("verify's comparison", () => {
   });
 
   it("matches PostgreSQL's messages whatever the LSNs, segment names and ports", () => {
-    expect(messagePattern("FATAL:  could not receive data from WAL stream: ERROR:  requested WAL segment 000000010000000000000005 has already been removed")
-      .test("2026-11-26 FATAL:  could not receive data from WAL stream: ERROR:  requested WAL segment 000000010000000000000004 has already been removed")).toBe(true);
-    expect(messagePattern("FATAL:  requested timeline 2 does not contain minimum recovery point 0/5000060 on timeline 1").test("FATAL:  requested timeline 2 does not contain minimum recovery point 0/4000110 on timeline 1")).toBe(true);
-    expect(messagePattern("FATAL:  requested timeline 2 does not contain minimum recovery point 0/5000060 on timeline 1").test("FATAL:  requested timeline 3 does not contain minimum recovery point 0/4000110 on timeline 1")).toBe(false);
-    expect(messagePattern('connection to server at "127.0.0.1", port 5432 failed: Connection refused').test('psql: error: connection to server at "127.0.0.1", port 41234 failed: Connection refused')).toBe(true);
+    expect(
+      messagePattern(
+        "FATAL:  could not receive data from WAL stream: ERROR:  requested WAL segment 000000010000000000000005 has already been removed",
+      ).test(
+        "2026-11-26 FATAL:  could not receive data from WAL stream: ERROR:  requested WAL segment 000000010000000000000004 has already been removed",
+      ),
+    ).toBe(true);
+    expect(
+      messagePattern(
+        "FATAL:  requested timeline 2 does not contain minimum recovery point 0/5000060 on timeline 1",
+      ).test("FATAL:  requested timeline 2 does not contain minimum recovery point 0/4000110 on timeline 1"),
+    ).toBe(true);
+    expect(
+      messagePattern(
+        "FATAL:  requested timeline 2 does not contain minimum recovery point 0/5000060 on timeline 1",
+      ).test("FATAL:  requested timeline 3 does not contain minimum recovery point 0/4000110 on timeline 1"),
+    ).toBe(false);
+    expect(
+      messagePattern('connection to server at "127.0.0.1", port 5432 failed: Connection refused').test(
+        'psql: error: connection to server at "127.0.0.1", port 41234 failed: Connection refused',
+      ),
+    ).toBe(true);
   });
 });
 
 describe("the real command behind each action", () => {
   it("names PostgreSQL's own operations", () => {
     const { scenario } = loadShipped("failover-failback.yaml");
-    const all = scenario.runs.flatMap((r) => r.steps.flatMap((s) => s.actions.flatMap((a) => commandsFor(a, scenario))));
+    const all = scenario.runs.flatMap((r) =>
+      r.steps.flatMap((s) => s.actions.flatMap((a) => commandsFor(a, scenario))),
+    );
     expect(all).toContain("$ pg_ctl stop -m immediate -D Server A");
     expect(all).toContain("Server B=# SELECT pg_promote();");
     expect(all).toContain("$ pg_basebackup -h Server B -D Server A -R -X stream");

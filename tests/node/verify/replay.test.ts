@@ -50,7 +50,17 @@ describe.skipIf(!bin)("replay on PostgreSQL", () => {
 describe.skipIf(!bin)("replikit verify interrupted", () => {
   it("stops every server it started and removes its folder on Ctrl-C", { timeout: 120_000 }, async () => {
     const before = new Set(readdirSync(tmpdir()).filter((n) => n.startsWith("replikit-verify-")));
-    const child = spawn(process.execPath, [join(root, "dist", "cli.js"), "verify", join(root, "scenarios", "replication-lag.yaml"), "--report", join(tmpdir(), "replikit-interrupted.json")], { cwd: root });
+    const child = spawn(
+      process.execPath,
+      [
+        join(root, "dist", "cli.js"),
+        "verify",
+        join(root, "scenarios", "replication-lag.yaml"),
+        "--report",
+        join(tmpdir(), "replikit-interrupted.json"),
+      ],
+      { cwd: root },
+    );
     let out = "";
     await new Promise<void>((resolve) => {
       child.stdout.on("data", (d: Buffer) => {
@@ -62,7 +72,9 @@ describe.skipIf(!bin)("replikit verify interrupted", () => {
     expect(child.exitCode).toBe(130);
     const created = readdirSync(tmpdir()).filter((n) => n.startsWith("replikit-verify-") && !before.has(n));
     expect(created).toEqual([]);
-    const servers = spawnSync("ps", ["-eo", "args"], { encoding: "utf8" }).stdout.split("\n").filter((l) => /postgres -D .*replikit-verify-/.test(l) && !([...before].some((b) => l.includes(b))));
+    const servers = spawnSync("ps", ["-eo", "args"], { encoding: "utf8" })
+      .stdout.split("\n")
+      .filter((l) => /postgres -D .*replikit-verify-/.test(l) && ![...before].some((b) => l.includes(b)));
     expect(servers).toEqual([]);
   });
 });
