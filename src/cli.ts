@@ -288,6 +288,24 @@ program
   });
 
 program
+  .command("stage")
+  .description("print the stage model as JSON: the printed deck, and every move of every object, step by step")
+  .argument("<file>", "scenario file")
+  .action(async (path: string) => {
+    const [{ loadFile }, { deriveStage, stageJson }] = await Promise.all([
+      import("./node/load.js"),
+      import("./stage/index.js"),
+    ]);
+    const loaded = loadFile(path);
+    if (!loaded.ok) {
+      process.stderr.write(loaded.report + "\n");
+      process.exitCode = 2;
+      return;
+    }
+    process.stdout.write(canonicalJson(stageJson(deriveStage(loaded.scenario, loaded.trace))));
+  });
+
+program
   .command("schema")
   .description("print the scenario language as JSON Schema (for YAML editors)")
   .action(async () => {

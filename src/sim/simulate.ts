@@ -104,6 +104,8 @@ export function simulateLeniently(scenario: Scenario): { trace: Trace; problems:
         }
         noteLosses(stage);
       }
+      // What the volunteers did ends here; what follows flowed when time passed at the step's end.
+      const flowFrom = stage.events.length;
       settle(stage);
       noteLosses(stage);
       for (const e of stage.events) {
@@ -117,6 +119,7 @@ export function simulateLeniently(scenario: Scenario): { trace: Trace; problems:
         run: run.number,
         title: step.title,
         events: stage.events,
+        flowFrom,
         after: snapshot(stage),
       });
     }

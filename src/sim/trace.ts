@@ -3,7 +3,7 @@
  * `canonicalJson` sorts keys and the simulator never reads a clock or a random source.
  */
 
-export const TRACE_FORMAT = "replikit-trace/1";
+export const TRACE_FORMAT = "replikit-trace/2";
 
 /** What happened, in order. `actor` is the role that acts (or "facilitator" for stage directions). */
 export interface TraceEvent {
@@ -43,6 +43,7 @@ export const EVENT_KINDS = [
   "hold",
   "release",
   "query-canceled",
+  "query-lost",
   "route",
   "vacuum",
   "vacuum-failed",
@@ -119,6 +120,8 @@ export interface TraceStep {
   run: number;
   title: string;
   events: TraceEvent[];
+  /** events[0, flowFrom) are what the volunteers did; events[flowFrom…] flowed when time passed at the step's end. */
+  flowFrom: number;
   after: Snapshot;
 }
 

@@ -3,7 +3,7 @@
  * coverage test (tests/sim/coverage.test.ts), and the type checker (npm run lint) names it.
  */
 import fc from "fast-check";
-import type { Role } from "../../src/scenario/model.js";
+import type { Role, Scenario, Settings, Step } from "../../src/scenario/model.js";
 import type { Action, ActionArgs, ActionName } from "../../src/scenario/schema.js";
 
 const at = { line: 1, column: 1 };
@@ -69,3 +69,67 @@ export const anyAction: fc.Arbitrary<Omit<Action, "at">> = fc.oneof(
     arbitrary: (ARBITRARIES[name].args as fc.Arbitrary<unknown>).map((args) => ({ name, args }) as Omit<Action, "at">),
   })),
 );
+
+export const settings: fc.Arbitrary<Settings> = fc.record({
+  archive: fc.boolean(),
+  wal_keep_size: fc.integer({ min: 0, max: 2 }),
+  replication_slots: fc.boolean(),
+  synchronous_standby_names: fc.constantFrom([], ["s1"], ["s2", "s1"]),
+  synchronous_commit: fc.constantFrom("on", "remote_apply", "remote_write", "local", "off"),
+  max_standby_streaming_delay: fc.constantFrom(-1, 0, 30),
+  hot_standby_feedback: fc.boolean(),
+});
+
+const randomSteps = fc.array(fc.array(anyAction, { maxLength: 4 }), { minLength: 1, maxLength: 14 });
+/** A failover with a card left behind, so that diverged histories are common, then anything. */
+const failover: Omit<Action, "at">[][] = [
+  [{ name: "write", args: { by: "w", to: "p", count: 2 } }],
+  [
+    { name: "write", args: { by: "w", to: "p" } },
+    { name: "crash", args: "p" },
+  ],
+  [{ name: "promote", args: "s1" }],
+  [{ name: "write", args: { by: "w", to: "s1" } }],
+];
+/** Random steps; half of the time after a failover that leaves a card behind, so that diverged histories are common. */
+export const steps = fc.oneof(
+  randomSteps,
+  randomSteps.map((rest) => [...failover, ...rest]),
+);
+
+/** A one-run scenario of the ROLES stage with these settings and steps (positions all at 1:1). */
+export function scenarioOf(config: Settings, plan: Omit<Action, "at">[][]): Scenario {
+  return scenarioOfRuns([{ config, plan }]);
+}
+
+/** A scenario of the ROLES stage with several runs, each with its settings and steps; steps are numbered across runs. */
+export function scenarioOfRuns(runs: { config: Settings; plan: Omit<Action, "at">[][] }[]): Scenario {
+  let number = 0;
+  return {
+    file: "random.yaml",
+    id: "random",
+    title: "random",
+    summary: "-",
+    goals: ["-"],
+    minutes: 10,
+    roles: ROLES,
+    simplifications: [],
+    props: [],
+    runs: runs.map(({ config, plan }, r) => ({
+      number: r + 1,
+      title: `r${r + 1}`,
+      settings: config,
+      settingsAt: at,
+      steps: plan.map((actions): Step => ({
+        number: ++number,
+        run: r + 1,
+        title: `s${number}`,
+        say: "-",
+        actions: actions.map((a) => ({ ...a, at }) as Action),
+        expect: [],
+        at,
+      })),
+    })),
+    debrief: [],
+  };
+}

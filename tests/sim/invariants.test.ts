@@ -5,66 +5,15 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { DEFAULT_SETTINGS, type Scenario, type Settings, type Step } from "../../src/scenario/model.js";
+import { DEFAULT_SETTINGS } from "../../src/scenario/model.js";
 import type { Action } from "../../src/scenario/schema.js";
-import { anyAction as action, ROLES } from "./arbitraries.js";
+import { scenarioOf, settings, steps } from "./arbitraries.js";
 import { perform, StepProblem } from "../../src/sim/actions/index.js";
 import { settle } from "../../src/sim/flow.js";
 import { freshStage, type Stage } from "../../src/sim/state.js";
 import { simulateLeniently } from "../../src/sim/simulate.js";
 
 const at = { line: 1, column: 1 };
-
-const settings: fc.Arbitrary<Settings> = fc.record({
-  archive: fc.boolean(),
-  wal_keep_size: fc.integer({ min: 0, max: 2 }),
-  replication_slots: fc.boolean(),
-  synchronous_standby_names: fc.constantFrom([], ["s1"], ["s2", "s1"]),
-  synchronous_commit: fc.constantFrom("on", "remote_apply", "remote_write", "local", "off"),
-  max_standby_streaming_delay: fc.constantFrom(-1, 0, 30),
-  hot_standby_feedback: fc.boolean(),
-});
-
-const randomSteps = fc.array(fc.array(action, { maxLength: 4 }), { minLength: 1, maxLength: 14 });
-/** A failover with a card left behind, so that diverged histories are common, then anything. */
-const failover: Omit<Action, "at">[][] = [
-  [{ name: "write", args: { by: "w", to: "p", count: 2 } }],
-  [
-    { name: "write", args: { by: "w", to: "p" } },
-    { name: "crash", args: "p" },
-  ],
-  [{ name: "promote", args: "s1" }],
-  [{ name: "write", args: { by: "w", to: "s1" } }],
-];
-const steps = fc.oneof(
-  randomSteps,
-  randomSteps.map((rest) => [...failover, ...rest]),
-);
-
-function scenarioOf(config: Settings, plan: Omit<Action, "at">[][]): Scenario {
-  const stepList: Step[] = plan.map((actions, i) => ({
-    number: i + 1,
-    run: 1,
-    title: `s${i + 1}`,
-    say: "-",
-    actions: actions.map((a) => ({ ...a, at }) as Action),
-    expect: [],
-    at,
-  }));
-  return {
-    file: "random.yaml",
-    id: "random",
-    title: "random",
-    summary: "-",
-    goals: ["-"],
-    minutes: 1,
-    roles: ROLES,
-    simplifications: [],
-    props: [],
-    runs: [{ number: 1, title: "r", settings: config, settingsAt: at, steps: stepList }],
-    debrief: [],
-  };
-}
 
 /** Checks the model's invariants on the live stage after a step. */
 function checkStage(stage: Stage, everLost: Set<number>): void {

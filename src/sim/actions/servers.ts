@@ -86,6 +86,13 @@ function dropSessions(stage: Stage, s: Server): void {
       c.waiting = undefined;
     }
     if (c.holding?.server === s.id) {
+      emit(stage, {
+        kind: "query-lost",
+        actor: c.id,
+        to: s.id,
+        query: c.holding.query,
+        message: messages.closedUnexpectedly(),
+      });
       c.lastRead = { query: c.holding.query, from: s.id, result: "error", sees: c.holding.sees };
       c.holding = undefined;
     }

@@ -1,0 +1,97 @@
+/**
+ * The stage model: from the trace, the printed deck and every move of every printed object, so
+ * that script, cards and diagrams all describe a table that can really look like that. See
+ * STAGE.md in the design notes: a server's data (its row) and its WAL (its tray) are separate
+ * objects, each copy of a card carries whose it is, and a checkpoint drops WAL, never rows.
+ */
+import type { Scenario } from "../scenario/model.js";
+import type { Trace } from "../sim/trace.js";
+import { buildDeck, type RunNeeds } from "./deck.js";
+import { planRun } from "./plan.js";
+import { replayRun, type RunReplay } from "./replay.js";
+import { COMMON_PLACES, data, hand, wal, type Moment, type Move, type Place, type StageModel } from "./types.js";
+
+export * from "./types.js";
+
+/** Every place of a scenario's stage: the common ones, then each role's hand, and each server's row and tray. */
+export function placesOf(scenario: Scenario): Place[] {
+  return [
+    ...COMMON_PLACES,
+    ...scenario.roles.flatMap((r) =>
+      r.kind === "primary" || r.kind === "standby" ? [hand(r.id), data(r.id), wal(r.id)] : [hand(r.id)],
+    ),
+  ];
+}
+
+export function deriveStage(scenario: Scenario, trace: Trace): StageModel {
+  const runs = scenario.runs.map((run) => {
+    const steps = trace.steps.filter((s) => s.run === run.number);
+    // Jokers are numbered among the cards: a number that is a joker in one run may be a write in another.
+    const jokers = new Set(steps.flatMap((s) => s.events.filter((e) => e.kind === "vacuum").map((e) => e.card!)));
+    const plan = planRun(scenario, steps, jokers);
+    return { steps, plan, dry: replayRun(scenario, steps, plan, undefined) };
+  });
+  const needs: RunNeeds[] = runs.map((r) => ({
+    copies: r.plan.copies,
+    reads: r.dry.reads,
+    acks: r.dry.acks,
+    tokens: r.dry.tokens,
+  }));
+  const deck = buildDeck(scenario, needs);
+  const tokenDeck = new Map<string, string[]>();
+  for (const o of deck) if (o.kind === "token") tokenDeck.set(o.label!, [...(tokenDeck.get(o.label!) ?? []), o.object]);
+
+  const order = new Map(deck.map((o, i) => [o.object, i]));
+  const allPlaces = placesOf(scenario);
+  const snapshot = (where: Map<string, Place>): Record<Place, string[]> => {
+    const out: Record<Place, string[]> = Object.fromEntries(allPlaces.map((p) => [p, [] as string[]]));
+    for (const o of deck) out[where.get(o.object) ?? "reserve"]!.push(o.object);
+    return out;
+  };
+  const full = (where: Map<string, Place>) => {
+    const all = new Map(where);
+    for (const o of deck) if (!all.has(o.object)) all.set(o.object, "reserve");
+    return all;
+  };
+
+  const model: StageModel = { deck, start: {}, steps: [] };
+  let previous: Map<string, Place> | undefined;
+  for (const run of runs) {
+    const replay: RunReplay = replayRun(scenario, run.steps, run.plan, tokenDeck);
+    const start = full(replay.start);
+    if (!previous) model.start = snapshot(start);
+    replay.steps.forEach((step, i) => {
+      const moments: Moment[] = step.moments.map((m) => ({
+        kind: m.kind,
+        acts: m.acts,
+        places: snapshot(full(m.where)),
+      }));
+      if (i === 0 && previous) {
+        const moves: Move[] = [];
+        for (const o of deck) {
+          const from = previous.get(o.object)!;
+          const to = start.get(o.object)!;
+          if (from !== to) moves.push({ object: o.object, from, to });
+        }
+        moves.sort((a, b) => order.get(a.object)! - order.get(b.object)!);
+        moments.unshift({ kind: "reset", acts: [{ event: -1, moves }], places: snapshot(start) });
+      }
+      model.steps.push({ step: step.step, run: trace.steps.find((s) => s.number === step.step)!.run, moments });
+    });
+    previous = full(replay.steps[replay.steps.length - 1]!.moments.at(-1)!.where);
+  }
+  return model;
+}
+
+/** The stage as the JSON `replikit stage` prints: deck, start, and each step's moments with their moves and places. */
+export function stageJson(model: StageModel): object {
+  return {
+    deck: model.deck,
+    start: model.start,
+    steps: model.steps.map((s) => ({
+      step: s.step,
+      run: s.run,
+      moments: s.moments.map((m) => ({ kind: m.kind, moves: m.acts.flatMap((a) => a.moves), places: m.places })),
+    })),
+  };
+}

@@ -1,0 +1,168 @@
+/**
+ * The first pass over a run: which physical copies of each card the run needs, and the route each
+ * one takes. A copy is needed for every server that ever holds a card (its own copy: the row it
+ * keeps, or the joker it replays) and for every WAL segment a primary writes (kept in its tray,
+ * pg_wal, until a checkpoint drops it on the floor or archiving puts it on the archive table). Copies travel as a clipped bundle: the writer hands the
+ * primary card N's bundle; the primary keeps its own copy and puts the rest in its WAL tray; a
+ * standby that streams card N takes its own copy and those it will pass on, and so on. So each
+ * acquisition of a card (a write, a stream, a restore from the archive, a clone) is a node of a
+ * tree, and a node's bundle is its copies and those of every node below it.
+ */
+import type { Scenario } from "../scenario/model.js";
+import type { TraceEvent, TraceStep } from "../sim/trace.js";
+
+export type CardKind = "write" | "joker";
+
+/** One copy a run needs. `object` is filled in when the run's copies are matched to the printed deck. */
+export interface Copy {
+  kind: CardKind;
+  card: number;
+  timeline: number;
+  /** A server's label (its own copy) or "WAL" (a segment). */
+  mark: string;
+  object?: string;
+}
+
+/** How a server (or the archive table) came to hold a card. */
+export interface Node {
+  server: string;
+  card: number;
+  kind: CardKind;
+  via: "write" | "stream" | "restore" | "clone" | "archive" | "reserve";
+  children: Node[];
+  /** The server's own copy: a write card goes to its row, a joker to its tray. The archive table has none. */
+  own?: Copy;
+  /** The copy that leaves the tray for the floor or the archive table (a primary's joker is its own copy). */
+  segment?: Copy;
+  archived?: boolean;
+  recycled?: boolean;
+}
+
+/** A key for an event: the step it is in and its index there. */
+export const eventKey = (step: number, index: number, card?: number) => `${step}/${index}/${card ?? ""}`;
+
+/** The timeline each server is on, followed through the events (every server starts on timeline 1). */
+export class Timelines {
+  private readonly of = new Map<string, number>();
+  at(server: string): number {
+    return this.of.get(server) ?? 1;
+  }
+  follow(e: TraceEvent): void {
+    if ((e.kind === "promote" || e.kind === "timeline-switch") && e.timeline !== undefined)
+      this.of.set(e.actor, e.timeline);
+    if (e.kind === "clone") this.of.set(e.to!, this.at(e.from!));
+  }
+}
+
+export interface RunPlan {
+  copies: Copy[];
+  /** The node each acquisition event makes, by eventKey(step, index, card). */
+  nodes: Map<string, Node>;
+  /** Roots of the bundles, with where each starts: a client's hand or the facilitator's reserve. */
+  roots: { node: Node; from: string }[];
+}
+
+/** Every copy in a node's bundle: its own, its segment, and those of every node below it. */
+export function bundle(node: Node): Copy[] {
+  const out: Copy[] = [];
+  if (node.own) out.push(node.own);
+  if (node.segment && node.segment !== node.own) out.push(node.segment);
+  for (const child of node.children) out.push(...bundle(child));
+  return out;
+}
+
+export function planRun(scenario: Scenario, steps: TraceStep[], jokers: ReadonlySet<number>): RunPlan {
+  const label = (id: string) => scenario.roles.find((r) => r.id === id)?.label ?? id;
+  const timelines = new Timelines();
+  const cardTimeline = new Map<number, number>();
+  const current = new Map<string, Map<number, Node>>();
+  const archived = new Map<number, Node>();
+  const nodes = new Map<string, Node>();
+  const roots: RunPlan["roots"] = [];
+  const held = (server: string) => current.get(server) ?? current.set(server, new Map()).get(server)!;
+  const kindOf = (card: number): CardKind => (jokers.has(card) ? "joker" : "write");
+
+  const acquire = (
+    key: string,
+    server: string,
+    card: number,
+    via: Node["via"],
+    parent: Node | undefined,
+    from?: string,
+  ) => {
+    const kind = kindOf(card);
+    const node: Node = { server, card, kind, via, children: [] };
+    if (via === "clone" && kind === "joker") return; // a clone copies rows; a joker already done leaves nothing
+    node.own = { kind, card, timeline: cardTimeline.get(card) ?? 1, mark: label(server) };
+    if (parent) parent.children.push(node);
+    else roots.push({ node, from: from ?? "reserve" });
+    held(server).set(card, node);
+    nodes.set(key, node);
+  };
+
+  for (const step of steps) {
+    step.events.forEach((e, i) => {
+      const key = eventKey(step.number, i, e.card);
+      switch (e.kind) {
+        case "write":
+        case "vacuum": {
+          cardTimeline.set(e.card!, timelines.at(e.to!));
+          acquire(key, e.to!, e.card!, "write", undefined, e.actor);
+          // A primary keeps every segment it writes in its tray (pg_wal) until a checkpoint lets it go.
+          const written = nodes.get(key);
+          if (written) segmentOf(written);
+          break;
+        }
+        case "stream": {
+          const parent = held(e.actor).get(e.card!);
+          acquire(key, e.to!, e.card!, parent ? "stream" : "reserve", parent);
+          break;
+        }
+        case "restore": {
+          const parent = archived.get(e.card!);
+          acquire(key, e.actor, e.card!, parent ? "restore" : "reserve", parent);
+          break;
+        }
+        case "clone":
+          held(e.to!).clear();
+          for (const card of e.cards ?? []) acquire(eventKey(step.number, i, card), e.to!, card, "clone", undefined);
+          break;
+        case "archive":
+          for (const card of e.cards ?? []) {
+            const source = held(e.actor).get(card);
+            if (!source || source.archived) continue;
+            segmentOf(source);
+            source.archived = true;
+            const table: Node = { server: "archive", card, kind: source.kind, via: "archive", children: [] };
+            source.children.push(table);
+            archived.set(card, table);
+            nodes.set(eventKey(step.number, i, card), table);
+          }
+          break;
+        case "recycle":
+          for (const card of e.cards ?? []) {
+            const source = held(e.actor).get(card);
+            if (!source || source.archived || source.recycled) continue;
+            segmentOf(source);
+            source.recycled = true;
+          }
+          break;
+      }
+      timelines.follow(e);
+    });
+  }
+
+  /** The copy that goes to the floor or the archive: a separate WAL copy, or a primary's joker itself. */
+  function segmentOf(node: Node): Copy {
+    if (!node.segment) {
+      node.segment =
+        node.kind === "joker" && node.via === "write"
+          ? node.own!
+          : { kind: node.kind, card: node.card, timeline: node.own?.timeline ?? 1, mark: "WAL" };
+    }
+    return node.segment;
+  }
+
+  const copies = roots.flatMap((r) => bundle(r.node));
+  return { copies, nodes, roots };
+}
