@@ -3,6 +3,7 @@
  * one), fonts registered in a fixed order (subset tags follow registration order), metadata.
  */
 import PDFDocument from "pdfkit";
+import { TrueTypeFace } from "./subset.js";
 
 /** The three faces the kit uses, as TTF bytes. Registered under these names in every document and SVG. */
 export interface FontSet {
@@ -21,10 +22,15 @@ interface FontInternals {
   _fontCount: number;
 }
 
-const parsed = new WeakMap<
-  FontSet,
-  { embed: EmbeddedFontClass; faces: Map<string, Face>; layouts: Map<string, object> }
->();
+interface Shared {
+  embed: EmbeddedFontClass;
+  faces: Map<string, Face>;
+  layouts: Map<string, object>;
+  /** Our subsetter's reading of each face; absent for a face it does not take (fontkit's is kept). */
+  subsetters: Map<string, TrueTypeFace>;
+}
+
+const parsed = new WeakMap<FontSet, Shared>();
 
 /**
  * pdfkit parses a TTF anew in every document, which made font decoding the largest cost of a
@@ -34,8 +40,17 @@ const parsed = new WeakMap<
  * on each document's font): a word shapes the same in every document. Relies on pdfkit 0.20
  * internals (_font, _fontFamilies, _fontCount, layoutCache), pinned in package.json and covered
  * by the byte-reproducibility tests.
+ *
+ * Each document's subset is ours too (subset.ts): fontkit's TTFSubset decodes every used glyph
+ * and re-encodes the tables through restructure, which cost about 8% of a build; ours copies
+ * the glyph records and writes the same font program, byte for byte (tests/render/subset.test.ts
+ * compares the two). It replaces `font.subset`, the object EmbeddedFont made in its constructor
+ * and uses only through `includeGlyph`, `encode` and `cff` (pdfkit 0.20, pinned). It also leaves
+ * the shared face alone: fontkit's subset cached the components of composite glyphs on the face
+ * without their characters, and a later document that used such a glyph (the mono period, a
+ * component of the colon) wrote it to ToUnicode as no text, and text extraction lost it.
  */
-function sharedFaces(fonts: FontSet) {
+function sharedFaces(fonts: FontSet): Shared {
   let entry = parsed.get(fonts);
   if (!entry) {
     const probe = new PDFDocument({ autoFirstPage: false }) as unknown as PDFKit.PDFDocument & FontInternals;
@@ -47,10 +62,16 @@ function sharedFaces(fonts: FontSet) {
       faces.set(name, probe._font.font);
       embed = probe._font.constructor;
     }
+    const subsetters = new Map<string, TrueTypeFace>();
+    for (const [name, bytes] of faceList(fonts)) {
+      const face = TrueTypeFace.parse(bytes);
+      if (face) subsetters.set(name, face);
+    }
     entry = {
       embed: embed!,
       faces,
       layouts: new Map(faceList(fonts).map(([name]) => [name, Object.create(null) as object])),
+      subsetters,
     };
     parsed.set(fonts, entry);
   }
@@ -65,12 +86,17 @@ const faceList = (fonts: FontSet): [string, Uint8Array][] => [
 
 /** Registers the kit's three faces on a document, in a fixed order (subset tags follow it). */
 export function registerFonts(doc: PDFKit.PDFDocument, fonts: FontSet): void {
-  const { embed, faces, layouts } = sharedFaces(fonts);
+  const { embed, faces, layouts, subsetters } = sharedFaces(fonts);
   const internals = doc as unknown as FontInternals;
   for (const [name, bytes] of faceList(fonts)) {
     doc.registerFont(name, Buffer.from(bytes));
-    const font = new embed(doc, faces.get(name)!, `F${++internals._fontCount}`) as { layoutCache: object };
+    const font = new embed(doc, faces.get(name)!, `F${++internals._fontCount}`) as {
+      layoutCache: object;
+      subset: object;
+    };
     font.layoutCache = layouts.get(name)!;
+    const subsetter = subsetters.get(name);
+    if (subsetter) font.subset = subsetter.createSubset();
     internals._fontFamilies[name] = font;
   }
 }
