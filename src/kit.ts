@@ -1,38 +1,44 @@
-/** Everything the four products show, derived once from the scenario and its trace. */
-import type { Scenario } from "./scenario/model.js";
-import type { Trace } from "./sim/trace.js";
-import { deriveCues, type Cue } from "./products/cues.js";
-import { deriveDeck, type DataCard } from "./products/data-cards/derive.js";
-import { deriveFrames, type Frame } from "./products/diagrams/derive.js";
-import { deriveScript, type Script } from "./products/script/derive.js";
+/** Everything the products show, derived once from the scenario, its trace and its stage, with every word applied. */
 import type { Assets } from "./assets.js";
 import type { Options } from "./options.js";
+import { deriveCues, type Cue } from "./products/cues.js";
+import { deriveDeck, type DataCard } from "./products/data-cards/derive.js";
+import { deriveRoleCards, type RoleCardText } from "./products/role-cards/derive.js";
+import { deriveFrames, type Frame } from "./products/diagrams/derive.js";
+import { deriveScript, type Script } from "./products/script/derive.js";
+import type { Scenario } from "./scenario/model.js";
+import type { Trace } from "./sim/trace.js";
+import { deriveStage, type StageModel } from "./stage/index.js";
 import type { Templates } from "./wording.js";
 
 export interface Kit {
   scenario: Scenario;
   trace: Trace;
+  stage: StageModel;
   /** A short hash of the scenario's text, printed on every page and card back. */
   hash: string;
   templates: Templates;
   cues: Map<string, Cue[]>;
+  roleCards: RoleCardText[];
   deck: DataCard[];
   script: Script;
   frames: Frame[];
 }
 
-export function deriveKit(scenario: Scenario, trace: Trace, hash: string, _options: Options, assets: Assets): Kit {
+export function deriveKit(scenario: Scenario, trace: Trace, hash: string, options: Options, assets: Assets): Kit {
   const templates = assets.wording;
-  const cues = deriveCues(scenario, trace, templates);
-  const deck = deriveDeck(trace);
+  const stage = deriveStage(scenario, trace);
+  const cues = deriveCues(scenario, trace, stage, templates);
   return {
     scenario,
     trace,
+    stage,
     hash,
     templates,
     cues,
-    deck,
-    script: deriveScript(scenario, trace, cues, deck, templates),
-    frames: deriveFrames(scenario, trace, templates),
+    roleCards: deriveRoleCards(scenario, cues, templates, hash),
+    deck: deriveDeck(stage.deck, templates, scenario),
+    script: deriveScript(scenario, trace, stage, cues, options, templates, hash),
+    frames: deriveFrames(scenario, trace, stage, templates, hash),
   };
 }

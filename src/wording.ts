@@ -57,3 +57,9 @@ export function cardsPhrase(cards: readonly number[], noun = "card"): string {
   if (contiguous && cards.length >= 4) return `${noun}s ${cards[0]} to ${cards[cards.length - 1]}`;
   return `${noun}s ${cards.slice(0, -1).join(", ")} and ${cards[cards.length - 1]}`;
 }
+
+/** "A", "A and B", "A, B and C"; empty for none. */
+export function listPhrase(items: readonly string[]): string {
+  if (items.length <= 1) return items[0] ?? "";
+  return `${items.slice(0, -1).join(", ")} and ${items[items.length - 1]}`;
+}

@@ -1,14 +1,21 @@
 /**
- * Cues: what each volunteer does in each step, derived from the trace events in which the role
- * acts or is acted on. The same cues make the backs of the role cards and the script's "Do" lines.
+ * Cues: what each volunteer does in each step, in words that name the objects and places the
+ * stage model moves — "take your copy of card 3 from Primary's tray and lay it in your row". One
+ * cue per volunteer per moment: the script's Do lines (what they do) and Then lines (what flows),
+ * and the backs of the role cards.
  */
 import type { Scenario } from "../scenario/model.js";
 import type { Trace, TraceEvent } from "../sim/trace.js";
-import { cardsPhrase, type Side, Templates } from "../wording.js";
+import { areaOf, ownerOf, type DeckObject, type Move, type StageModel } from "../stage/index.js";
+import { cardsPhrase, listPhrase, type Side, type Templates } from "../wording.js";
+
+/** The facilitator's own cues are kept under this name: the script's "You" lines, on no role card. */
+export const FACILITATOR = "facilitator";
 
 export interface Cue {
   step: number;
   role: string;
+  moment: "do" | "flow";
   text: string;
   /** Where the role first acts in the step: the script lists volunteers in that order. */
   order: number;
@@ -25,79 +32,165 @@ const SPOKEN = new Set([
   "vacuum-failed",
   "cancel-wait",
   "query-canceled",
+  "query-lost",
   "promote",
 ]);
 
-/** Events of a step with the same kind and parties, merged so their cards read as one list. */
-function merge(events: TraceEvent[]): { event: TraceEvent; cards: number[] }[] {
-  const groups = new Map<string, { event: TraceEvent; cards: number[] }>();
-  for (const event of events) {
+interface Group {
+  event: TraceEvent;
+  cards: number[];
+  moves: Move[];
+  moment: "do" | "flow";
+  first: number;
+}
+
+/** Events of a moment with the same kind and parties, merged so their cards read as one list. */
+function merge(events: { event: TraceEvent; index: number; moves: Move[] }[], moment: "do" | "flow"): Group[] {
+  const groups = new Map<string, Group>();
+  for (const { event, index, moves } of events) {
     const key = [event.kind, event.actor, event.to, event.from, event.via, event.query].join("|");
-    const group = groups.get(key) ?? { event, cards: [] };
+    const group = groups.get(key) ?? { event, cards: [], moves: [], moment, first: index };
     if (event.card !== undefined && !group.cards.includes(event.card)) group.cards.push(event.card);
     for (const c of event.cards ?? []) if (!group.cards.includes(c)) group.cards.push(c);
+    group.moves.push(...moves);
     groups.set(key, group);
   }
   return [...groups.values()];
 }
 
-/** Every role's cues, in step order; roles that do nothing in a step get no cue for it. */
-export function deriveCues(scenario: Scenario, trace: Trace, templates: Templates): Map<string, Cue[]> {
+/** What a group of moves means for one role: what reaches its row and tray, whose copies it keeps, its tokens. */
+function seenBy(role: string, moves: Move[], deck: Map<string, DeckObject>, ownMark: string) {
+  const cards = (list: Move[]) => [...new Set(list.map((m) => deck.get(m.object)!.card!))].sort((a, b) => a - b);
+  const mine = (area: string) => moves.filter((m) => ownerOf(m.to) === role && areaOf(m.to) === area);
+  const toTray = mine("wal");
+  const copies = (list: Move[]) =>
+    list.map((m) => deck.get(m.object)!).filter((o) => o.kind === "write" || o.kind === "joker");
+  const others = [...new Set(copies(toTray).map((o) => o.mark!))].filter((mark) => mark !== ownMark && mark !== "WAL");
+  const tokens = (list: Move[]) => [
+    ...new Set(
+      list
+        .map((m) => deck.get(m.object)!)
+        .filter((o) => o.kind === "token")
+        .map((o) => o.label!),
+    ),
+  ];
+  const toCommon = (place: string) =>
+    cards(moves.filter((m) => m.to === place && deck.get(m.object)!.kind !== "token"));
+  return {
+    row: cards(mine("data").filter((m) => deck.get(m.object)!.kind === "write")),
+    tray: cards(toTray),
+    passOn: listPhrase(others),
+    wal: copies(toTray).some((o) => o.mark === "WAL"),
+    ack: moves.some((m) => deck.get(m.object)!.kind === "ack"),
+    floor: toCommon("floor"),
+    table: toCommon("archive"),
+    bin: moves.some((m) => m.to === "bin"),
+    tokensIn: tokens(mine("hand")),
+    tokensOut: tokens(moves.filter((m) => ownerOf(m.from) === role && areaOf(m.from) === "hand" && m.to === "reserve")),
+  };
+}
+
+/** Every role's cues, in step order; roles that do nothing in a moment get no cue for it. */
+export function deriveCues(
+  scenario: Scenario,
+  trace: Trace,
+  stage: StageModel,
+  templates: Templates,
+): Map<string, Cue[]> {
   const label = (id: string | undefined) =>
     !id ? "" : id === "facilitator" ? "the facilitator" : (scenario.roles.find((r) => r.id === id)?.label ?? id);
-  const cues = new Map<string, Cue[]>(scenario.roles.map((r) => [r.id, []]));
+  const deck = new Map(stage.deck.map((o) => [o.object, o]));
+  // The facilitator acts too (a clone with no pg_basebackup volunteer, a cut link, time passing).
+  const cues = new Map<string, Cue[]>([...scenario.roles.map((r) => [r.id, []] as [string, Cue[]]), [FACILITATOR, []]]);
   for (const step of trace.steps) {
-    const phrases = new Map<string, { texts: string[]; messages: string[] }>();
-    // Cards a standby both receives and replays in this step get one cue ("take … and lay them down").
+    const staged = stage.steps.find((s) => s.step === step.number)!;
+    const movesOf = new Map<number, Move[]>();
+    for (const m of staged.moments) for (const a of m.acts) if (a.event >= 0) movesOf.set(a.event, a.moves);
+    // Cards a standby both receives and replays in this step get one cue ("take … and lay them in your row").
     const replayed = new Set(step.events.filter((e) => e.kind === "replay").map((e) => `${e.actor}:${e.card}`));
     const covered = new Set<string>();
-    for (const { event, cards: all } of merge(step.events)) {
-      let cards = all;
+    const phrases = new Map<string, { texts: string[]; messages: string[]; order: number }>();
+    const moments = (["do", "flow"] as const).map((moment) =>
+      merge(
+        step.events
+          .map((event, index) => ({ event, index, moves: movesOf.get(index) ?? [] }))
+          .filter(({ index }) => (moment === "do") === index < step.flowFrom),
+        moment,
+      ),
+    );
+    for (const group of moments.flat()) {
+      const { event } = group;
+      let cards = group.cards;
       let variant = "";
+      const receiver = event.kind === "stream" ? event.to : event.actor;
       if (
         (event.kind === "stream" || event.kind === "restore") &&
-        cards.every((c) => replayed.has(`${event.kind === "stream" ? event.to : event.actor}:${c}`))
+        cards.every((c) => replayed.has(`${receiver}:${c}`))
       ) {
         variant = "_replayed";
-        for (const c of cards) covered.add(`${event.kind === "stream" ? event.to : event.actor}:${c}`);
+        for (const c of cards) covered.add(`${receiver}:${c}`);
       }
       if (event.kind === "replay") {
         cards = cards.filter((c) => !covered.has(`${event.actor}:${c}`));
         if (cards.length === 0) continue;
+        if (group.moves.some((m) => deck.get(m.object)!.kind === "joker")) variant = "_joker";
       }
-      const data = {
-        actor: label(event.actor),
-        to: label(event.to),
-        from: label(event.from),
-        via: label(event.via),
-        cards: cards.length ? cardsPhrase(cards) : "",
-        card: event.card ?? cards[0] ?? "",
-        them: cards.length === 1 ? "it" : "them",
-        query: event.query ?? "",
-        timeline: event.timeline ?? "",
-        result: event.result ?? "",
-        wants: event.wants ?? "",
-        stale: event.result === "stale",
-        primary: event.result === "primary",
-      };
-      for (const side of ["actor", "to", "from"] as Side[]) {
+      for (const [sideIndex, side] of (["actor", "to", "from"] as Side[]).entries()) {
         const role = event[side];
         if (!role || !cues.has(role)) continue;
+        const seen = seenBy(role, group.moves, deck, label(role));
+        const data = {
+          actor: label(event.actor),
+          to: label(event.to),
+          from: label(event.from),
+          via: label(event.via),
+          cards: cards.length ? cardsPhrase(cards) : "",
+          card: event.card ?? cards[0] ?? "",
+          many: cards.length > 1 || seen.tokensIn.length > 1,
+          them: cards.length === 1 ? "it" : "them",
+          query: event.query ?? "",
+          timeline: event.timeline ?? "",
+          result: event.result ?? "",
+          wants: event.wants ?? "",
+          stale: event.result === "stale",
+          primary: event.result === "primary",
+          seconds: event.seconds ?? "",
+          held: step.events.some((h) => h.kind === "hold" && h.query === event.query && event.query !== undefined),
+          ...seen,
+          row: seen.row.length ? cardsPhrase(seen.row) : "",
+          tray: seen.tray.length ? cardsPhrase(seen.tray) : "",
+          floor: seen.floor.length ? cardsPhrase(seen.floor) : "",
+          table: seen.table.length ? cardsPhrase(seen.table) : "",
+          tokensIn: listPhrase(seen.tokensIn),
+          tokensOut: listPhrase(seen.tokensOut),
+        };
         const text =
+          (role === FACILITATOR && templates.cue(event.kind, `${side}_facilitator` as Side, data)) ||
           (variant && templates.cue(event.kind, `${side}${variant}` as Side, data)) ||
           templates.cue(event.kind, side, data);
         if (!text) continue;
-        const entry = phrases.get(role) ?? { texts: [], messages: [] };
+        const key = `${role}|${group.moment}`;
+        // In the order volunteers first act; within an event, the one who acts before those acted on.
+        const entry = phrases.get(key) ?? { texts: [], messages: [], order: group.first * 3 + sideIndex };
         if (!entry.texts.includes(text)) entry.texts.push(text);
         if (event.message && SPOKEN.has(event.kind) && !entry.messages.includes(event.message))
           entry.messages.push(event.message);
-        phrases.set(role, entry);
+        phrases.set(key, entry);
       }
     }
-    [...phrases.keys()].forEach((role, order) => {
-      const entry = phrases.get(role)!;
-      cues.get(role)!.push({ step: step.number, role, text: entry.texts.join(" "), messages: entry.messages, order });
-    });
+    for (const [key, entry] of [...phrases].sort((a, b) => a[1].order - b[1].order)) {
+      const [role, moment] = key.split("|") as [string, "do" | "flow"];
+      cues
+        .get(role)!
+        .push({
+          step: step.number,
+          role,
+          moment,
+          text: entry.texts.join(" "),
+          messages: entry.messages,
+          order: entry.order,
+        });
+    }
   }
   return cues;
 }

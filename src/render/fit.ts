@@ -32,29 +32,6 @@ export function blocksHeight(
   return total;
 }
 
-/** The largest base size from `max` down to `min` (half points) at which the blocks fit the box. */
-export function fitBlocks(
-  doc: PDFKit.PDFDocument,
-  blocks: Block[],
-  box: { width: number; height: number },
-  max: number,
-  min: number,
-  where: string,
-  lineGap = 2,
-): number {
-  const fits = (size: number) => blocksHeight(doc, blocks, size, box.width, lineGap) <= box.height;
-  if (!fits(min)) throw new OverflowError(where, blocks.map((b) => b.text).join(" "), min);
-  // Height grows with size, so a binary search over half points finds the largest that fits.
-  let low = Math.round(min * 2);
-  let high = Math.round(max * 2);
-  while (low < high) {
-    const mid = Math.ceil((low + high) / 2);
-    if (fits(mid / 2)) low = mid;
-    else high = mid - 1;
-  }
-  return low / 2;
-}
-
 /** The largest size at which one line of text fits both a width and a height. */
 export function fitLine(
   doc: PDFKit.PDFDocument,

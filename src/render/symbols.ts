@@ -26,6 +26,11 @@ export const SYMBOLS: Record<CardKind, { path: string; colour: string }> = {
   },
   ack: { path: "M4 56 L20 40 L40 60 L80 14 L96 30 L40 92 Z", colour: COLOURS.blue },
   joker: { path: star(), colour: COLOURS.purple },
+  // A token: a round badge with a ring, like a counter on a game board.
+  token: {
+    path: "M50 0 A50 50 0 1 1 49.99 0 Z M50 18 A32 32 0 1 0 50.01 18 Z",
+    colour: COLOURS.green,
+  },
 };
 
 /** Draws a kind's symbol with its top-left corner at (x, y), `size` points wide. */
@@ -36,6 +41,6 @@ export function drawSymbol(doc: PDFKit.PDFDocument, kind: CardKind, x: number, y
     .translate(x, y)
     .scale(size / 100)
     .path(path)
-    .fill(colour)
+    .fill(colour, "even-odd")
     .restore();
 }

@@ -285,14 +285,13 @@ describe("replikit build", () => {
     expect(run(["build", "--out", out, "--duplex", "short", scenario("split-brain.yaml")]).code).toBe(0);
     const { readPdf } = await import("../pdf.js");
     const pages = await readPdf(readFileSync(join(out, "split-brain", "role-cards.pdf")));
-    const title = (i: number) =>
-      pages[1]!.items.find((it) => it.str.startsWith(["Server A", "Server B"][i]!) && it.str.includes("your cues"))!;
-    // Server A's card is in the top row on the front; its back is in the bottom row, upside down.
-    expect(pages[0]!.items.find((it) => it.str === "Server A")!.y).toBeGreaterThan(
-      pages[0]!.items.find((it) => it.str === "Server B")!.y,
-    );
-    expect(title(0).y).toBeLessThan(title(1).y);
-    expect(title(0).upright).toBe(false);
+    // Server A needs two cards: the first in the top row on the front, its back in the bottom row, upside down.
+    const parts = pages[0]!.items.filter((it) => it.str === "Server A");
+    expect(parts).toHaveLength(2);
+    const first = pages[1]!.items.find((it) => it.str === "Server A: your cues")!;
+    const second = pages[1]!.items.find((it) => it.str.startsWith("Server A: your cues, continued"))!;
+    expect(first.y).toBeLessThan(second.y);
+    expect(first.upright).toBe(false);
     const long = await readPdf(readFileSync(join(work, "mixed", "streaming", "role-cards.pdf")));
     expect(long[1]!.items.every((it) => it.upright)).toBe(true);
   });
@@ -307,12 +306,17 @@ describe("replikit build", () => {
       "step-02.svg",
       "step-03.svg",
       "step-04.svg",
-      "step-05.svg",
+      "step-05a.svg",
+      "step-05b.svg",
       "step-06.svg",
     ]);
-    expect(readFileSync(join(out, "cascading", "diagrams", "step-05.svg"), "utf8")).toContain(
-      "Step 5. Promote Replica 1",
+    // Step 5 is drawn twice: as Replica 1 is promoted, then as Replica 2 follows it onto timeline 2.
+    const [before, after] = ["a", "b"].map((m) =>
+      readFileSync(join(out, "cascading", "diagrams", `step-05${m}.svg`), "utf8"),
     );
+    for (const svg of [before, after]) expect(svg).toContain("Step 5. Promote Replica 1");
+    expect(before).toContain("1 of 2");
+    expect(after).toContain("2 of 2");
     expect(readFileSync(join(out, "cascading", "role-cards.pdf")).toString("latin1")).toContain("D:20231114221320Z");
   });
 });

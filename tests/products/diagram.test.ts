@@ -1,17 +1,54 @@
-/** Diagram text fits its boxes: it shrinks, and past a floor the build fails naming the step. */
+/**
+ * The diagrams as laid out: every text at 12 pt or more on the page, none overlapping another,
+ * all inside the view; the SVG and the PDF drawn from one shape list; a label that cannot fit
+ * fails the build naming the step; a long row is folded into ranges and says what it leaves out.
+ */
 import { describe, expect, it } from "vitest";
 import type { Frame } from "../../src/products/diagrams/derive.js";
-import { drawFrame } from "../../src/products/diagrams/frame.js";
+import { fold, layoutFrame, MIN } from "../../src/products/diagrams/layout.js";
+import { drawSvg } from "../../src/products/diagrams/pens.js";
+import { overlaps, VIEW, type Drawing } from "../../src/products/diagrams/shapes.js";
 import { OverflowError } from "../../src/render/fit.js";
 import { measurer } from "../../src/render/measure.js";
-import { FONT } from "../../src/render/pdf.js";
-import { assets, templates } from "../helpers.js";
+import { mm, PAPER } from "../../src/render/units.js";
+import { assets, kitOf, shipped } from "../helpers.js";
 
 const measure = measurer(assets.fonts);
 
-function frame(labels: string[]): Frame {
+/** Every pair of texts that overlap, and every text outside the view or under the minimum size. */
+function problems(d: Drawing): string[] {
+  const out: string[] = [];
+  d.texts.forEach((a, i) => {
+    const { box } = a;
+    if (box.x < -0.5 || box.y < -0.5 || box.x + box.w > VIEW.width + 0.5 || box.y + box.h > VIEW.height + 0.5)
+      out.push(`"${a.text}" leaves the view`);
+    for (const b of d.texts.slice(i + 1)) if (overlaps(box, b.box)) out.push(`"${a.text}" overlaps "${b.text}"`);
+  });
+  for (const s of d.shapes) if (s.kind === "text" && s.size < MIN) out.push(`"${s.text}" is set at ${s.size}`);
+  return out;
+}
+
+describe("the minimum size", () => {
+  it("is 12 pt or more once the view is scaled onto a landscape Letter or A4 page", () => {
+    for (const paper of ["letter", "a4"] as const) {
+      const page = { width: PAPER[paper].height, height: PAPER[paper].width };
+      const scale = Math.min((page.width - 2 * mm(12)) / VIEW.width, (page.height - 2 * mm(12)) / VIEW.height);
+      expect(MIN * scale).toBeGreaterThanOrEqual(12);
+    }
+  });
+});
+
+describe.each(shipped)("the diagrams of %s", (name) => {
+  const kit = kitOf(name);
+  it("set every text at 12 pt or more, inside the page, none over another", () => {
+    for (const frame of kit.frames)
+      expect(problems(layoutFrame(frame, measure)), `${frame.title} ${frame.moment ?? ""}`).toEqual([]);
+  });
+});
+
+function frame(labels: string[], row: number[] = [1, 2]): Frame {
   return {
-    number: 4,
+    step: 4,
     title: "Step 4. Choose",
     servers: labels.map((label, i) => ({
       id: `s${i}`,
@@ -19,52 +56,75 @@ function frame(labels: string[]): Frame {
       heading: "STANDBY · timeline 1",
       up: i > 0,
       empty: false,
-      cards: [1, 2],
-      queued: [],
-      paused: false,
+      row: row.map((n) => ({ text: String(n), style: "row", timeline: 1, pastFork: false })),
+      tray: [],
+      queries: [],
     })),
-    clients: [{ id: "w", label: "Busy web application", kind: "writer", notes: [], alarm: false }],
+    clients: [{ id: "w", label: "Busy web application", kind: "writer", lines: [], alarm: false }],
     links: [],
-    cuts: [],
     flows: [],
-    archive: null,
     floor: [],
-    lost: [],
+    archive: null,
+    bin: [],
     errors: [],
+    footer: "footer",
+    words: Object.fromEntries(
+      ["down", "row", "tray", "paused", "archive", "floor", "bin", "reserve", "legend_title", "legend_row"].map((k) => [
+        k,
+        k,
+      ]),
+    ),
   };
 }
 
-/** The font size of the first text element with exactly this content. */
-function sizeOf(svg: string, content: string): number {
-  const match = new RegExp(`<text[^>]*font-size="([\\d.]+)"[^>]*>${content}</text>`).exec(svg);
-  return Number(match?.[1]);
-}
-
 describe("diagram text", () => {
-  it("shrinks a long label to fit its box, clear of the DOWN badge", () => {
-    const svg = drawFrame(
-      frame(["The primary in the north", "Replica in Amsterdam", "Replica in Singapore"]),
-      templates,
+  it("wraps a long server label onto two lines at the minimum size rather than shrinking it further", () => {
+    const d = layoutFrame(
+      frame(["The primary in the north", "Replica in Amsterdam", "Replica in Singapore", "A fourth server"]),
       measure,
-      "footer",
-    ).svg();
-    const size = sizeOf(svg, "The primary in the north");
-    expect(size).toBeLessThan(20);
-    const box = (1000 - 215 - 2 * 24) / 3;
-    expect(measure("The primary in the north", FONT.bold, size)).toBeLessThanOrEqual(box - 24 - 80);
-    expect(sizeOf(svg, "Busy web application")).toBeLessThan(17);
-    expect(sizeOf(svg, "Replica in Amsterdam")).toBeLessThanOrEqual(20);
-  });
-
-  it("keeps a short label at full size", () => {
-    expect(sizeOf(drawFrame(frame(["Primary", "Standby"]), templates, measure, "footer").svg(), "Standby")).toBe(20);
-  });
-
-  it("fails, naming the step and the text, when a label cannot fit even at the smallest size", () => {
-    const crowded = frame(Array.from({ length: 12 }, (_, i) => `A rather long label ${i}`));
-    expect(() => drawFrame(crowded, templates, measure, "footer")).toThrow(OverflowError);
-    expect(() => drawFrame(crowded, templates, measure, "footer")).toThrow(
-      /diagram of step 4: the text "A rather long label \d+" does not fit/,
     );
+    expect(problems(d)).toEqual([]);
+    const sizes = d.shapes
+      .filter((s) => s.kind === "text" && /north|Amsterdam|Singapore/.test(s.text))
+      .map((s) => (s as { size: number }).size);
+    expect(Math.min(...sizes)).toBeGreaterThanOrEqual(MIN);
+  });
+
+  it("fails, naming the step and the text, when a text cannot fit even on two lines at the smallest size", () => {
+    const crowded = frame(["Primary", "Standby"]);
+    crowded.servers[0]!.heading =
+      "A heading far too long to fit in a server box even when it is wrapped onto two lines of text";
+    expect(() => layoutFrame(crowded, measure)).toThrow(OverflowError);
+    expect(() => layoutFrame(crowded, measure)).toThrow(/diagram of step 4: the text "A heading far too long/);
+  });
+
+  it("folds a long row into ranges, and says how many cards it leaves out when even that is too long", () => {
+    const cells = Array.from({ length: 35 }, (_, i) => ({
+      text: String(i + 1),
+      style: "row" as const,
+      timeline: 1,
+      pastFork: false,
+    }));
+    expect(fold(cells, 8).map((c) => c.text)).toEqual(["1–35"]);
+    const gaps = cells.filter((c) => Number(c.text) % 2 === 0);
+    const folded = fold(gaps, 6);
+    expect(folded[0]!.text).toBe(`+${gaps.length - 4}`);
+    expect(folded.slice(1).map((c) => c.text)).toEqual(["28", "30", "32", "34"]);
+    const d = layoutFrame(
+      frame(
+        ["Primary", "Standby"],
+        cells.map((c) => Number(c.text)),
+      ),
+      measure,
+    );
+    expect(d.texts.map((t) => t.text)).toContain("1–35");
+    expect(problems(d)).toEqual([]);
+  });
+
+  it("writes the same drawing as SVG: every text of the shape list, escaped", () => {
+    const d = layoutFrame(frame(["Primary & <co>", "Standby"]), measure);
+    const svg = drawSvg(d, {});
+    expect(svg).toContain("Primary &amp; &lt;co&gt;");
+    expect((svg.match(/<text /g) ?? []).length).toBe(d.texts.length);
   });
 });

@@ -1,40 +1,92 @@
-/** The script's content as data, before any PDF. */
+/** The script's content as data, before any PDF: what the facilitator reads, checked against the stage. */
 import { describe, expect, it } from "vitest";
-import { kitOf } from "../helpers.js";
+import { kitOf, shipped } from "../helpers.js";
 
-describe("facilitator script", () => {
-  const steps = kitOf("failover-failback.yaml").script.runs.flatMap((r) => r.steps);
+describe("facilitator script of failover-failback", () => {
+  const kit = kitOf("failover-failback.yaml");
+  const steps = kit.script.runs.flatMap((r) => r.steps);
   const step = (n: number) => steps.find((s) => s.number === n)!;
 
-  it("marks what changed since the step before, so the facilitator's eye goes there", () => {
+  it("says what each server's row and WAL tray hold, and marks what changed since the step before", () => {
     const three = step(3).watch;
     expect(three.find((w) => w.text.startsWith("Server A"))).toEqual({
-      text: "Server A: primary on timeline 1, DOWN — cards 1 to 4.",
+      text: "Server A — primary, timeline 1, DOWN (seated). Row: 1–4. Tray: WAL 1–4.",
       changed: false,
     });
     expect(three.find((w) => w.text.startsWith("Server B"))).toEqual({
-      text: "Server B: primary on timeline 2 — cards 1, 2 and 3.",
+      text: "Server B — primary, timeline 2. Row: 1–3. Tray: empty.",
       changed: true,
     });
     expect(step(1).watch.every((w) => w.changed)).toBe(true);
+    expect(step(7).watch.map((w) => w.text)).toContain("In the bin: WAL 1–4; Server A's 1–4.");
   });
 
-  it("lists volunteers in the order they act, with PostgreSQL's messages and the commands behind the actions", () => {
-    expect(step(2).do.map((d) => d.role)).toEqual(["Writer", "Server A", "Server B"]);
+  it("lists one line per volunteer, in the order they act, what they do and then what flows", () => {
+    expect(step(2).do.map((d) => d.role)).toEqual(["Writer", "Server A"]);
+    expect(step(2).then.map((d) => d.role)).toEqual(["Server B"]);
+    expect(step(1).then.find((d) => d.role === "Server B")!.text).toBe(
+      "Take your copies of cards 1, 2 and 3 from Server A's tray and lay them in your row.",
+    );
     expect(step(5).postgres).toEqual([
       {
         role: "Server A",
         text: "LOG:  new timeline 2 forked off current database system timeline 1 before current recovery point 0/5000060",
       },
     ]);
-    expect(step(2).commands).toEqual([
-      "Server A=# INSERT INTO cards VALUES (…);",
-      "$ pg_ctl stop -m immediate -D Server A",
-    ]);
+    expect(step(7).do.find((d) => d.role === "You")!.text).toMatch(
+      /^Take copies of cards 1, 2, 3, 5 and 6 from your reserve/,
+    );
   });
 
-  it("spreads the scenario's minutes over the steps, leaving time for the debrief", () => {
-    expect(step(1).timing).toBe("1.5 min · at 0:00");
-    expect(step(9).timing).toBe("1.5 min · at 12:00");
+  it("announces each step's number at the start of what to say, as the role cards number their cues", () => {
+    for (const s of steps) expect(s.say.startsWith(`Step ${s.number}.`)).toBe(true);
   });
+});
+
+describe.each(shipped)("timing of %s", (name) => {
+  const kit = kitOf(name);
+  it("adds casting, steps, resets and debrief up to the scenario's minutes, in half minutes", () => {
+    const steps = kit.script.runs.flatMap((r) => r.steps);
+    const resets = kit.script.runs.filter((r) => r.reset).length;
+    const sum = (lines: string[]) => lines.map((l) => Number(/([\d.]+) min/.exec(l)![1])).reduce((a, b) => a + b, 0);
+    const casting = sum(kit.script.timing.filter((l) => l.startsWith("Casting")));
+    const reset = sum(kit.script.timing.filter((l) => l.startsWith("Each reset")));
+    const debrief = sum(kit.script.timing.filter((l) => l.startsWith("Debrief")));
+    const total = casting + reset * resets + debrief + steps.reduce((a, s) => a + s.minutes, 0);
+    expect(total).toBe(kit.scenario.minutes);
+    for (const s of steps) expect(s.minutes * 2).toBe(Math.round(s.minutes * 2));
+    expect(casting).toBeGreaterThan(0);
+  });
+});
+
+describe.each(shipped)("the script pages of %s", (name) => {
+  const kit = kitOf(name);
+  it.each(["letter", "a4"] as const)(
+    "on %s: steps whole, headings with their text, no page but the last under a quarter full",
+    async (paper) => {
+      const { createDocument } = await import("../../src/render/pdf.js");
+      const { scriptPages } = await import("../../src/products/script/draw.js");
+      const { assets, options } = await import("../helpers.js");
+      const doc = createDocument(
+        assets.fonts,
+        options().date,
+        { title: "t", subject: "s", keywords: "k" },
+        { width: 612, height: 792 },
+      );
+      const { blocks, pages, height } = scriptPages(doc, kit.script, true, paper);
+      const pageOf = new Map(pages.flatMap((page, i) => page.map((p) => [p, i] as const)));
+      for (const b of blocks) {
+        const on = new Set(b.paras.map((p) => pageOf.get(p)));
+        const tall = b.paras.reduce((sum, p) => sum + p.height!, 0) > height;
+        if (b.whole && !tall) expect(on.size, b.paras[0]!.text).toBe(1);
+        if (!b.whole) expect(pageOf.get(b.paras[0]!), `heading ${b.paras[0]!.text}`).toBe(pageOf.get(b.paras[1]!));
+      }
+      pages.slice(0, -1).forEach((page, i) =>
+        expect(
+          page.reduce((sum, p) => sum + p.height!, 0),
+          `page ${i + 1}`,
+        ).toBeGreaterThanOrEqual(height / 4),
+      );
+    },
+  );
 });

@@ -1,26 +1,89 @@
-/** The physical cards a kit needs: exactly those the trace uses, in print order. */
-import type { Trace } from "../../sim/trace.js";
+/**
+ * The printed cards: exactly the stage model's deck — every copy of every black card (each saying
+ * whose it is), jokers, red read cards, blue acks and the tokens — every word applied.
+ */
+import type { Scenario } from "../../scenario/model.js";
+import type { DeckObject } from "../../stage/index.js";
+import type { Templates } from "../../wording.js";
 
-export type CardKind = "write" | "joker" | "read" | "ack";
+export type CardKind = DeckObject["kind"];
 
 export interface DataCard {
+  object: string;
   kind: CardKind;
-  number: number;
-  /** What is printed large: "7", "R2". */
+  /** What is printed largest: "7", "R2", "2" (a timeline token), "PRIMARY". */
   face: string;
+  /** The corner index: "7", "R2", "T2", "P". */
+  corner: string;
+  /** The kind in one word: WRITE, VACUUM, READ, ACK, TIMELINE, PRIMARY. */
+  word: string;
+  /** Whose copy, or what the card is for: "Primary's copy", "WAL segment", "for card 3". */
+  note: string;
+  /** For cards written on timeline 2 or later: the band's words ("TIMELINE 2"). */
+  band?: string;
+  /** Card numbers are printed at least 30 mm tall; a token's word fits the width instead. */
+  numeric: boolean;
 }
 
-export function deriveDeck(trace: Trace): DataCard[] {
-  const { writes, jokers, reads, acks } = trace.deck;
-  return [
-    ...[...writes, ...jokers]
-      .sort((a, b) => a - b)
-      .map((n): DataCard => ({
-        kind: jokers.includes(n) && !writes.includes(n) ? "joker" : "write",
-        number: n,
-        face: String(n),
-      })),
-    ...reads.map((n): DataCard => ({ kind: "read", number: n, face: `R${n}` })),
-    ...acks.map((n): DataCard => ({ kind: "ack", number: n, face: String(n) })),
-  ];
+export function deriveDeck(deck: DeckObject[], t: Templates, _scenario: Scenario): DataCard[] {
+  const text = (key: string, data: object = {}) => t.text("cards", key, data);
+  return deck.map((o): DataCard => {
+    const band = (o.timeline ?? 1) > 1 ? text("band_timeline", { timeline: o.timeline }) : undefined;
+    switch (o.kind) {
+      case "write":
+      case "joker":
+        return {
+          object: o.object,
+          kind: o.kind,
+          face: String(o.card),
+          corner: String(o.card),
+          word: text(`word_${o.kind}`),
+          note: o.mark === "WAL" ? text("note_wal") : text(`note_${o.kind}_own`, { owner: o.mark }),
+          band,
+          numeric: true,
+        };
+      case "read":
+        return {
+          object: o.object,
+          kind: o.kind,
+          face: `R${o.card}`,
+          corner: `R${o.card}`,
+          word: text("word_read"),
+          note: text("note_read"),
+          numeric: true,
+        };
+      case "ack":
+        return {
+          object: o.object,
+          kind: o.kind,
+          face: String(o.card),
+          corner: String(o.card),
+          word: text("word_ack"),
+          note: text("note_ack", { number: o.card }),
+          numeric: true,
+        };
+      case "token": {
+        const timeline = /^TIMELINE (\d+)$/.exec(o.label!)?.[1];
+        return timeline
+          ? {
+              object: o.object,
+              kind: o.kind,
+              face: timeline,
+              corner: `T${timeline}`,
+              word: text("word_timeline"),
+              note: text("note_token_timeline"),
+              numeric: true,
+            }
+          : {
+              object: o.object,
+              kind: o.kind,
+              face: text("word_primary"),
+              corner: "P",
+              word: text("word_primary"),
+              note: text("note_token_primary"),
+              numeric: false,
+            };
+      }
+    }
+  });
 }

@@ -1,7 +1,7 @@
 /**
- * data-cards.pdf: the numbered cards the trace uses, and only those. Poker size, nine to a sheet,
- * cut marks, backs for long-edge duplex. The number is the largest thing on the card; the kind
- * shows as a colour, a symbol and a word.
+ * data-cards.pdf: the stage model's deck, and only that. Poker size, nine to a sheet, cut marks,
+ * backs for duplex. The number is the largest thing on the card; the kind shows as a colour, a
+ * symbol and a word; a copy says whose it is; a card of a later timeline carries a hatched band.
  */
 import type { DataCard } from "./derive.js";
 import type { Kit } from "../../kit.js";
@@ -18,30 +18,51 @@ const INSET = mm(5);
 /** The big number's digits stand at least this tall. */
 export const NUMBER_HEIGHT = mm(30);
 
-/** The size of a card's big number: digits at least 30 mm tall, wider numbers shrink to fit no further. */
+/** The size of a card's big face: digits at least 30 mm tall (wider faces shrink no further); a token's word fits the width. */
 export function numberSize(doc: PDFKit.PDFDocument, card: DataCard): number {
   const wanted = NUMBER_HEIGHT / capHeightRatio(doc, FONT.bold);
-  const min = wanted;
   // The number may run close to the cut lines: it is the one thing that must be seen across a room.
-  return fitLine(
-    doc,
-    String(card.number),
-    FONT.bold,
-    DATA_CARD.width - mm(5),
-    wanted * 1.15,
-    min,
-    `data card ${card.face}`,
-  );
+  if (card.numeric)
+    return fitLine(
+      doc,
+      card.face,
+      FONT.bold,
+      DATA_CARD.width - mm(5),
+      wanted * 1.15,
+      wanted,
+      `data card ${card.object}`,
+    );
+  return fitLine(doc, card.face, FONT.bold, DATA_CARD.width - mm(8), wanted, 12, `data card ${card.object}`);
 }
 
 function corner(doc: PDFKit.PDFDocument, card: DataCard, x: number, y: number): void {
   doc.font(FONT.bold).fontSize(15).fillColor(SYMBOLS[card.kind].colour);
-  doc.text(card.face, x, y, { width: mm(14), align: "center", lineBreak: false });
+  doc.text(card.corner, x, y, { width: mm(14), align: "center", lineBreak: false });
   drawSymbol(doc, card.kind, x + mm(7) - mm(2.5), y + 17, mm(5));
 }
 
-function front(doc: PDFKit.PDFDocument, kit: Kit, card: DataCard, x: number, y: number): void {
-  const t = kit.templates;
+/** A card written on a later timeline: a hatched band across the top, in orange, with its words. */
+function band(doc: PDFKit.PDFDocument, words: string, x: number, y: number): void {
+  const top = y + mm(3.5);
+  const left = x + mm(17);
+  const w = DATA_CARD.width - mm(34);
+  const h = mm(7.5);
+  doc.save().rect(left, top, w, h).clip();
+  doc.lineWidth(1.2).strokeColor(COLOURS.orange);
+  for (let d = -h; d < w + h; d += 5)
+    doc
+      .moveTo(left + d, top + h)
+      .lineTo(left + d + h, top)
+      .stroke();
+  doc.restore();
+  doc.save().lineWidth(1).strokeColor(COLOURS.orange).rect(left, top, w, h).stroke().restore();
+  doc.font(FONT.bold).fontSize(11).fillColor(COLOURS.black);
+  const tw = doc.widthOfString(words) + mm(2);
+  doc.rect(left + (w - tw) / 2, top + mm(1.2), tw, h - mm(2.4)).fill("#FFFFFF");
+  doc.fillColor(COLOURS.black).text(words, left, top + mm(1.9), { width: w, align: "center", lineBreak: false });
+}
+
+function front(doc: PDFKit.PDFDocument, card: DataCard, x: number, y: number): void {
   const { width, height } = DATA_CARD;
   const colour = SYMBOLS[card.kind].colour;
   corner(doc, card, x + mm(3), y + mm(3.5));
@@ -49,22 +70,21 @@ function front(doc: PDFKit.PDFDocument, kit: Kit, card: DataCard, x: number, y: 
   doc.save().rotate(180, { origin: [x + width / 2, y + height / 2] });
   corner(doc, card, x + mm(3), y + mm(3.5));
   doc.restore();
+  if (card.band) band(doc, card.band, x, y);
 
   drawSymbol(doc, card.kind, x + width / 2 - mm(7), y + mm(11), mm(14));
   const size = numberSize(doc, card);
   doc.font(FONT.bold).fontSize(size).fillColor(colour);
   const ascender = (doc as unknown as { _font: { ascender: number } })._font.ascender / 1000;
   const cap = capHeightRatio(doc, FONT.bold) * size;
-  const baseline = y + height / 2 + cap / 2 + mm(2);
-  doc.text(String(card.number), x, baseline - ascender * size, { width, align: "center", lineBreak: false });
+  const baseline = y + height / 2 + (card.numeric ? cap / 2 + mm(2) : cap / 2);
+  doc.text(card.face, x, baseline - ascender * size, { width, align: "center", lineBreak: false });
   doc.font(FONT.bold).fontSize(17).fillColor(colour);
-  doc.text(t.text("cards", `word_${card.kind}`), x, baseline + mm(4), { width, align: "center", lineBreak: false });
-  doc.font(FONT.regular).fontSize(10).fillColor(COLOURS.black);
-  doc.text(t.text("cards", `note_${card.kind}`, { number: card.number }), x, baseline + mm(11), {
-    width,
-    align: "center",
-    lineBreak: false,
-  });
+  if (card.word !== card.face) doc.text(card.word, x, baseline + mm(4), { width, align: "center", lineBreak: false });
+  // Whose copy it is: what a volunteer checks before laying it down.
+  const noteSize = fitLine(doc, card.note, FONT.bold, width - mm(14), 11, 7, `data card ${card.object}`);
+  doc.font(FONT.bold).fontSize(noteSize).fillColor(COLOURS.black);
+  doc.text(card.note, x + mm(7), baseline + mm(11), { width: width - mm(14), align: "center", lineBreak: false });
 }
 
 /** The back: no lines near the edges, so a drifting duplex print shows no misregistration. */
@@ -72,8 +92,8 @@ function back(doc: PDFKit.PDFDocument, kit: Kit, x: number, y: number): void {
   const t = kit.templates;
   const { width, height } = DATA_CARD;
   const cx = x + width / 2;
-  for (const [i, kind] of (["write", "read", "ack", "joker"] as const).entries()) {
-    drawSymbol(doc, kind, cx - mm(17) + i * mm(9), y + height / 2 - mm(16), mm(7));
+  for (const [i, kind] of (["write", "read", "ack", "joker", "token"] as const).entries()) {
+    drawSymbol(doc, kind, cx - mm(21.5) + i * mm(9), y + height / 2 - mm(16), mm(7));
   }
   doc.font(FONT.bold).fontSize(18).fillColor(COLOURS.black);
   doc.text(t.text("cards", "back_title"), x, y + height / 2 - mm(5), { width, align: "center", lineBreak: false });
@@ -108,7 +128,7 @@ export const dataCards: Product = {
       doc,
       grid,
       kit.deck,
-      (card, x, y) => front(doc, kit, card, x, y),
+      (card, x, y) => front(doc, card, x, y),
       (_, x, y) => back(doc, kit, x, y),
       options.duplex,
     );

@@ -1,28 +1,52 @@
-/** One diagram frame per step, as plain data: boxes, links, cards in flight, losses and errors. */
+/**
+ * The diagrams as plain data, every word applied: one frame per step, and a frame before the flow
+ * where something can be seen then (a read that misses a card still in flight, a crash with cards
+ * not passed on). A frame shows the places of the stage — each server's row and WAL tray, the
+ * clients' hands, the floor, the archive table, the bin — the objects that moved, the replication
+ * links, timelines and fork points, losses and PostgreSQL's messages.
+ */
 import type { Scenario } from "../../scenario/model.js";
-import type { Trace, TraceEvent } from "../../sim/trace.js";
-import type { Templates } from "../../wording.js";
+import type { Snapshot, Trace, TraceEvent } from "../../sim/trace.js";
+import { areaOf, ownerOf, type DeckObject, type Move, type Place, type StageModel } from "../../stage/index.js";
+import { listPhrase, type Templates } from "../../wording.js";
+import { numbers } from "../script/table.js";
 
 export type LinkState = "streaming" | "waiting" | "error" | "off" | "cut";
+
+/** How a card is drawn in a row or tray. */
+export type CellStyle = "row" | "wal" | "queued" | "owed" | "joker";
+
+export interface Cell {
+  /** "7", "J3", or a range "1–12" when a row is too long to show card by card. */
+  text: string;
+  style: CellStyle;
+  /** 2 and above are drawn hatched. */
+  timeline: number;
+  /** Written on a timeline after the point where a newer timeline forked off: on one branch only. */
+  pastFork: boolean;
+}
 
 export interface ServerBox {
   id: string;
   label: string;
   heading: string;
+  /** "forked after card 3", for a server on timeline 2 or later. */
+  fork?: string;
   up: boolean;
   empty: boolean;
-  cards: number[];
-  queued: { card: number; joker: boolean }[];
-  /** Replay stopped at a joker while a query needs the rows. */
-  paused: boolean;
+  row: Cell[];
+  tray: Cell[];
+  paused?: string;
+  /** Red cards lying with this server: queries running on it. */
+  queries: string[];
 }
 
 export interface ClientBox {
   id: string;
   label: string;
   kind: string;
-  notes: string[];
-  /** A note that signals trouble (a stale read, a cancelled query, a commit still waiting). */
+  lines: string[];
+  /** A line that signals trouble (a stale read, a cancelled query, a commit still waiting). */
   alarm: boolean;
 }
 
@@ -30,151 +54,355 @@ export interface Flow {
   from: string;
   to: string;
   label: string;
-  kind: "card" | "ack" | "read" | "copy" | "joker" | "refused";
+  kind: "card" | "ack" | "read" | "copy" | "joker" | "token";
 }
 
 export interface Frame {
-  number: number;
+  step: number;
+  /** This frame's place among the step's frames: "1 of 2 · as the volunteers act". */
   title: string;
+  moment?: string;
+  /** For a scenario with several runs: the run and its settings. */
+  run?: string;
   servers: ServerBox[];
   clients: ClientBox[];
-  links: { standby: string; upstream: string; state: LinkState }[];
-  cuts: [string, string][];
+  links: { from: string; to: string; state: LinkState; label: string }[];
   flows: Flow[];
-  archive: number[] | null;
-  floor: number[];
-  lost: number[];
+  floor: Cell[];
+  archive: Cell[] | null;
+  bin: Cell[];
+  lost?: string;
   errors: { role: string; message: string }[];
+  footer: string;
+  words: Record<string, string>;
 }
 
-const FLOW_KINDS: Partial<Record<TraceEvent["kind"], Flow["kind"]>> = {
-  write: "card",
-  stream: "card",
-  restore: "card",
-  archive: "card",
-  recycle: "card",
-  vacuum: "joker",
-  read: "read",
-  "standby-ack": "ack",
-  "commit-ack": "ack",
-  clone: "copy",
-  "write-failed": "refused",
-};
+/** Events whose outcome can be seen before the step's WAL flows. */
+const OBSERVABLE = new Set<TraceEvent["kind"]>([
+  "read",
+  "read-failed",
+  "crash",
+  "promote",
+  "write-failed",
+  "cut",
+  "stop",
+]);
 
-/** Where a flow goes: most events go actor → to; a few read the other way. */
-function ends(e: TraceEvent): [string, string] | undefined {
-  switch (e.kind) {
-    case "restore":
-      return ["archive", e.actor];
-    case "archive":
-      return [e.actor, "archive"];
-    case "recycle":
-      return [e.actor, "floor"];
-    case "clone":
-      return [e.from!, e.to!];
-    case "read":
-      return [e.actor, e.via ?? e.from!];
-    case "write":
-    case "vacuum":
-    case "write-failed":
-      return e.to ? [e.actor, e.via ?? e.to] : undefined;
-    default:
-      return e.to ? [e.actor, e.to] : undefined;
+/** Fork points of one run (timelines start afresh each run): for each timeline after the first, its parent and the position it forked at. */
+function forks(steps: Trace["steps"]): Map<number, { parent: number; at: number }> {
+  const out = new Map<number, { parent: number; at: number }>();
+  const timelineOf = new Map<string, number>();
+  for (const step of steps) {
+    for (const e of step.events) {
+      if (e.kind === "promote") {
+        out.set(e.timeline!, { parent: timelineOf.get(e.actor) ?? 1, at: e.position! });
+        timelineOf.set(e.actor, e.timeline!);
+      }
+      if (e.kind === "timeline-switch") timelineOf.set(e.actor, e.timeline!);
+      if (e.kind === "clone") timelineOf.set(e.to!, timelineOf.get(e.from!) ?? 1);
+    }
+  }
+  return out;
+}
+
+export function deriveFrames(scenario: Scenario, trace: Trace, stage: StageModel, t: Templates, hash: string): Frame[] {
+  const label = (id: string) => scenario.roles.find((r) => r.id === id)?.label ?? id;
+  const text = (key: string, data: object = {}) => t.text("diagrams", key, data);
+  const deck = new Map(stage.deck.map((o) => [o.object, o]));
+  let branches = new Map<number, { parent: number; at: number }>();
+  let position = new Map<number, number>();
+  let timelineOfCard = new Map<number, number>();
+  let currentRun = 0;
+  const words = Object.fromEntries(
+    [
+      "down",
+      "row",
+      "tray",
+      "paused",
+      "archive",
+      "floor",
+      "bin",
+      "legend_title",
+      "legend_stream",
+      "legend_waiting",
+      "legend_error",
+      "legend_cut",
+      "legend_flow",
+      "legend_row",
+      "legend_wal",
+      "legend_queued",
+      "legend_owed",
+      "legend_joker",
+      "legend_timeline",
+      "legend_fork",
+      "legend_query",
+      "reserve",
+    ].map((k) => [k, text(k)]),
+  );
+
+  /** Whether a card of timeline `tc` lies past the fork of any timeline that descends from it. */
+  const pastFork = (card: number, tc: number, present: Set<number>) => {
+    for (const tl of present) {
+      let child = tl;
+      let branch = branches.get(child);
+      while (branch && branch.parent !== tc && branch.parent < child) {
+        child = branch.parent;
+        branch = branches.get(child);
+      }
+      if (branch && (position.get(card) ?? 0) > branch.at) return true;
+    }
+    return false;
+  };
+
+  const cellsOf = (objects: string[], place: Place, present: Set<number>): Cell[] => {
+    const owner = ownerOf(place) ? label(ownerOf(place)!) : undefined;
+    const area = areaOf(place);
+    const common = owner === undefined;
+    const cells: Cell[] = [];
+    for (const id of objects) {
+      const o = deck.get(id)!;
+      if (o.kind !== "write" && o.kind !== "joker") continue;
+      const style: CellStyle =
+        o.kind === "joker"
+          ? "joker"
+          : o.mark === "WAL"
+            ? "wal"
+            : common
+              ? "row"
+              : o.mark === owner
+                ? area === "data"
+                  ? "row"
+                  : "queued"
+                : "owed";
+      const timeline = o.timeline ?? 1;
+      cells.push({
+        text: o.kind === "joker" ? `J${o.card}` : String(o.card),
+        style,
+        timeline,
+        pastFork: pastFork(o.card!, timeline, present),
+      });
+    }
+    return cells;
+  };
+
+  const frames: Frame[] = [];
+  for (const step of trace.steps) {
+    if (step.run !== currentRun) {
+      // Cards, positions and timelines are numbered afresh in every run.
+      currentRun = step.run;
+      const steps = trace.steps.filter((s) => s.run === currentRun);
+      branches = forks(steps);
+      position = new Map();
+      timelineOfCard = new Map();
+      const tl = new Map<string, number>();
+      for (const st of steps) {
+        for (const e of st.events) {
+          if ((e.kind === "write" || e.kind === "vacuum") && e.position) {
+            position.set(e.card!, e.position);
+            timelineOfCard.set(e.card!, tl.get(e.to!) ?? 1);
+          }
+          if (e.kind === "promote" || e.kind === "timeline-switch") tl.set(e.actor, e.timeline!);
+          if (e.kind === "clone") tl.set(e.to!, tl.get(e.from!) ?? 1);
+        }
+      }
+    }
+    const staged = stage.steps.find((s) => s.step === step.number)!;
+    const moments = staged.moments.filter((m) => m.kind !== "reset");
+    const doMoment = moments.find((m) => m.kind === "do")!;
+    const flowMoment = moments.find((m) => m.kind === "flow")!;
+    const movesOf = (m: typeof doMoment) => m.acts.flatMap((a) => a.moves);
+    const observable = step.events.slice(0, step.flowFrom).some((e) => OBSERVABLE.has(e.kind));
+    const split = observable && movesOf(doMoment).length > 0 && movesOf(flowMoment).length > 0;
+    const run = scenario.runs.find((r) => r.number === step.run)!;
+    const runLine = scenario.runs.length > 1 ? text("run", { number: run.number, title: run.title }) : undefined;
+    const shots = split
+      ? [
+          {
+            places: doMoment.places,
+            moves: movesOf(doMoment),
+            events: step.events.slice(0, step.flowFrom),
+            snapshot: undefined,
+            moment: text("moment_do"),
+          },
+          {
+            places: flowMoment.places,
+            moves: movesOf(flowMoment),
+            events: step.events,
+            snapshot: step.after,
+            moment: text("moment_flow"),
+          },
+        ]
+      : [
+          {
+            places: flowMoment.places,
+            moves: [...movesOf(doMoment), ...movesOf(flowMoment)],
+            events: step.events,
+            snapshot: step.after,
+            moment: undefined,
+          },
+        ];
+    const before = trace.steps.find((s) => s.number === step.number - 1 && s.run === step.run)?.after;
+    shots.forEach((shot, i) => {
+      const snapshot = shot.snapshot ?? snapshotBefore(before, step.after, shot.events);
+      const present = new Set(
+        Object.values(snapshot.servers)
+          .filter((s) => s.mode !== "empty")
+          .map((s) => s.timeline),
+      );
+      frames.push({
+        step: step.number,
+        title: text("title", { number: step.number, title: step.title }),
+        moment: shot.moment ? text("moment", { index: i + 1, count: shots.length, moment: shot.moment }) : undefined,
+        run: runLine,
+        servers: Object.entries(snapshot.servers).map(([id, s]): ServerBox => {
+          const fork = s.timeline > 1 ? branches.get(s.timeline) : undefined;
+          const forkCard = fork ? cardAt(fork.parent, fork.at) : undefined;
+          return {
+            id,
+            label: label(id),
+            heading: s.mode === "empty" ? text("mode_empty") : text(`mode_${s.mode}`, { timeline: s.timeline }),
+            fork: forkCard !== undefined ? text("forked", { card: forkCard }) : undefined,
+            up: s.up,
+            empty: s.mode === "empty",
+            row: cellsOf(shot.places[`${id}.data`]!, `${id}.data`, present),
+            tray: cellsOf(shot.places[`${id}.wal`]!, `${id}.wal`, present),
+            paused: s.replayPaused ? words.paused : undefined,
+            queries: shot.places[`${id}.hand`]!.filter((o) => deck.get(o)!.kind === "read").map(
+              (o) => `R${deck.get(o)!.card}`,
+            ),
+          };
+        }),
+        clients: Object.entries(snapshot.clients).map(([id, c]): ClientBox => {
+          const lines: string[] = [];
+          let alarm = false;
+          const acks = shot.places[`${id}.hand`]!.map((o) => deck.get(o)!).filter((o) => o.kind === "ack");
+          if (acks.length) lines.push(text("acks", { cards: numbers(acks.map((o) => o.card!)) }));
+          if (c.waiting !== null) {
+            lines.push(text("waiting", { card: c.waiting }));
+            alarm = true;
+          }
+          const read = shot.events
+            .filter((e) => (e.kind === "read" || e.kind === "read-failed") && e.actor === id)
+            .at(-1);
+          const ended = shot.events.find(
+            (e) => (e.kind === "query-canceled" && e.to === id) || (e.kind === "query-lost" && e.actor === id),
+          );
+          if (read) {
+            const result = read.kind === "read-failed" ? "error" : read.result!;
+            lines.push(text(`read_${result}`, { query: read.query }));
+            alarm ||= result !== "found";
+          } else if (ended) {
+            lines.push(text(ended.kind === "query-canceled" ? "read_canceled" : "read_error", { query: ended.query }));
+            alarm = true;
+          }
+          return { id, label: label(id), kind: c.kind, lines, alarm };
+        }),
+        links: linksOf(snapshot),
+        flows: flowsOf(shot.moves),
+        floor: cellsOf(shot.places.floor!, "floor", present),
+        archive:
+          step.after.archive === null && !shot.places.archive!.length
+            ? null
+            : cellsOf(shot.places.archive!, "archive", present),
+        bin: cellsOf(shot.places.bin!, "bin", present),
+        lost: snapshot.lost.length ? text("lost", { cards: numbers(snapshot.lost) }) : undefined,
+        errors: shot.events
+          .filter(
+            (e) =>
+              e.message &&
+              (e.kind === "error" ||
+                e.kind.endsWith("-failed") ||
+                e.kind === "query-canceled" ||
+                e.kind === "cancel-wait" ||
+                e.kind === "query-lost"),
+          )
+          .map((e) => ({ role: label(e.actor), message: e.message! })),
+        footer: text("footer", { scenario: scenario.title, hash, number: step.number, steps: trace.steps.length }),
+        words,
+      });
+    });
+  }
+  return frames;
+
+  /** The card at a position of a timeline's history (positions run on across forks). */
+  function cardAt(timeline: number, at: number): number | undefined {
+    const branch = branches.get(timeline);
+    if (branch && branch.parent < timeline && at <= branch.at) return cardAt(branch.parent, at);
+    for (const [card, p] of position) if (p === at && (timelineOfCard.get(card) ?? 1) === timeline) return card;
+    return undefined;
+  }
+
+  function linksOf(s: Snapshot): Frame["links"] {
+    const cut = (a: string, b: string) => s.cut.some(([x, y]) => (x === a && y === b) || (x === b && y === a));
+    const links: Frame["links"] = Object.entries(s.servers)
+      .filter(([, v]) => v.mode === "standby" && v.upstream)
+      .map(([id, v]) => {
+        const state: LinkState = cut(id, v.upstream!)
+          ? "cut"
+          : !v.up
+            ? "off"
+            : v.replayPaused && v.walreceiver === "streaming"
+              ? "streaming"
+              : v.walreceiver;
+        return { from: id, to: v.upstream!, state, label: state === "off" ? "" : text(`link_${state}`) };
+      });
+    for (const [a, b] of s.cut)
+      if (!links.some((l) => (l.from === a && l.to === b) || (l.from === b && l.to === a)))
+        links.push({ from: a, to: b, state: "cut", label: text("link_cut") });
+    return links;
+  }
+
+  function flowsOf(all: Move[]): Flow[] {
+    const box = (place: Place) => ownerOf(place) ?? place;
+    // A red card lent and handed back in the same moment is drawn going out only; tokens show in the headings.
+    const moves = all.filter((m, i) => {
+      const o = deck.get(m.object)!;
+      if (o.kind === "token") return false;
+      const earlier = all.slice(0, i).filter((x) => x.object === m.object);
+      return !(earlier.length > 0 && m.to === earlier[0]!.from);
+    });
+    const groups = new Map<string, { from: string; to: string; objects: DeckObject[] }>();
+    for (const m of moves) {
+      const from = box(m.from);
+      const to = box(m.to);
+      if (from === to) continue;
+      const o = deck.get(m.object)!;
+      const key = `${from}>${to}>${o.kind === "joker" ? "write" : o.kind}`;
+      const g = groups.get(key) ?? { from, to, objects: [] };
+      g.objects.push(o);
+      groups.set(key, g);
+    }
+    return [...groups.values()].map(({ from, to, objects }): Flow => {
+      const o = objects[0]!;
+      const cards = numbers(objects.map((x) => x.card ?? 0));
+      if (o.kind === "read") return { from, to, kind: "read", label: objects.map((x) => `R${x.card}`).join(", ") };
+      if (o.kind === "ack") return { from, to, kind: "ack", label: text("flow_ack", { cards }) };
+      if (o.kind === "token")
+        return { from, to, kind: "token", label: listPhrase([...new Set(objects.map((x) => x.label!))]) };
+      const kind = from === "reserve" ? "copy" : objects.every((x) => x.kind === "joker") ? "joker" : "card";
+      return { from, to, kind, label: kind === "copy" ? text("flow_copy", { cards }) : cards };
+    });
   }
 }
 
-export function deriveFrames(scenario: Scenario, trace: Trace, t: Templates): Frame[] {
-  const label = (id: string) => scenario.roles.find((r) => r.id === id)?.label ?? id;
-  const jokers = new Set(trace.deck.jokers);
-  return trace.steps.map((step) => {
-    const { servers, clients } = step.after;
-    const flows = new Map<string, { from: string; to: string; kind: Flow["kind"]; items: number[]; words: string[] }>();
-    const add = (from: string, to: string, kind: Flow["kind"], item?: number, word?: string) => {
-      const key = `${from}>${to}>${kind}`;
-      const f = flows.get(key) ?? { from, to, kind, items: [], words: [] };
-      if (item !== undefined && !f.items.includes(item)) f.items.push(item);
-      if (word && !f.words.includes(word)) f.words.push(word);
-      flows.set(key, f);
-    };
-    for (const e of step.events) {
-      const kind = FLOW_KINDS[e.kind];
-      const end = ends(e);
-      if (!kind || !end) continue;
-      if (e.via && (e.kind === "write" || e.kind === "read"))
-        add(e.via, e.kind === "read" ? e.from! : e.to!, kind, e.kind === "read" ? e.query : e.card);
-      if (e.kind === "read") add(end[0], end[1], kind, e.query);
-      else for (const c of e.cards ?? (e.card !== undefined ? [e.card] : [undefined])) add(end[0], end[1], kind, c);
-    }
-    const flowList: Flow[] = [...flows.values()].map((f) => ({
-      from: f.from,
-      to: f.to,
-      kind: f.kind,
-      label:
-        f.kind === "read"
-          ? f.items.map((q) => `R${q}`).join(", ")
-          : f.kind === "ack"
-            ? `ack ${f.items.join(", ")}`
-            : f.kind === "refused"
-              ? "refused"
-              : f.kind === "copy"
-                ? `copy: ${f.items.join(", ") || "empty"}`
-                : f.items.join(", "),
-    }));
-    const cuts = step.after.cut;
-    const isCut = (a: string, b: string) => cuts.some(([x, y]) => (x === a && y === b) || (x === b && y === a));
-    return {
-      number: step.number,
-      title: t.text("diagrams", "title", { number: step.number, title: step.title }),
-      servers: Object.entries(servers).map(([id, s]) => ({
-        id,
-        label: label(id),
-        heading:
-          s.mode === "empty"
-            ? t.text("diagrams", "mode_empty")
-            : t.text("diagrams", `mode_${s.mode}`, { timeline: s.timeline }),
-        up: s.up,
-        empty: s.mode === "empty",
-        cards: s.cards,
-        queued: s.unreplayed.map((card) => ({ card, joker: jokers.has(card) })),
-        paused: s.replayPaused,
-      })),
-      clients: Object.entries(clients).map(([id, c]) => {
-        const notes: string[] = [];
-        let alarm = false;
-        if (c.waiting !== null) {
-          notes.push(t.text("diagrams", "waiting", { card: c.waiting }));
-          alarm = true;
-        }
-        if (c.holding) notes.push(t.text("diagrams", "holding", { server: label(c.holding.server) }));
-        const read = c.lastRead;
-        if (read && step.events.some((e) => e.query === read.query)) {
-          notes.push(t.text("diagrams", `read_${read.result}`, { query: read.query }));
-          alarm ||= read.result !== "found";
-        }
-        return { id, label: label(id), kind: c.kind, notes, alarm };
-      }),
-      links: Object.entries(servers)
-        .filter(([, s]) => s.mode === "standby" && s.upstream)
-        .map(([id, s]) => ({
-          standby: id,
-          upstream: s.upstream!,
-          state: isCut(id, s.upstream!) ? "cut" : !s.up ? "off" : (s.walreceiver as LinkState),
-        })),
-      cuts,
-      flows: flowList,
-      archive: step.after.archive,
-      floor: step.events.filter((e) => e.kind === "recycle").flatMap((e) => e.cards ?? []),
-      lost: step.after.lost,
-      errors: step.events
-        .filter(
-          (e) =>
-            e.message &&
-            (e.kind === "error" ||
-              e.kind.endsWith("-failed") ||
-              e.kind === "query-canceled" ||
-              e.kind === "cancel-wait"),
-        )
-        .map((e) => ({ role: label(e.actor), message: e.message! })),
-    };
-  });
+/** A snapshot for the moment before the flow: the step before, with what the step's actions changed. */
+function snapshotBefore(before: Snapshot | undefined, after: Snapshot, events: TraceEvent[]): Snapshot {
+  const base: Snapshot = structuredClone(before ?? after);
+  for (const e of events) {
+    const s = base.servers[e.actor];
+    if (e.kind === "crash" || e.kind === "stop") if (s) s.up = false;
+    if (e.kind === "start" && s) s.up = true;
+    if (e.kind === "promote" && s)
+      Object.assign(s, { mode: "primary", timeline: e.timeline, upstream: null, walreceiver: "off" });
+    if (e.kind === "cut" && !base.cut.some(([a, b]) => a === e.from && b === e.to)) base.cut.push([e.from!, e.to!]);
+    if (e.kind === "heal")
+      base.cut = base.cut.filter(([a, b]) => !(a === e.from && b === e.to) && !(a === e.to && b === e.from));
+    if (e.kind === "clone") Object.assign(base.servers[e.to!]!, { mode: "standby", up: false, upstream: e.from });
+    if (e.kind === "write" && base.clients[e.actor]) base.clients[e.actor]!.waiting = after.clients[e.actor]!.waiting;
+  }
+  for (const [id, c] of Object.entries(base.clients)) if (before === undefined) c.waiting = after.clients[id]!.waiting;
+  base.lost = after.lost.filter(
+    (card) => events.some((e) => e.kind === "lost" && e.cards?.includes(card)) || before?.lost.includes(card),
+  );
+  return base;
 }

@@ -1,13 +1,32 @@
-/** diagrams.pdf: one landscape page per step; with --svg, each step also as diagrams/step-NN.svg. */
-import SVGtoPDF from "svg-to-pdfkit";
-import { detachText, drawFrame, VIEW } from "./frame.js";
+/**
+ * diagrams.pdf: one landscape page per frame (a step, or a step's two moments), drawn by the PDF
+ * pen from the same shape list the SVG pen writes for --svg (diagrams/step-NN[a|b].svg).
+ */
 import { measurer } from "../../render/measure.js";
 import { createDocument, finish, FONT } from "../../render/pdf.js";
 import { mm, PAPER } from "../../render/units.js";
 import type { Product } from "../product.js";
+import { layoutFrame } from "./layout.js";
+import { drawPdf, drawSvg } from "./pens.js";
+import { VIEW } from "./shapes.js";
 
 const MARGIN = mm(12);
-const FONTS = new Set<string>(Object.values(FONT));
+
+/** The family names the SVG uses for the kit's faces. */
+export const SVG_FONTS: Record<string, string> = {
+  [FONT.regular]: "Atkinson Hyperlegible, sans-serif",
+  [FONT.bold]: "Atkinson Hyperlegible, sans-serif; font-weight: bold",
+  [FONT.mono]: "Atkinson Hyperlegible Mono, monospace",
+};
+
+/** "04", or "04a" and "04b" for a step drawn in two moments. */
+export function frameNames(frames: { step: number }[]): string[] {
+  return frames.map((f, i) => {
+    const count = frames.filter((g) => g.step === f.step).length;
+    const index = frames.slice(0, i).filter((g) => g.step === f.step).length;
+    return `${String(f.step).padStart(2, "0")}${count > 1 ? "ab"[index] : ""}`;
+  });
+}
 
 export const diagrams: Product = {
   file: "diagrams.pdf",
@@ -24,38 +43,17 @@ export const diagrams: Product = {
     const measure = measurer(assets.fonts);
     const extras: { path: string; bytes: Uint8Array }[] = [];
     const scale = Math.min((page.width - 2 * MARGIN) / VIEW.width, (page.height - 2 * MARGIN) / VIEW.height);
-    for (const frame of kit.frames) {
-      const footer = kit.templates.text("diagrams", "footer", {
-        scenario: kit.scenario.title,
-        hash: kit.hash,
-        number: frame.number,
-        steps: kit.frames.length,
-      });
-      const drawing = drawFrame(frame, kit.templates, measure, footer);
+    const names = frameNames(kit.frames);
+    kit.frames.forEach((frame, i) => {
+      const drawing = layoutFrame(frame, measure);
       if (options.svg)
         extras.push({
-          path: `diagrams/step-${String(frame.number).padStart(2, "0")}.svg`,
-          bytes: new TextEncoder().encode(drawing.svg() + "\n"),
+          path: `diagrams/step-${names[i]}.svg`,
+          bytes: new TextEncoder().encode(drawSvg(drawing, SVG_FONTS)),
         });
-      const texts = detachText(drawing);
-      const x0 = (page.width - VIEW.width * scale) / 2;
-      const y0 = (page.height - VIEW.height * scale) / 2;
       doc.addPage();
-      // The drawing's size in points, and assumePt: svg-to-pdfkit otherwise takes the SVG's own
-      // size in px (0.75 pt each) whatever width and height it is given, and the text set below
-      // would not line up.
-      drawing.size(VIEW.width * scale, VIEW.height * scale);
-      SVGtoPDF(doc, drawing.svg(), x0, y0, { assumePt: true });
-      for (const t of texts) {
-        doc
-          .font(FONTS.has(t.font) ? t.font : FONT.regular)
-          .fontSize(t.size * scale)
-          .fillColor(t.fill);
-        const width = t.anchor === "start" ? 0 : doc.widthOfString(t.text);
-        const x = x0 + t.x * scale - (t.anchor === "middle" ? width / 2 : t.anchor === "end" ? width : 0);
-        doc.text(t.text, x, y0 + t.y * scale, { lineBreak: false, baseline: "alphabetic" });
-      }
-    }
+      drawPdf(doc, drawing, (page.width - VIEW.width * scale) / 2, (page.height - VIEW.height * scale) / 2, scale);
+    });
     const done = await finish(doc);
     return { ...done, extras };
   },

@@ -2,13 +2,12 @@
  * role-cards.pdf: one sign per volunteer, half a sheet in landscape, two to a sheet. The front
  * faces the audience (the label, as large as fits); the back faces the volunteer (their cues).
  */
-import type { Kit } from "../../kit.js";
-import type { Role } from "../../scenario/model.js";
 import { imposeCards, layoutGrid } from "../../render/imposition.js";
-import { blocksHeight, drawBlocks, fitBlocks, fitLine, paginateBlocks, type Block } from "../../render/fit.js";
+import { blocksHeight, drawBlocks, fitLine, paginateBlocks, type Block } from "../../render/fit.js";
 import { createDocument, finish, FONT } from "../../render/pdf.js";
 import { COLOURS, mm, PAPER } from "../../render/units.js";
 import type { Product } from "../product.js";
+import type { RoleCardText } from "./derive.js";
 
 export const ROLE_CARD = { width: mm(180), height: mm(125) };
 const INSET = mm(7);
@@ -32,26 +31,22 @@ export function labelSize(doc: PDFKit.PDFDocument, label: string): number {
   );
 }
 
-function kindKey(role: Role): string {
-  return role.kind === "standby" && role.starts === "empty" ? "standby_empty" : role.kind;
-}
+/** Cues are never set smaller than this, nor larger than the largest. */
+export const CUE_SIZE = { min: 11, max: 13 };
 
 /** One printed card: a role, or a part of a role whose cues need more than one back. */
 interface RoleCard {
-  role: Role;
+  text: RoleCardText;
   part: number;
   parts: number;
   blocks: Block[];
-  /** One size for every part of a role, so a volunteer's cards read alike. */
-  size: number;
 }
 
-function front(doc: PDFKit.PDFDocument, kit: Kit, card: RoleCard, x: number, y: number): void {
-  const t = kit.templates;
-  const { role } = card;
+function front(doc: PDFKit.PDFDocument, card: RoleCard, x: number, y: number): void {
+  const { text } = card;
   const { width, height } = ROLE_CARD;
   doc.font(FONT.regular).fontSize(10).fillColor(COLOURS.grey);
-  doc.text(kit.scenario.title, x + INSET, y + INSET, {
+  doc.text(text.scenario, x + INSET, y + INSET, {
     width: width - 2 * INSET - mm(30),
     lineBreak: false,
     ellipsis: true,
@@ -59,107 +54,108 @@ function front(doc: PDFKit.PDFDocument, kit: Kit, card: RoleCard, x: number, y: 
   doc
     .font(FONT.mono)
     .fontSize(8)
-    .text(kit.hash, x + width - INSET - mm(30), y + INSET + 1, { width: mm(30), align: "right", lineBreak: false });
+    .text(text.hash, x + width - INSET - mm(30), y + INSET + 1, { width: mm(30), align: "right", lineBreak: false });
 
-  const size = labelSize(doc, role.label);
+  const size = labelSize(doc, text.label);
   const cap = capHeightRatio(doc, FONT.bold) * size;
   const baseline = y + height * 0.52 + cap / 2;
   doc.font(FONT.bold).fontSize(size).fillColor(COLOURS.black);
-  doc.text(
-    role.label,
-    x + INSET,
-    baseline - ((doc as unknown as { _font: { ascender: number } })._font.ascender / 1000) * size,
-    { width: width - 2 * INSET, align: "center", lineBreak: false },
-  );
-
-  doc.font(FONT.regular).fontSize(20).fillColor(COLOURS.black);
-  doc.text(t.text("cards", `role_kind_${kindKey(role)}`), x + INSET, baseline + mm(8), {
+  const ascender = (doc as unknown as { _font: { ascender: number } })._font.ascender / 1000;
+  doc.text(text.label, x + INSET, baseline - ascender * size, {
     width: width - 2 * INSET,
     align: "center",
     lineBreak: false,
   });
+
+  doc.font(FONT.regular).fontSize(20).fillColor(COLOURS.black);
+  doc.text(text.kind, x + INSET, baseline + mm(8), { width: width - 2 * INSET, align: "center", lineBreak: false });
   if (card.parts > 1) {
+    const part = text.part.replace("{part}", String(card.part)).replace("{parts}", String(card.parts));
     doc
       .font(FONT.bold)
       .fontSize(12)
-      .text(
-        t.text("cards", "role_part", { part: card.part, parts: card.parts }),
-        x + INSET,
-        y + height - INSET - mm(5),
-        { width: width - 2 * INSET, align: "center", lineBreak: false },
-      );
+      .text(part, x + INSET, y + height - INSET - mm(5), {
+        width: width - 2 * INSET,
+        align: "center",
+        lineBreak: false,
+      });
   }
 }
 
 const FOOTER = mm(7);
 const BACK_BOX = { width: ROLE_CARD.width - 2 * INSET, height: ROLE_CARD.height - 2 * INSET - FOOTER };
 
-/** A role's cues as blocks, split over as many cards as they need at 9 pt or more. */
-function cardsFor(doc: PDFKit.PDFDocument, kit: Kit, role: Role): RoleCard[] {
-  const t = kit.templates;
-  const cues = kit.cues.get(role.id) ?? [];
+/** A role's back as blocks: title, brief, then each cue with PostgreSQL's messages under it. */
+function backBlocks(text: RoleCardText): (Block & { keepWithNext?: boolean })[] {
   const blocks: (Block & { keepWithNext?: boolean })[] = [
-    {
-      text: t.text("cards", "role_back_title", { label: role.label }),
-      font: FONT.bold,
-      scale: 1.3,
-      gapAfter: 0.4,
-      keepWithNext: true,
-    },
+    { text: text.backTitle, font: FONT.bold, scale: 1.3, gapAfter: 0.4, keepWithNext: true },
   ];
-  if (role.brief) blocks.push({ text: role.brief, font: FONT.regular, gapAfter: 0.5, keepWithNext: true });
-  if (cues.length === 0) blocks.push({ text: t.text("cards", "role_no_cues"), font: FONT.regular });
-  const runOf = new Map(kit.scenario.runs.flatMap((r) => r.steps.map((s) => [s.number, r] as const)));
-  let run = 0;
-  for (const cue of cues) {
-    const current = runOf.get(cue.step)!;
-    if (kit.scenario.runs.length > 1 && current.number !== run) {
-      run = current.number;
-      blocks.push({
-        text: t.text("cards", "role_run", { number: run, title: current.title }),
-        font: FONT.bold,
-        gapAfter: 0.25,
-        keepWithNext: true,
-      });
+  if (text.brief) blocks.push({ text: text.brief, font: FONT.regular, gapAfter: 0.5, keepWithNext: true });
+  if (text.entries.length === 0) blocks.push({ text: text.none, font: FONT.regular });
+  for (const entry of text.entries) {
+    if ("run" in entry) {
+      blocks.push({ text: entry.run, font: FONT.bold, gapAfter: 0.25, keepWithNext: true });
+      continue;
     }
     blocks.push({
-      text: t.text("cards", "role_cue", { step: cue.step, text: cue.text }),
+      text: entry.cue,
       font: FONT.regular,
-      gapAfter: cue.messages.length ? 0.15 : 0.35,
-      keepWithNext: cue.messages.length > 0,
+      gapAfter: entry.messages.length ? 0.15 : 0.35,
+      keepWithNext: entry.messages.length > 0,
     });
-    cue.messages.forEach((message, i) =>
+    entry.messages.forEach((message, i) =>
       blocks.push({
         text: message,
         font: FONT.mono,
         scale: 0.8,
         gapAfter: 0.35,
-        keepWithNext: i + 1 < cue.messages.length,
+        keepWithNext: i + 1 < entry.messages.length,
       }),
     );
   }
-  const where = `role card "${role.label}" (back)`;
-  const continued = (part: number | string, parts: number | string): Block => ({
-    text: t.text("cards", "role_back_continued", { label: role.label, part, parts }),
+  return blocks;
+}
+
+/** A role's cards at a cue size: its back split over as many cards as it needs. */
+function cardsAt(doc: PDFKit.PDFDocument, text: RoleCardText, size: number): RoleCard[] {
+  const blocks = backBlocks(text);
+  const where = `role card "${text.label}" (back)`;
+  const continued = (part: number, parts: number): Block => ({
+    text: text.continued.replace("{part}", String(part)).replace("{parts}", String(parts)),
     font: FONT.bold,
     scale: 1.3,
     gapAfter: 0.4,
   });
   const pages =
-    blocksHeight(doc, blocks, 9, BACK_BOX.width, 2) <= BACK_BOX.height
+    blocksHeight(doc, blocks, size, BACK_BOX.width, 2) <= BACK_BOX.height
       ? [blocks]
-      : paginateBlocks(doc, blocks, BACK_BOX, 9, where, continued(99, 99));
+      : paginateBlocks(doc, blocks, BACK_BOX, size, where, continued(99, 99));
   const parts = pages.map((page, i) => (i === 0 ? page : [continued(i + 1, pages.length), ...page.slice(1)]));
-  const size = Math.min(...parts.map((blocks) => fitBlocks(doc, blocks, BACK_BOX, 13, 9, where)));
-  return parts.map((blocks, i) => ({ role, part: i + 1, parts: parts.length, blocks, size }));
+  return parts.map((blocks, i) => ({ text, part: i + 1, parts: parts.length, blocks }));
 }
 
-function back(doc: PDFKit.PDFDocument, kit: Kit, card: RoleCard, x: number, y: number): void {
-  const t = kit.templates;
-  drawBlocks(doc, card.blocks, x + INSET, y + INSET, BACK_BOX.width, card.size);
+/**
+ * Every role's cards at one cue size for the whole set: the largest size at which no volunteer
+ * needs more cards than at the smallest (11 pt).
+ */
+export function layoutRoleCards(doc: PDFKit.PDFDocument, texts: RoleCardText[]): { size: number; cards: RoleCard[] } {
+  const fewest = texts.map((t) => cardsAt(doc, t, CUE_SIZE.min).length);
+  for (let size = CUE_SIZE.max; size > CUE_SIZE.min; size -= 0.5) {
+    const cards = texts.map((t) => cardsAt(doc, t, size));
+    const fits = cards.every(
+      (c, i) =>
+        c.length === fewest[i] &&
+        c.every((card) => blocksHeight(doc, card.blocks, size, BACK_BOX.width, 2) <= BACK_BOX.height),
+    );
+    if (fits) return { size, cards: cards.flat() };
+  }
+  return { size: CUE_SIZE.min, cards: texts.flatMap((t) => cardsAt(doc, t, CUE_SIZE.min)) };
+}
+
+function back(doc: PDFKit.PDFDocument, card: RoleCard, size: number, x: number, y: number): void {
+  drawBlocks(doc, card.blocks, x + INSET, y + INSET, BACK_BOX.width, size);
   doc.font(FONT.regular).fontSize(8).fillColor(COLOURS.grey);
-  const version = `${t.text("cards", "back_scenario", { title: kit.scenario.title })} · ${t.text("cards", "back_version", { hash: kit.hash })}`;
-  doc.text(version, x + INSET, y + ROLE_CARD.height - INSET - mm(3), {
+  doc.text(card.text.version, x + INSET, y + ROLE_CARD.height - INSET - mm(3), {
     width: BACK_BOX.width,
     align: "center",
     lineBreak: false,
@@ -178,13 +174,13 @@ export const roleCards: Product = {
       sheet,
     );
     const grid = layoutGrid(sheet, ROLE_CARD, 1, 2);
-    const cards = kit.scenario.roles.flatMap((role) => cardsFor(doc, kit, role));
+    const { size, cards } = layoutRoleCards(doc, kit.roleCards);
     imposeCards(
       doc,
       grid,
       cards,
-      (card, x, y) => front(doc, kit, card, x, y),
-      (card, x, y) => back(doc, kit, card, x, y),
+      (card, x, y) => front(doc, card, x, y),
+      (card, x, y) => back(doc, card, size, x, y),
       options.duplex,
     );
     return finish(doc);

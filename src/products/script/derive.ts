@@ -1,36 +1,69 @@
-/** The facilitator script as plain data: setup, each step's Say/Do/Watch/Why, debrief, timing. */
+/**
+ * The facilitator script as plain data, every word applied: what to print and bring, how the table
+ * works, how to set the stage, each step's Say / Do / Then / Watch for / PostgreSQL says / Commands /
+ * Why, the reset between runs, the timing and the debrief — all read off the stage model, so that
+ * the script never asks for an object that was not printed.
+ */
+import type { Options } from "../../options.js";
 import type { Scenario, Settings } from "../../scenario/model.js";
 import { DEFAULT_SETTINGS } from "../../scenario/model.js";
-import type { Snapshot, Trace } from "../../sim/trace.js";
-import type { Cue } from "../cues.js";
-import type { DataCard } from "../data-cards/derive.js";
 import { commandsFor } from "../../sim/commands.js";
-import { cardsPhrase, type Templates } from "../../wording.js";
+import type { Snapshot, Trace } from "../../sim/trace.js";
+import { areaOf, hand, ownerOf, type Place, type StageModel } from "../../stage/index.js";
+import { listPhrase, type Templates } from "../../wording.js";
+import { FACILITATOR, type Cue } from "../cues.js";
+import { numbers, TableWords } from "./table.js";
+import { clock, planTiming } from "./timing.js";
+
+export interface ScriptLine {
+  role: string;
+  text: string;
+}
 
 export interface ScriptStep {
   number: number;
   heading: string;
+  minutes: number;
   timing: string;
   say: string;
-  do: { role: string; text: string }[];
+  do: ScriptLine[];
+  then: ScriptLine[];
   /** What the room should see; `changed` marks what differs from the step before. */
   watch: { text: string; changed: boolean }[];
-  postgres: { role: string; text: string }[];
+  postgres: ScriptLine[];
   /** The real PostgreSQL operation behind each action (what `replikit verify` runs). */
   commands: string[];
   why?: string;
 }
 
+export interface ScriptRun {
+  heading?: string;
+  intro?: string;
+  settings?: string;
+  /** Before a run after the first: how to set the stage again. */
+  reset?: { heading: string; timing: string; lines: string[] };
+  steps: ScriptStep[];
+}
+
 export interface Script {
+  title: string;
+  summary: string;
   duration: string;
+  headings: Record<string, string>;
+  labels: Record<"say" | "do" | "then" | "watch" | "postgres" | "commands" | "why", string>;
   goals: string[];
   volunteers: string[];
   materials: string[];
+  table: string[];
   setup: string[];
   simplifications: string[];
-  runs: { heading?: string; intro?: string; settings?: string; steps: ScriptStep[] }[];
+  timing: string[];
+  runs: ScriptRun[];
   debrief: { question: string; answer: string }[];
   debriefTime: string;
+  /** The running footer, with {page} and {pages} left for the page layout to fill. */
+  footer: string;
+  header: string;
 }
 
 /** Non-default settings, as the postgresql.conf lines they stand for. */
@@ -52,166 +85,369 @@ function settingsLine(s: Settings, label: (id: string) => string): string | unde
   return lines.length ? lines.join("; ") : undefined;
 }
 
-const clock = (minutes: number) => `${Math.floor(minutes)}:${String(Math.round((minutes % 1) * 60)).padStart(2, "0")}`;
-
-/** What the room should see after a step, from its snapshot (and what changed since the last). */
-function watchLines(
-  after: Snapshot,
-  before: Snapshot | undefined,
-  t: Templates,
-  label: (id: string) => string,
-): string[] {
-  const lines: string[] = [];
-  for (const [id, s] of Object.entries(after.servers)) {
-    const cards = s.cards.length ? cardsPhrase(s.cards) : "no cards";
-    if (s.mode === "empty") lines.push(t.text("script", "watch_empty", { label: label(id) }));
-    else if (s.mode === "primary")
-      lines.push(t.text("script", "watch_primary", { label: label(id), timeline: s.timeline, up: s.up, cards }));
-    else {
-      const state = !s.up ? "off" : s.replayPaused ? "paused" : s.walreceiver === "off" ? "off" : s.walreceiver;
-      lines.push(
-        t.text("script", "watch_standby", {
-          label: label(id),
-          upstream: label(s.upstream ?? ""),
-          timeline: s.timeline,
-          cards,
-          state: t.text("script", `state_${state}`),
-          queued: s.unreplayed.join(", "),
-        }),
-      );
-    }
-  }
-  for (const [id, c] of Object.entries(after.clients)) {
-    if (c.waiting !== null) lines.push(t.text("script", "watch_waiting", { label: label(id), card: c.waiting }));
-    if (c.holding) lines.push(t.text("script", "watch_holding", { label: label(id), server: label(c.holding.server) }));
-    const previous = before?.clients[id]?.lastRead;
-    if (
-      (c.lastRead && c.lastRead.query !== previous?.query) ||
-      (c.lastRead && previous && c.lastRead.result !== previous.result)
-    ) {
-      lines.push(
-        t.text("script", "watch_read", {
-          label: label(id),
-          query: c.lastRead.query,
-          server: label(c.lastRead.from),
-          result: t.text("script", `read_${c.lastRead.result}`),
-        }),
-      );
-    }
-  }
-  if (after.lost.length) lines.push(t.text("script", "watch_lost", { cards: cardsPhrase(after.lost) }));
-  if (after.archive?.length) lines.push(t.text("script", "watch_archive", { cards: cardsPhrase(after.archive) }));
-  return lines;
-}
-
 export function deriveScript(
   scenario: Scenario,
   trace: Trace,
+  stage: StageModel,
   cues: Map<string, Cue[]>,
-  deck: DataCard[],
+  options: Options,
   t: Templates,
+  hash: string,
 ): Script {
-  const label = (id: string) => scenario.roles.find((r) => r.id === id)?.label ?? id;
-  const kindKey = (r: Scenario["roles"][number]) =>
-    r.kind === "standby" && r.starts === "empty" ? "standby_empty" : r.kind;
+  const labels = new Map(scenario.roles.map((r) => [r.id, r.label]));
+  const label = (id: string) => labels.get(id) ?? id;
+  const words = new TableWords(stage, t, labels);
+  const text = (key: string, data: object = {}) => t.text("script", key, data);
+  const servers = scenario.roles.filter((r) => r.kind === "primary" || r.kind === "standby");
+  const everUsed = (place: Place) => stage.steps.some((s) => s.moments.some((m) => m.places[place]!.length > 0));
+  const flip = options.duplex.edge;
 
-  const steps = scenario.runs.flatMap((r) => r.steps);
-  const debriefMinutes = scenario.debrief.length ? Math.max(2, Math.min(10, scenario.debrief.length * 2)) : 0;
-  const fixed = steps.reduce((sum, s) => sum + (s.minutes ?? 0), 0);
-  const open = steps.filter((s) => s.minutes === undefined).length;
-  const each = open ? Math.max(0.5, Math.round(((scenario.minutes - debriefMinutes - fixed) / open) * 2) / 2) : 0;
-
-  const count = (kind: DataCard["kind"]) => deck.filter((c) => c.kind === kind).length;
-  const writes = deck.filter((c) => c.kind === "write").map((c) => c.number);
-  const cardList = [
-    writes.length
-      ? t.text("script", "cards_write", {
-          count: writes.length,
-          range: writes.length > 1 ? `${writes[0]}–${writes[writes.length - 1]}` : String(writes[0]),
-        })
-      : "",
-    count("joker") ? t.text("script", "cards_joker", { count: count("joker") }) : "",
-    count("read") ? t.text("script", "cards_read", { count: count("read") }) : "",
-    count("ack") ? t.text("script", "cards_ack", { count: count("ack") }) : "",
-  ].filter(Boolean);
-
-  const setup = scenario.roles.map((r) => {
-    const firstPrimary = scenario.roles.find((x) => x.kind === "primary")!.id;
-    if (r.kind === "primary") return t.text("script", "setup_primary", { label: r.label });
-    if (r.kind === "standby")
-      return t.text("script", r.starts === "empty" ? "setup_empty" : "setup_standby", {
-        label: r.label,
-        upstream: label(r.upstream ?? firstPrimary),
-      });
-    if (r.kind === "basebackup" || r.kind === "admin") return t.text("script", "setup_tool", { label: r.label });
-    return t.text("script", `setup_${r.kind}`, { label: r.label });
-  });
-  if (scenario.runs.length > 1) setup.push(t.text("script", "setup_between_runs"));
-
-  let elapsed = 0;
-  let previous: string[] = [];
-  const runs = scenario.runs.map((run) => ({
-    heading:
-      scenario.runs.length > 1 ? t.text("script", "run_heading", { number: run.number, title: run.title }) : undefined,
-    intro: run.intro,
-    settings: ((line) => (line ? t.text("script", "run_settings", { settings: line }) : undefined))(
-      settingsLine(run.settings, label),
+  // Print and bring, from the deck and the places the stage uses.
+  const count = (kind: string) => stage.deck.filter((o) => o.kind === kind);
+  const writes = count("write");
+  const tokens = count("token").map((o) => o.label!);
+  const tokenList = listPhrase(
+    [...new Set(tokens)].map(
+      (l) => `${l}${tokens.filter((x) => x === l).length > 1 ? ` × ${tokens.filter((x) => x === l).length}` : ""}`,
     ),
-    steps: run.steps.map((step): ScriptStep => {
-      const index = trace.steps.findIndex((s) => s.number === step.number);
-      const traced = trace.steps[index]!;
-      const minutes = step.minutes ?? each;
-      const timing = t.text("script", "step_minutes", { minutes, clock: clock(elapsed) });
-      elapsed += minutes;
-      const acting = scenario.roles
-        .flatMap((r) =>
-          (cues.get(r.id) ?? []).filter((c) => c.step === step.number).map((c) => ({ role: r.label, cue: c })),
-        )
-        .sort((a, b) => a.cue.order - b.cue.order);
-      const before = index > 0 && trace.steps[index - 1]!.run === step.run ? trace.steps[index - 1]!.after : undefined;
-      const lines = watchLines(traced.after, before, t, label);
-      if (!before) previous = [];
-      const watch = [
-        ...(step.watch ? [{ text: step.watch, changed: true }] : []),
-        ...lines.map((text) => ({ text, changed: !previous.includes(text) })),
-      ];
-      previous = lines;
+  );
+  const cardList = [
+    writes.length ? text("cards_write", { count: writes.length, range: numbers(writes.map((o) => o.card!)) }) : "",
+    count("joker").length ? text("cards_joker", { count: count("joker").length }) : "",
+    count("read").length ? text("cards_read", { count: count("read").length }) : "",
+    count("ack").length ? text("cards_ack", { count: count("ack").length }) : "",
+    tokens.length ? text("cards_token", { count: tokens.length, list: tokenList }) : "",
+    stage.deck.some((o) => (o.timeline ?? 1) > 1) ? text("cards_timeline") : "",
+  ].filter(Boolean);
+  const bundles = Math.max(
+    0,
+    ...scenario.runs.map(
+      (run) =>
+        stage.steps
+          .filter((s) => s.run === run.number)
+          .flatMap((s) => s.moments.flatMap((m) => m.acts))
+          .filter(
+            (a) =>
+              a.event >= 0 &&
+              a.moves.filter(
+                (mv) => areaOf(mv.from) === "hand" && labels.has(ownerOf(mv.from)!) && isClient(ownerOf(mv.from)!),
+              ).length >= 2,
+          ).length,
+    ),
+  );
+  function isClient(id: string) {
+    const kind = scenario.roles.find((r) => r.id === id)?.kind;
+    return kind === "writer" || kind === "application" || kind === "reader";
+  }
+  const trays = servers.filter((r) => everUsed(`${r.id}.wal`)).length;
+  const materials = [
+    text("material_roles", { cards: scenario.roles.length, flip }),
+    text("material_cards", {
+      sheets: Math.ceil(stage.deck.length / 9),
+      count: stage.deck.length,
+      list: cardList.join("; "),
+      flip,
+    }),
+    text("material_script"),
+    ...(bundles ? [text("material_clips", { count: bundles })] : []),
+    text("material_chairs", { count: servers.length }),
+    ...(trays ? [text("material_trays", { count: trays })] : []),
+    ...(everUsed("floor") ? [text("material_floor")] : []),
+    ...(everUsed("archive") ? [text("material_archive")] : []),
+    ...(everUsed("bin") ? [text("material_bin")] : []),
+    ...scenario.props,
+  ];
+
+  // How the table works: only what this scenario uses.
+  const kinds = new Set(stage.deck.map((o) => o.kind));
+  const events = new Set(trace.steps.flatMap((s) => s.events.map((e) => e.kind)));
+  const table = [
+    text("table_row"),
+    text("table_tray"),
+    text("table_bundle"),
+    ...(everUsed("floor") ? [text("table_floor")] : []),
+    ...(everUsed("archive") ? [text("table_archive")] : []),
+    ...(events.has("clone") ? [text("table_clone")] : []),
+    ...(kinds.has("read") ? [text("table_read")] : []),
+    ...(kinds.has("ack") ? [text("table_ack")] : []),
+    ...(events.has("promote") ? [text("table_tokens")] : []),
+    ...(events.has("crash") || events.has("stop") ? [text("table_down")] : []),
+  ];
+
+  // Setting the stage: who stands where, holding what.
+  const holds = (place: Place, places: Record<Place, string[]>) => {
+    const objects = places[place]!;
+    const copies = objects.filter((o) => ["write", "joker"].includes(words.object(o).kind));
+    const rest = objects.filter((o) => !copies.includes(o) && words.object(o).kind !== "ack");
+    const parts: string[] = [];
+    if (copies.length) {
+      const marks = [...new Set(copies.map((o) => words.object(o).mark!))];
+      const partWords = marks.map((m) =>
+        m === "WAL" ? text("bundle_part_wal") : text("bundle_part_own", { owner: m }),
+      );
+      if (objects.some((o) => words.object(o).kind === "ack")) partWords.push(text("bundle_part_ack"));
+      parts.push(
+        text("bundles", { range: numbers(copies.map((o) => words.object(o).card!)), parts: listPhrase(partWords) }),
+      );
+    }
+    if (rest.length) parts.push(words.describe(rest));
+    return listPhrase(parts);
+  };
+  const firstPrimary = scenario.roles.find((x) => x.kind === "primary")!.id;
+  const setup = scenario.roles.map((r) => {
+    const held = holds(hand(r.id), stage.start);
+    if (r.kind === "primary") return text("setup_primary", { label: r.label, holds: held });
+    if (r.kind === "standby")
+      return r.starts === "empty"
+        ? text("setup_empty", { label: r.label })
+        : text("setup_standby", { label: r.label, upstream: label(r.upstream ?? firstPrimary), holds: held });
+    if (r.kind === "proxy") return text("setup_proxy", { label: r.label });
+    if (r.kind === "basebackup" || r.kind === "admin") return text("setup_tool", { label: r.label });
+    return text("setup_client", { label: r.label, holds: held });
+  });
+  if (stage.start.reserve!.length) setup.push(text("setup_reserve", { holds: words.describe(stage.start.reserve!) }));
+
+  // The clock: casting, weighted steps, resets, debrief.
+  const steps = scenario.runs.flatMap((r) => r.steps);
+  const staged = new Map(stage.steps.map((s) => [s.step, s]));
+  const timing = planTiming({
+    minutes: scenario.minutes,
+    volunteers: scenario.roles.length,
+    resets: scenario.runs.length - 1,
+    questions: scenario.debrief.length,
+    steps: steps.map((s) => {
+      const acting = new Set(
+        [...cues.values()]
+          .flat()
+          .filter((c) => c.step === s.number)
+          .map((c) => c.role),
+      ).size;
+      const moves = staged
+        .get(s.number)!
+        .moments.filter((m) => m.kind !== "reset")
+        .flatMap((m) => m.acts.flatMap((a) => a.moves)).length;
       return {
-        number: step.number,
-        heading: t.text("script", "step_heading", { number: step.number, title: step.title }),
-        timing,
-        say: step.say,
-        do: acting.length
-          ? acting.map(({ role, cue }) => ({ role, text: cue.text }))
-          : [{ role: "", text: t.text("script", "nobody_acts") }],
-        watch,
-        postgres: acting.flatMap(({ role, cue }) => cue.messages.map((text) => ({ role, text }))),
-        commands: step.actions.flatMap((a) => commandsFor(a, scenario)),
-        why: step.why,
+        weight: 1 + 0.4 * acting + 0.03 * Math.min(moves, 30) + s.say.split(/\s+/).length / 50,
+        fixed: s.minutes,
       };
     }),
-  }));
+  });
+  const minutesOf = new Map(steps.map((s, i) => [s.number, timing.steps[i]!]));
 
+  let elapsed = timing.casting;
+  let previous: string[] = [];
+  const runs: ScriptRun[] = scenario.runs.map((run, r) => {
+    let reset: ScriptRun["reset"];
+    if (r > 0) {
+      const first = staged.get(run.steps[0]!.number)!;
+      const moves = first.moments[0]!.kind === "reset" ? first.moments[0]!.acts.flatMap((a) => a.moves) : [];
+      const byPlace = new Map<Place, string[]>();
+      for (const m of moves) byPlace.set(m.to, [...(byPlace.get(m.to) ?? []), m.object]);
+      const lines = [...byPlace].map(([place, objects]) => {
+        const who =
+          place === "reserve" ? text("place_reserve") : areaOf(place) === "hand" ? label(ownerOf(place)!) : place;
+        return text("reset_line", {
+          place: who,
+          objects: areaOf(place) === "hand" ? holds(place, { [place]: objects }) : words.describe(objects),
+        });
+      });
+      reset = {
+        heading: text("reset_heading"),
+        timing: text("step_minutes", { minutes: timing.reset, clock: clock(elapsed) }),
+        lines: [text("reset_intro"), ...lines],
+      };
+      elapsed += timing.reset;
+      previous = [];
+    }
+    return {
+      heading: scenario.runs.length > 1 ? text("run_heading", { number: run.number, title: run.title }) : undefined,
+      intro: run.intro,
+      settings: ((line) => (line ? text("run_settings", { settings: line }) : undefined))(
+        settingsLine(run.settings, label),
+      ),
+      reset,
+      steps: run.steps.map((step): ScriptStep => {
+        const traced = trace.steps.find((s) => s.number === step.number)!;
+        const here = staged.get(step.number)!;
+        const minutes = minutesOf.get(step.number)!;
+        const stepTiming = text("step_minutes", { minutes, clock: clock(elapsed) });
+        elapsed += minutes;
+        const acting = (moment: "do" | "flow") =>
+          [
+            ...scenario.roles.map((r) => ({ id: r.id, label: r.label })),
+            { id: FACILITATOR, label: text("facilitator") },
+          ]
+            .flatMap((role) =>
+              (cues.get(role.id) ?? [])
+                .filter((c) => c.step === step.number && c.moment === moment)
+                .map((cue) => ({ role: role.label, cue })),
+            )
+            .sort((a, b) => a.cue.order - b.cue.order);
+        const lines = watchLines(
+          traced.after,
+          here.moments.at(-1)!.places,
+          here.moments.find((m) => m.kind === "do")!.places,
+          traced.events,
+        );
+        const watch = [
+          ...(step.watch ? [{ text: step.watch, changed: true }] : []),
+          ...lines.map((line) => ({ text: line, changed: !previous.includes(line) })),
+        ];
+        previous = lines;
+        const done = acting("do");
+        return {
+          number: step.number,
+          heading: text("step_heading", { number: step.number, title: step.title }),
+          minutes,
+          timing: stepTiming,
+          say: `${text("say_step", { number: step.number })} ${step.say}`,
+          do:
+            done.length || acting("flow").length
+              ? done.map(({ role, cue }) => ({ role, text: cue.text }))
+              : [{ role: "", text: text("nobody_acts") }],
+          then: acting("flow").map(({ role, cue }) => ({ role, text: cue.text })),
+          watch,
+          postgres: [...acting("do"), ...acting("flow")].flatMap(({ role, cue }) =>
+            cue.messages.map((m) => ({ role, text: m })),
+          ),
+          commands: step.actions.flatMap((a) => commandsFor(a, scenario)),
+          why: step.why,
+        };
+      }),
+    };
+  });
+
+  /** What the room should see after a step: each server's row and tray, hands, floor, archive, bin. */
+  function watchLines(
+    after: Snapshot,
+    places: Record<Place, string[]>,
+    beforeFlow: Record<Place, string[]>,
+    stepEvents: Trace["steps"][number]["events"],
+  ): string[] {
+    const out: string[] = [];
+    for (const [id, s] of Object.entries(after.servers)) {
+      if (s.mode === "empty") {
+        out.push(text("watch_empty", { label: label(id) }));
+        continue;
+      }
+      const walState = !s.up ? "off" : s.replayPaused ? "paused" : s.walreceiver === "off" ? "off" : s.walreceiver;
+      const state =
+        s.mode === "primary"
+          ? text("state_primary", { timeline: s.timeline, up: s.up })
+          : text("state_standby", {
+              upstream: label(s.upstream ?? ""),
+              timeline: s.timeline,
+              state: text(`state_${walState}`),
+            });
+      out.push(
+        text("watch_server", {
+          label: label(id),
+          state,
+          row: words.describe(places[`${id}.data`]!, `${id}.data`),
+          tray: words.describe(places[`${id}.wal`]!, `${id}.wal`),
+        }),
+      );
+      const lent = places[hand(id)]!.filter((o) => words.object(o).kind === "read");
+      if (lent.length)
+        out.push(text("watch_with", { objects: words.describe(lent), many: lent.length > 1, server: label(id) }));
+    }
+    for (const [id, c] of Object.entries(after.clients)) {
+      const kept = places[hand(id)]!.filter((o) => words.object(o).kind === "ack");
+      if (kept.length) out.push(text("watch_hand", { label: label(id), objects: words.describe(kept) }));
+      if (c.waiting !== null) out.push(text("watch_waiting", { label: label(id), card: c.waiting }));
+      const read = stepEvents.filter((e) => e.kind === "read" && e.actor === id).at(-1);
+      if (read) {
+        let result = text(`read_${read.result}`);
+        if (read.result === "stale" && read.card !== undefined) {
+          const copy = Object.entries(beforeFlow).find(
+            ([p, list]) =>
+              areaOf(p) === "wal" &&
+              list.some(
+                (o) =>
+                  words.object(o).kind === "write" &&
+                  words.object(o).card === read.card &&
+                  words.object(o).mark === label(read.from!),
+              ),
+          );
+          if (copy)
+            result = text("read_stale_where", {
+              card: read.card,
+              place: text("place_tray", { label: label(ownerOf(copy[0])!) }),
+            });
+        }
+        out.push(text("watch_read", { label: label(id), query: read.query, server: label(read.from!), result }));
+      } else if (c.lastRead && stepEvents.some((e) => e.query === c.lastRead!.query && e.kind !== "read")) {
+        out.push(
+          text("watch_read", {
+            label: label(id),
+            query: c.lastRead.query,
+            server: label(c.lastRead.from),
+            result: text(`read_${c.lastRead.result}`),
+          }),
+        );
+      }
+    }
+    if (places.floor!.length) out.push(text("watch_floor", { objects: words.describe(places.floor!, "floor") }));
+    if (places.archive!.length)
+      out.push(text("watch_archive", { objects: words.describe(places.archive!, "archive") }));
+    if (places.bin!.length) out.push(text("watch_bin", { objects: words.describe(places.bin!, "bin") }));
+    if (after.lost.length) out.push(text("watch_lost", { cards: numbers(after.lost) }));
+    return out;
+  }
+
+  const stepMinutes = timing.steps.reduce((a, b) => a + b, 0);
   return {
-    duration: t.text("script", "duration", { minutes: scenario.minutes, people: scenario.roles.length }),
+    title: scenario.title,
+    summary: scenario.summary,
+    duration: text("duration", { minutes: scenario.minutes, people: scenario.roles.length }),
+    headings: Object.fromEntries(
+      [
+        "overview",
+        "goals",
+        "volunteers",
+        "materials",
+        "table",
+        "setup",
+        "simplifications",
+        "timing",
+        "steps",
+        "debrief",
+      ].map((k) => [k, text(`heading_${k}`)]),
+    ),
+    labels: {
+      say: text("label_say"),
+      do: text("label_do"),
+      then: text("label_then"),
+      watch: text("label_watch"),
+      postgres: text("label_postgres"),
+      commands: text("label_commands"),
+      why: text("label_why"),
+    },
     goals: scenario.goals,
     volunteers: scenario.roles.map((r) =>
-      t.text("script", "volunteer", {
+      text("volunteer", {
         label: r.label,
-        kind: t.text("script", `kind_${kindKey(r)}`),
+        kind: text(`kind_${r.kind === "standby" && r.starts === "empty" ? "standby_empty" : r.kind}`),
         brief: r.brief ?? "",
       }),
     ),
-    materials: [
-      t.text("script", "material_roles"),
-      t.text("script", "material_cards", { sheets: Math.ceil(deck.length / 9), list: cardList.join(", ") }),
-      t.text("script", "material_script"),
-      ...scenario.props,
-    ],
+    materials,
+    table,
     setup,
     simplifications: scenario.simplifications,
+    timing: [
+      text("timing_casting", { minutes: timing.casting }),
+      ...(timing.reset ? [text("timing_reset", { minutes: timing.reset })] : []),
+      text("timing_steps", { minutes: stepMinutes }),
+      ...(timing.debrief ? [text("timing_debrief", { minutes: timing.debrief })] : []),
+      ...(timing.total > scenario.minutes
+        ? [text("timing_over", { total: timing.total, minutes: scenario.minutes })]
+        : []),
+    ],
     runs,
     debrief: scenario.debrief,
-    debriefTime: t.text("script", "debrief_time", { minutes: debriefMinutes }),
+    debriefTime: text("debrief_time", { minutes: timing.debrief }),
+    footer: text("footer", { title: scenario.title, id: scenario.id, hash, page: "{page}", pages: "{pages}" }),
+    header: scenario.title,
   };
 }

@@ -1,13 +1,14 @@
 /**
- * facilitator-script.pdf: portrait pages to read from while standing. A running header, page
- * numbers, then the setup, every step (Say / Do / Watch for / PostgreSQL says / Why it matters),
- * and the debrief. Messages and settings are in the monospaced face.
+ * facilitator-script.pdf: portrait pages to read from while standing. Everything is measured
+ * first and then laid out: a step is never split across pages (unless it alone is longer than a
+ * page), a heading stays with what follows it, and no page but the last is left less than a
+ * quarter full. A running header and footer with page numbers.
  */
 import type { Kit } from "../../kit.js";
-import type { ScriptStep } from "./derive.js";
 import { createDocument, finish, FONT } from "../../render/pdf.js";
 import { COLOURS, mm, PAPER } from "../../render/units.js";
 import type { Product } from "../product.js";
+import type { Script, ScriptStep } from "./derive.js";
 
 const MARGIN = mm(20);
 const BODY = 11.5;
@@ -15,143 +16,294 @@ const GAP = 3;
 /** Width of the label column (Say, Do, Watch for…). */
 const LABEL = 78;
 
-/** A small writer over pdfkit's text flow that keeps a block together on one page. */
-class Page {
-  constructor(
-    readonly doc: PDFKit.PDFDocument,
-    readonly width: number,
-    readonly bottom: number,
-  ) {}
-
-  height(text: string, font: string, size: number, indent = 0): number {
-    this.doc.font(font).fontSize(size);
-    return this.doc.heightOfString(text, { width: this.width - indent, lineGap: GAP });
-  }
-
-  /** Starts a new page unless `needed` points still fit. */
-  keep(needed: number): void {
-    if (this.doc.y + needed > this.bottom) this.doc.addPage();
-  }
-
-  line(
-    text: string,
-    font: string,
-    size: number,
-    options: { colour?: string; indent?: number; after?: number; label?: string } = {},
-  ): void {
-    const indent = options.indent ?? 0;
-    // Keep a label with its text, and a paragraph's first lines together. That is at most about
-    // three lines: measuring (a whole line-wrap) is only worth it near the foot of a page.
-    if (this.doc.y + 4 * size > this.bottom) {
-      const label = options.label ? this.height(options.label, FONT.bold, size, this.width - indent) : 0;
-      this.keep(Math.max(label, Math.min(this.height(text, font, size, indent), 3 * size)));
-    }
-    const x = this.doc.page.margins.left + indent;
-    let labelBottom = 0;
-    if (options.label) {
-      this.doc
-        .font(FONT.bold)
-        .fontSize(size)
-        .fillColor(options.colour ?? COLOURS.black);
-      const y = this.doc.y;
-      this.doc.text(options.label, this.doc.page.margins.left, y, { width: indent - 6 });
-      labelBottom = this.doc.y;
-      this.doc.y = y;
-    }
-    this.doc
-      .font(font)
-      .fontSize(size)
-      .fillColor(options.colour ?? COLOURS.black);
-    this.doc.text(text, x, this.doc.y, { width: this.width - indent, lineGap: GAP });
-    this.doc.y = Math.max(this.doc.y, labelBottom);
-    this.doc.moveDown(options.after ?? 0.3);
-  }
-
-  heading(text: string, size: number, space = 0.6): void {
-    this.keep(size * 4 + 40);
-    this.doc.moveDown(space);
-    this.line(text, FONT.bold, size, { after: 0.35 });
-  }
-
-  bullets(items: string[], font: string = FONT.regular, size = BODY): void {
-    for (const item of items) this.line(item, font, size, { indent: 14, label: "•", after: 0.2 });
-  }
+/** One paragraph, measured: a text in a font, with an optional label in the left column. */
+export interface Para {
+  text: string;
+  font: string;
+  size: number;
+  colour?: string;
+  /** Left indent of the text; a label sits in the space before it. */
+  indent?: number;
+  label?: string;
+  /** Space after, in multiples of the size. */
+  after?: number;
+  /** Text set at the right edge of the same first line (a step's timing). */
+  aside?: { text: string; size: number };
+  height?: number;
 }
 
-function step(page: Page, kit: Kit, s: ScriptStep, commands: boolean): void {
-  const t = kit.templates;
-  const doc = page.doc;
-  // Keep the heading with what to say, so a step never starts at the foot of a page.
-  page.keep(page.height(s.say, FONT.regular, BODY + 1, LABEL) + 70);
-  doc.moveDown(0.8);
-  const top = doc.y;
-  doc
-    .font(FONT.bold)
-    .fontSize(15)
-    .fillColor(COLOURS.black)
-    .text(s.heading, doc.page.margins.left, top, { width: page.width - 110 });
-  const after = doc.y;
-  doc
-    .font(FONT.regular)
-    .fontSize(9.5)
-    .fillColor(COLOURS.grey)
-    .text(s.timing, doc.page.margins.left + page.width - 110, top + 4, {
-      width: 110,
-      align: "right",
-      lineBreak: false,
-    });
-  doc.y = after + 4;
-  page.line(s.say, FONT.regular, BODY + 1, { indent: LABEL, label: t.text("script", "label_say"), after: 0.5 });
-  for (const [i, d] of s.do.entries()) {
-    page.line(d.role ? `${d.role}: ${d.text}` : d.text, FONT.regular, BODY, {
-      indent: LABEL,
-      label: i === 0 ? t.text("script", "label_do") : undefined,
-      after: 0.25,
-    });
-  }
-  doc.moveDown(0.25);
-  // What changed in this step in bold: the room's eyes go there.
-  for (const [i, w] of s.watch.entries()) {
-    page.line(w.text, w.changed ? FONT.bold : FONT.regular, BODY - 1, {
-      indent: LABEL,
-      label: i === 0 ? t.text("script", "label_watch") : undefined,
-      after: 0.15,
-      colour: COLOURS.black,
-    });
-  }
+/** A unit of layout: a step (kept whole), or a section that may break between its paragraphs. */
+export interface Block {
+  paras: Para[];
+  whole: boolean;
+  /** A run heading: keep it on the same page as the block after it. */
+  withNext?: boolean;
+}
 
-  if (commands && s.commands.length) {
-    doc.moveDown(0.2);
-    s.commands.forEach((c, i) =>
-      page.line(c, FONT.mono, 8.5, {
+function measure(doc: PDFKit.PDFDocument, width: number, p: Para): number {
+  const indent = p.indent ?? 0;
+  doc.font(p.font).fontSize(p.size);
+  const text = doc.heightOfString(p.text, { width: width - indent - (p.aside ? 110 : 0), lineGap: GAP });
+  let label = 0;
+  if (p.label) {
+    doc.font(FONT.bold).fontSize(p.size);
+    label = doc.heightOfString(p.label, { width: indent - 6, lineGap: GAP });
+  }
+  return Math.max(text, label) + (p.after ?? 0.3) * p.size;
+}
+
+const height = (b: Block | Para[]) => ("paras" in b ? b.paras : b).reduce((sum, p) => sum + p.height!, 0);
+
+/**
+ * Pages of paragraphs from blocks of measured paragraphs. A whole block that does not fit starts a
+ * new page, unless that would leave the page less than a quarter full (then, and only for a block
+ * longer than three quarters of a page, it is split between paragraphs). A section breaks between
+ * paragraphs, never right after its heading.
+ */
+export function paginate(blocks: Block[], pageHeight: number): Para[][] {
+  const pages: Para[][] = [[]];
+  const used = () => height(pages[pages.length - 1]!);
+  const place = (paras: Para[]) => pages[pages.length - 1]!.push(...paras);
+  const fresh = () => {
+    if (pages[pages.length - 1]!.length) pages.push([]);
+  };
+  for (let i = 0; i < blocks.length; i++) {
+    const block = blocks[i]!;
+    const need =
+      block.withNext && blocks[i + 1]
+        ? height(block) + (blocks[i + 1]!.whole ? height(blocks[i + 1]!) : height(blocks[i + 1]!.paras.slice(0, 2)))
+        : height(block);
+    if (block.whole || block.withNext) {
+      if (used() + need <= pageHeight) {
+        place(block.paras);
+        continue;
+      }
+      const emptyEnough = used() < pageHeight / 4 && used() > 0;
+      if (!emptyEnough || need <= pageHeight * 0.75) {
+        fresh();
+        if (height(block) <= pageHeight) {
+          place(block.paras);
+          continue;
+        }
+      }
+      // Longer than the room left on a page that must not stay nearly empty, or than a page: split it.
+      for (const p of block.paras) {
+        if (used() + p.height! > pageHeight && used() > 0) fresh();
+        place([p]);
+      }
+      continue;
+    }
+    // A section: break between paragraphs, keeping the heading with the first two after it.
+    block.paras.forEach((p, k) => {
+      const keep = k === 0 ? height(block.paras.slice(0, 3)) : p.height!;
+      if (used() + keep > pageHeight && used() > 0) fresh();
+      place([p]);
+    });
+  }
+  return pages.filter((p) => p.length);
+}
+
+function stepBlock(s: ScriptStep, script: Script, commands: boolean): Block {
+  const L = script.labels;
+  const paras: Para[] = [
+    { text: s.heading, font: FONT.bold, size: 15, after: 0.4, aside: { text: s.timing, size: 9.5 } },
+  ];
+  paras.push({ text: s.say, font: FONT.regular, size: BODY + 1, indent: LABEL, label: L.say, after: 0.5 });
+  const lines = (list: { role: string; text: string }[], label: string) =>
+    list.forEach((d, i) =>
+      paras.push({
+        text: d.role ? `${d.role}: ${d.text}` : d.text,
+        font: FONT.regular,
+        size: BODY,
         indent: LABEL,
-        label: i === 0 ? t.text("script", "label_commands") : undefined,
-        after: 0.1,
+        label: i === 0 ? label : undefined,
+        after: 0.3,
+      }),
+    );
+  lines(s.do, L.do);
+  lines(s.then, L.then);
+  s.watch.forEach((w, i) =>
+    paras.push({
+      text: w.text,
+      font: w.changed ? FONT.bold : FONT.regular,
+      size: BODY - 1,
+      indent: LABEL,
+      label: i === 0 ? L.watch : undefined,
+      after: 0.2,
+    }),
+  );
+  if (commands) {
+    s.commands.forEach((c, i) =>
+      paras.push({
+        text: c,
+        font: FONT.mono,
+        size: 8.5,
+        indent: LABEL,
+        label: i === 0 ? L.commands : undefined,
+        after: 0.15,
         colour: COLOURS.grey,
       }),
     );
   }
   if (s.postgres.length) {
-    doc.moveDown(0.25);
-    page.line(t.text("script", "label_postgres"), FONT.bold, BODY - 1, { indent: LABEL, after: 0.15 });
+    paras.push({ text: L.postgres, font: FONT.bold, size: BODY - 1, indent: LABEL, after: 0.15 });
     for (const p of s.postgres)
-      page.line(`${p.role}: ${p.text}`, FONT.mono, 9, { indent: LABEL, after: 0.2, colour: COLOURS.vermillion });
+      paras.push({
+        text: `${p.role}: ${p.text}`,
+        font: FONT.mono,
+        size: 9,
+        indent: LABEL,
+        after: 0.2,
+        colour: COLOURS.vermillion,
+      });
   }
-  if (s.why) {
-    doc.moveDown(0.25);
-    page.line(s.why, FONT.regular, BODY - 0.5, {
+  if (s.why)
+    paras.push({
+      text: s.why,
+      font: FONT.regular,
+      size: BODY - 0.5,
       indent: LABEL,
-      label: t.text("script", "label_why"),
+      label: L.why,
       after: 0.3,
       colour: COLOURS.blue,
     });
+  paras[paras.length - 1]!.after = 1.4;
+  return { paras, whole: true };
+}
+
+function section(heading: string, items: string[], bullets = true): Block {
+  return {
+    whole: false,
+    paras: [
+      { text: heading, font: FONT.bold, size: 14, after: 0.4 },
+      ...items.map((text, i): Para => ({
+        text,
+        font: FONT.regular,
+        size: BODY,
+        indent: bullets ? 14 : 0,
+        label: bullets ? "•" : undefined,
+        after: i === items.length - 1 ? 1.2 : 0.25,
+      })),
+    ],
+  };
+}
+
+/** Every block of the script, in reading order. */
+export function scriptBlocks(script: Script, commands: boolean): Block[] {
+  const H = script.headings;
+  const blocks: Block[] = [
+    {
+      whole: true,
+      paras: [
+        { text: script.title, font: FONT.bold, size: 26, after: 0.3 },
+        { text: script.summary, font: FONT.regular, size: BODY + 1, after: 0.4 },
+        { text: script.duration, font: FONT.bold, size: BODY, after: 1.2 },
+      ],
+    },
+    section(H.goals!, script.goals),
+    section(H.volunteers!, script.volunteers),
+    section(H.materials!, script.materials),
+    section(H.table!, script.table),
+    section(H.setup!, script.setup),
+    ...(script.simplifications.length ? [section(H.simplifications!, script.simplifications)] : []),
+    section(H.timing!, script.timing),
+  ];
+  for (const run of script.runs) {
+    const head: Para[] = [{ text: run.heading ?? H.steps!, font: FONT.bold, size: 20, after: 0.3 }];
+    if (run.intro) head.push({ text: run.intro, font: FONT.regular, size: BODY, after: 0.3 });
+    if (run.settings) head.push({ text: run.settings, font: FONT.mono, size: 9.5, colour: COLOURS.grey, after: 0.6 });
+    blocks.push({ paras: head, whole: true, withNext: true });
+    if (run.reset) {
+      blocks.push({
+        whole: true,
+        paras: [
+          {
+            text: run.reset.heading,
+            font: FONT.bold,
+            size: 15,
+            after: 0.4,
+            aside: { text: run.reset.timing, size: 9.5 },
+          },
+          ...run.reset.lines.map((text, i): Para => ({
+            text,
+            font: i === 0 ? FONT.bold : FONT.regular,
+            size: BODY,
+            indent: i === 0 ? 0 : 14,
+            label: i === 0 ? undefined : "•",
+            after: 0.25,
+          })),
+        ],
+      });
+      blocks[blocks.length - 1]!.paras.at(-1)!.after = 1.4;
+    }
+    for (const s of run.steps) blocks.push(stepBlock(s, script, commands));
   }
+  if (script.debrief.length) {
+    blocks.push({
+      whole: true,
+      withNext: true,
+      paras: [
+        { text: H.debrief!, font: FONT.bold, size: 20, after: 0.2 },
+        { text: script.debriefTime, font: FONT.regular, size: BODY - 1, colour: COLOURS.grey, after: 0.6 },
+      ],
+    });
+    script.debrief.forEach((d, i) =>
+      blocks.push({
+        whole: true,
+        paras: [
+          { text: `${i + 1}. ${d.question}`, font: FONT.bold, size: BODY, after: 0.2 },
+          { text: d.answer, font: FONT.regular, size: BODY, indent: 16, after: 0.8 },
+        ],
+      }),
+    );
+  }
+  return blocks;
+}
+
+/** The script measured and laid out on pages of this paper: its blocks, and the paragraphs of each page. */
+export function scriptPages(
+  doc: PDFKit.PDFDocument,
+  script: Script,
+  commands: boolean,
+  paper: keyof typeof PAPER,
+): { blocks: Block[]; pages: Para[][]; height: number } {
+  const sheet = PAPER[paper];
+  const width = sheet.width - 2 * MARGIN;
+  const blocks = scriptBlocks(script, commands);
+  for (const b of blocks) for (const p of b.paras) p.height = measure(doc, width, p);
+  const height = sheet.height - 2 * MARGIN;
+  return { blocks, pages: paginate(blocks, height), height };
+}
+
+function draw(doc: PDFKit.PDFDocument, width: number, p: Para, x0: number): void {
+  const indent = p.indent ?? 0;
+  const top = doc.y;
+  const colour = p.colour ?? COLOURS.black;
+  if (p.label)
+    doc
+      .font(FONT.bold)
+      .fontSize(p.size)
+      .fillColor(colour)
+      .text(p.label, x0, top, { width: indent - 6, lineGap: GAP });
+  doc
+    .font(p.font)
+    .fontSize(p.size)
+    .fillColor(colour)
+    .text(p.text, x0 + indent, top, { width: width - indent - (p.aside ? 110 : 0), lineGap: GAP });
+  if (p.aside) {
+    doc
+      .font(FONT.regular)
+      .fontSize(p.aside.size)
+      .fillColor(COLOURS.grey)
+      .text(p.aside.text, x0 + width - 110, top + 4, { width: 110, align: "right", lineBreak: false });
+  }
+  doc.y = top + p.height!;
 }
 
 export const facilitatorScript: Product = {
   file: "facilitator-script.pdf",
   description: "the facilitator's script: setup, every step, debrief",
-  async render(kit, options, assets) {
+  async render(kit: Kit, options, assets) {
     const sheet = PAPER[options.paper];
     const doc = createDocument(
       assets.fonts,
@@ -159,48 +311,14 @@ export const facilitatorScript: Product = {
       { title: `${kit.scenario.title}: facilitator script`, subject: kit.scenario.id, keywords: kit.hash },
       { ...sheet, margin: MARGIN },
     );
-    const t = kit.templates;
     const script = kit.script;
-    const page = new Page(doc, sheet.width - 2 * MARGIN, sheet.height - MARGIN);
-    doc.addPage();
-    doc.font(FONT.bold).fontSize(26).fillColor(COLOURS.black).text(kit.scenario.title);
-    doc.moveDown(0.3);
-    page.line(kit.scenario.summary, FONT.regular, BODY + 1, { after: 0.4 });
-    page.line(script.duration, FONT.bold, BODY);
-
-    page.heading(t.text("script", "heading_goals"), 14);
-    page.bullets(script.goals);
-    page.heading(t.text("script", "heading_volunteers"), 14);
-    page.bullets(script.volunteers);
-    page.heading(t.text("script", "heading_materials"), 14);
-    page.bullets(script.materials);
-    page.heading(t.text("script", "heading_setup"), 14);
-    page.bullets(script.setup);
-    if (script.simplifications.length) {
-      page.heading(t.text("script", "heading_simplifications"), 14);
-      page.bullets(script.simplifications);
-    }
-
-    for (const run of script.runs) {
+    const width = sheet.width - 2 * MARGIN;
+    const { pages } = scriptPages(doc, script, options.commands, options.paper);
+    for (const page of pages) {
       doc.addPage();
-      if (run.heading) page.line(run.heading, FONT.bold, 20, { after: 0.3 });
-      else page.line(t.text("script", "heading_steps"), FONT.bold, 20, { after: 0.3 });
-      if (run.intro) page.line(run.intro, FONT.regular, BODY);
-      if (run.settings) page.line(run.settings, FONT.mono, 9.5, { colour: COLOURS.grey });
-      for (const s of run.steps) step(page, kit, s, options.commands);
+      doc.y = MARGIN;
+      for (const p of page) draw(doc, width, p, MARGIN);
     }
-
-    if (script.debrief.length) {
-      doc.addPage();
-      page.line(t.text("script", "heading_debrief"), FONT.bold, 20, { after: 0.2 });
-      page.line(script.debriefTime, FONT.regular, BODY - 1, { colour: COLOURS.grey, after: 0.6 });
-      for (const [i, d] of script.debrief.entries()) {
-        page.keep(page.height(d.question, FONT.bold, BODY) + page.height(d.answer, FONT.regular, BODY) + 20);
-        page.line(`${i + 1}. ${d.question}`, FONT.bold, BODY, { after: 0.2 });
-        page.line(d.answer, FONT.regular, BODY, { indent: 16, after: 0.6 });
-      }
-    }
-
     // Running header and footer on every page, now that the page count is known.
     const range = doc.bufferedPageRange();
     for (let i = 0; i < range.count; i++) {
@@ -208,15 +326,9 @@ export const facilitatorScript: Product = {
       const margins = doc.page.margins;
       doc.page.margins = { ...margins, top: 0, bottom: 0 };
       doc.font(FONT.regular).fontSize(8.5).fillColor(COLOURS.grey);
-      if (i > 0) doc.text(kit.scenario.title, MARGIN, mm(10), { width: page.width, lineBreak: false });
-      const footer = t.text("script", "footer", {
-        title: kit.scenario.title,
-        id: kit.scenario.id,
-        hash: kit.hash,
-        page: i + 1,
-        pages: range.count,
-      });
-      doc.text(footer, MARGIN, sheet.height - mm(13), { width: page.width, align: "center", lineBreak: false });
+      if (i > 0) doc.text(script.header, MARGIN, mm(10), { width, lineBreak: false });
+      const footer = script.footer.replace("{page}", String(i + 1)).replace("{pages}", String(range.count));
+      doc.text(footer, MARGIN, sheet.height - mm(13), { width, align: "center", lineBreak: false });
       doc.page.margins = margins;
     }
     return finish(doc);

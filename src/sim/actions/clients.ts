@@ -91,7 +91,7 @@ function write(stage: Stage, { by, to, via, count = 1 }: ActionArgs<"write">): v
     s.replayed = s.wal.length;
     c.wrote.push(card);
     stage.written.add(card);
-    emit(stage, { kind: "write", actor: by, to: s.id, via, card });
+    emit(stage, { kind: "write", actor: by, to: s.id, via, card, position: s.wal.length });
     if (synchronous(stage)) {
       s.pending.push({ card, client: by });
       c.waiting = { card, on: s.id };
@@ -190,7 +190,7 @@ function vacuum(stage: Stage, { by, on }: ActionArgs<"vacuum">): void {
   const card = newCard(stage);
   s.wal.push({ card, kind: "vacuum", timeline: s.timeline });
   s.replayed = s.wal.length;
-  emit(stage, { kind: "vacuum", actor: by, to: on, card });
+  emit(stage, { kind: "vacuum", actor: by, to: on, card, position: s.wal.length });
   const held = [...stage.clients.values()].some((c) => c.holding && c.holding.server !== on);
   if (held && stage.settings.hot_standby_feedback) {
     emit(stage, {

@@ -1,3 +1,0 @@
-declare module "svgdom" {
-  export function createSVGWindow(): Window & typeof globalThis;
-}
