@@ -180,16 +180,14 @@ export function deriveCues(
     }
     for (const [key, entry] of [...phrases].sort((a, b) => a[1].order - b[1].order)) {
       const [role, moment] = key.split("|") as [string, "do" | "flow"];
-      cues
-        .get(role)!
-        .push({
-          step: step.number,
-          role,
-          moment,
-          text: entry.texts.join(" "),
-          messages: entry.messages,
-          order: entry.order,
-        });
+      cues.get(role)!.push({
+        step: step.number,
+        role,
+        moment,
+        text: entry.texts.join(" "),
+        messages: entry.messages,
+        order: entry.order,
+      });
     }
   }
   return cues;

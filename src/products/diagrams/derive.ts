@@ -10,6 +10,7 @@ import type { Snapshot, Trace, TraceEvent } from "../../sim/trace.js";
 import { areaOf, ownerOf, type DeckObject, type Move, type Place, type StageModel } from "../../stage/index.js";
 import { listPhrase, type Templates } from "../../wording.js";
 import { numbers } from "../script/table.js";
+import { settingsLine } from "../settings.js";
 
 export type LinkState = "streaming" | "waiting" | "error" | "off" | "cut";
 
@@ -214,7 +215,11 @@ export function deriveFrames(scenario: Scenario, trace: Trace, stage: StageModel
     const observable = step.events.slice(0, step.flowFrom).some((e) => OBSERVABLE.has(e.kind));
     const split = observable && movesOf(doMoment).length > 0 && movesOf(flowMoment).length > 0;
     const run = scenario.runs.find((r) => r.number === step.run)!;
-    const runLine = scenario.runs.length > 1 ? text("run", { number: run.number, title: run.title }) : undefined;
+    const settings = settingsLine(run.settings, label, true);
+    const runLine =
+      scenario.runs.length > 1
+        ? text("run", { number: run.number, title: run.title, settings: settings ?? "" })
+        : undefined;
     const shots = split
       ? [
           {

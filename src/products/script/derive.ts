@@ -5,8 +5,8 @@
  * the script never asks for an object that was not printed.
  */
 import type { Options } from "../../options.js";
-import type { Scenario, Settings } from "../../scenario/model.js";
-import { DEFAULT_SETTINGS } from "../../scenario/model.js";
+import type { Scenario } from "../../scenario/model.js";
+import { settingsLine } from "../settings.js";
 import { commandsFor } from "../../sim/commands.js";
 import type { Snapshot, Trace } from "../../sim/trace.js";
 import { areaOf, hand, ownerOf, type Place, type StageModel } from "../../stage/index.js";
@@ -66,25 +66,6 @@ export interface Script {
   header: string;
 }
 
-/** Non-default settings, as the postgresql.conf lines they stand for. */
-function settingsLine(s: Settings, label: (id: string) => string): string | undefined {
-  const lines: string[] = [];
-  if (s.archive) lines.push("archive_mode = on, with archive_command and restore_command");
-  if (s.wal_keep_size !== DEFAULT_SETTINGS.wal_keep_size)
-    lines.push(`wal_keep_size = ${s.wal_keep_size * 16}MB (${s.wal_keep_size} cards)`);
-  if (s.replication_slots) lines.push("a replication slot per standby");
-  if (s.synchronous_standby_names.length)
-    lines.push(`synchronous_standby_names = 'FIRST 1 (${s.synchronous_standby_names.map(label).join(", ")})'`);
-  if (s.synchronous_commit !== DEFAULT_SETTINGS.synchronous_commit)
-    lines.push(`synchronous_commit = ${s.synchronous_commit}`);
-  if (s.max_standby_streaming_delay !== DEFAULT_SETTINGS.max_standby_streaming_delay)
-    lines.push(
-      `max_standby_streaming_delay = ${s.max_standby_streaming_delay < 0 ? "-1" : `${s.max_standby_streaming_delay}s`}`,
-    );
-  if (s.hot_standby_feedback) lines.push("hot_standby_feedback = on");
-  return lines.length ? lines.join("; ") : undefined;
-}
-
 export function deriveScript(
   scenario: Scenario,
   trace: Trace,
@@ -140,6 +121,13 @@ export function deriveScript(
     return kind === "writer" || kind === "application" || kind === "reader";
   }
   const trays = servers.filter((r) => everUsed(`${r.id}.wal`)).length;
+  const cuts = [
+    ...new Set(
+      trace.steps.flatMap((s) =>
+        s.events.filter((e) => e.kind === "cut").map((e) => [label(e.from!), label(e.to!)].sort().join(" – ")),
+      ),
+    ),
+  ];
   const materials = [
     text("material_roles", { cards: scenario.roles.length, flip }),
     text("material_cards", {
@@ -155,6 +143,7 @@ export function deriveScript(
     ...(everUsed("floor") ? [text("material_floor")] : []),
     ...(everUsed("archive") ? [text("material_archive")] : []),
     ...(everUsed("bin") ? [text("material_bin")] : []),
+    ...(cuts.length ? [text("material_links", { links: listPhrase(cuts) })] : []),
     ...scenario.props,
   ];
 
