@@ -19,6 +19,17 @@ export function loadShipped(name: string) {
   return { scenario, trace: simulate(scenario) };
 }
 
+/** Variants of the shipped scenarios that pin down one behaviour each, both ways (tests/variants). */
+export const variantDir = join(root, "tests", "variants");
+export const variants = readdirSync(variantDir)
+  .filter((f) => f.endsWith(".yaml"))
+  .sort();
+
+export function loadVariant(name: string) {
+  const scenario = parseScenario(readFileSync(join(variantDir, name), "utf8"), `tests/variants/${name}`);
+  return { scenario, trace: simulate(scenario) };
+}
+
 import { loadAssets } from "../src/node/assets.js";
 import { deriveKit, type Kit } from "../src/kit.js";
 import { withDefaults, type Options } from "../src/options.js";

@@ -53,6 +53,8 @@ function restoreFromArchive(stage: Stage, s: Server): boolean {
     const found = stage.archive.find((a) => a.position === next && a.timeline === s.timeline);
     if (!found) return progress;
     s.wal.push(found.record);
+    // A restored segment is whole: the standby now stands at a segment boundary.
+    s.atBoundary = true;
     emit(stage, {
       kind: "restore",
       actor: s.id,
@@ -79,7 +81,14 @@ export function receive(stage: Stage, s: Server): boolean {
     }
     if (s.receiver === "off") {
       s.receiver = "waiting";
-      emit(stage, { kind: "connect-failed", actor: s.id, to: u?.id, message: messages.couldNotConnect(partitioned) });
+      // Behind a partition the walreceiver's connection attempt just hangs (it ignores connect_timeout)
+      // and logs nothing; a stopped upstream refuses at once.
+      emit(stage, {
+        kind: "connect-failed",
+        actor: s.id,
+        to: u?.id,
+        message: partitioned ? undefined : messages.couldNotConnect(),
+      });
       return true;
     }
     return false;
@@ -96,9 +105,21 @@ export function receive(stage: Stage, s: Server): boolean {
     if (u.timeline < s.timeline) return problem(stage, s, messages.primaryBehind(u.timeline, s.timeline));
     return problem(stage, s, messages.aheadOfFlush(s.wal.length, source.length));
   }
-  const next = s.wal.length + 1;
-  if (next <= source.length && next <= u.recycled) {
-    return problem(stage, s, messages.segmentRemoved(source[next - 1]!.timeline, next));
+  if (s.receiver !== "streaming") {
+    // A walreceiver asks for the start of the segment holding its last record (the next segment,
+    // when it stands at a boundary). A standby already streaming got what was written in flight.
+    const need = s.atBoundary ? s.wal.length + 1 : Math.max(1, s.wal.length);
+    if (need <= source.length && need <= u.recycled) {
+      const record = source[need - 1]!;
+      const archived =
+        stage.settings.archive && stage.archive.some((a) => a.position === need && a.timeline === record.timeline);
+      // restore_command reads that segment again from the archive; then it stands at a boundary.
+      if (archived && !s.atBoundary) {
+        s.atBoundary = true;
+        return true;
+      }
+      if (!archived) return problem(stage, s, messages.segmentRemoved(record.timeline, need));
+    }
   }
   let progress = false;
   if (s.receiver !== "streaming") {
@@ -129,10 +150,11 @@ export function receive(stage: Stage, s: Server): boolean {
   while (s.wal.length < source.length) {
     const record = source[s.wal.length]!;
     s.wal.push(record);
+    s.atBoundary = false;
     emit(stage, { kind: "stream", actor: u.id, to: s.id, card: record.card });
     progress = true;
   }
-  if (u.slots[s.id] !== undefined) u.slots[s.id] = s.wal.length;
+  if (u.slots[s.id] !== undefined) u.slots[s.id] = s.atBoundary ? s.wal.length + 1 : s.wal.length;
   return progress;
 }
 
@@ -142,7 +164,7 @@ export function replay(stage: Stage, s: Server): boolean {
   while (s.replayed < s.wal.length) {
     const record = s.wal[s.replayed]!;
     const holders = [...stage.clients.values()].filter((c) => c.holding?.server === s.id);
-    if (record.kind === "vacuum" && holders.length > 0 && !stage.settings.hot_standby_feedback) {
+    if (record.kind === "vacuum" && holders.length > 0 && !record.shielded?.includes(s.id)) {
       if (s.conflictSince === undefined) {
         s.conflictSince = stage.clock;
         emit(stage, { kind: "replay-paused", actor: s.id, card: record.card, to: holders[0]!.id });

@@ -22,7 +22,8 @@ export const messages = {
   readOnly: (statement: string) => `ERROR:  cannot execute ${statement} in a read-only transaction`,
   vacuumInRecovery: () => "ERROR:  cannot execute VACUUM during recovery",
   refused: () => 'connection to server at "127.0.0.1", port 5432 failed: Connection refused',
-  timedOut: () => 'connection to server at "127.0.0.1", port 5432 failed: Connection timed out',
+  /** A client with connect_timeout set, behind a partition (libpq gives up; without a timeout it would hang). */
+  timedOut: () => 'connection to server at "127.0.0.1", port 5432 failed: timeout expired',
   closedUnexpectedly: () => "server closed the connection unexpectedly",
   segmentRemoved: (timeline: number, position: number) =>
     `FATAL:  could not receive data from WAL stream: ERROR:  requested WAL segment ${segment(timeline, position)} has already been removed`,
@@ -34,8 +35,8 @@ export const messages = {
     `FATAL:  could not receive data from WAL stream: ERROR:  highest timeline ${primaryTimeline} of the primary is behind recovery timeline ${ownTimeline}`,
   aheadOfFlush: (requested: number, flush: number) =>
     `FATAL:  could not receive data from WAL stream: ERROR:  requested starting point ${lsn(requested)} is ahead of the WAL flush position of this server ${lsn(flush)}`,
-  couldNotConnect: (timedOut: boolean) =>
-    `FATAL:  could not connect to the primary server: connection to server at "127.0.0.1", port 5432 failed: Connection ${timedOut ? "timed out" : "refused"}`,
+  couldNotConnect: () =>
+    'FATAL:  could not connect to the primary server: connection to server at "127.0.0.1", port 5432 failed: Connection refused',
   walReceiverTimeout: () => "FATAL:  terminating walreceiver due to timeout",
   streamEnded: () => "FATAL:  could not receive data from WAL stream: server closed the connection unexpectedly",
   startedStreaming: (position: number, timeline: number) =>

@@ -7,6 +7,12 @@ export interface WalRecord {
   card: number;
   kind: "write" | "vacuum";
   timeline: number;
+  /**
+   * For a vacuum: the standbys whose oldest snapshot the primary knew when it ran (hot_standby_feedback
+   * over a live connection, or kept on a slot). It removed no rows their queries need, so replaying it
+   * cancels no query there.
+   */
+  shielded?: string[];
 }
 
 /** A timeline history entry: `timeline` branched off `parent` after position `forkAt`. */
@@ -35,13 +41,19 @@ export interface Server {
   recycled: number;
   upstream?: string;
   receiver: Receiver;
+  /**
+   * True when the last record it has ends a segment (just cloned, or restored from the archive): a
+   * walreceiver asks for the start of the segment holding its last record, so a standby in the middle
+   * of a segment needs that segment still on its upstream.
+   */
+  atBoundary: boolean;
   /** The last walreceiver problem logged, so a lasting error is reported once. */
   problem?: string;
   /** A newer timeline learnt from the upstream's history file that this server could not follow. */
   learnt?: Branch;
   /** Clock time at which replay stopped at a conflicting vacuum record. */
   conflictSince?: number;
-  /** Replication slots on this server: standby id → position that standby has flushed. */
+  /** Replication slots on this server: standby id → the first position that standby still needs (its segment is kept). */
   slots: Record<string, number>;
   /** Synchronous commits waiting for a standby's ack. */
   pending: { card: number; client: string }[];
@@ -136,6 +148,7 @@ export function freshStage(scenario: Scenario, settings: Settings): Stage {
         recycled: 0,
         upstream: role.kind === "standby" && !empty ? (role.upstream ?? firstPrimary) : undefined,
         receiver: role.kind === "standby" && !empty ? "streaming" : "off",
+        atBoundary: true,
         slots: {},
         pending: [],
         archived: 0,
@@ -145,7 +158,7 @@ export function freshStage(scenario: Scenario, settings: Settings): Stage {
     }
   }
   if (settings.replication_slots) {
-    for (const s of servers.values()) if (s.upstream) servers.get(s.upstream)!.slots[s.id] = 0;
+    for (const s of servers.values()) if (s.upstream) servers.get(s.upstream)!.slots[s.id] = 1;
   }
   return {
     scenario,

@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import type { Expectation } from "../../src/scenario/schema.js";
 import { checkExpectations } from "../../src/sim/expect.js";
 import type { Trace, TraceStep } from "../../src/sim/trace.js";
-import { loadShipped, shipped } from "../helpers.js";
+import { loadShipped, loadVariant, shipped, variants } from "../helpers.js";
 
 /** Changes the step so that claim `e` no longer holds in it. */
 function corrupt(e: Expectation, step: TraceStep): void {
@@ -56,8 +56,8 @@ function corrupt(e: Expectation, step: TraceStep): void {
 }
 
 describe("expectations", () => {
-  for (const name of shipped) {
-    const { scenario, trace } = loadShipped(name);
+  for (const name of [...shipped, ...variants]) {
+    const { scenario, trace } = shipped.includes(name) ? loadShipped(name) : loadVariant(name);
     const steps = scenario.runs.flatMap((r) => r.steps);
 
     it(`${name}: every claim holds`, () => {

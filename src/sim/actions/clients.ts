@@ -188,18 +188,38 @@ function vacuum(stage: Stage, { by, on }: ActionArgs<"vacuum">): void {
     return;
   }
   const card = newCard(stage);
-  s.wal.push({ card, kind: "vacuum", timeline: s.timeline });
+  const shielded = stage.settings.hot_standby_feedback
+    ? [...stage.servers.values()].filter((d) => xminKnown(stage, d, s)).map((d) => d.id)
+    : [];
+  s.wal.push({ card, kind: "vacuum", timeline: s.timeline, shielded });
   s.replayed = s.wal.length;
   emit(stage, { kind: "vacuum", actor: by, to: on, card, position: s.wal.length });
-  const held = [...stage.clients.values()].some((c) => c.holding && c.holding.server !== on);
-  if (held && stage.settings.hot_standby_feedback) {
+  const kept = [...stage.clients.values()]
+    .filter((c) => c.holding && shielded.includes(c.holding.server))
+    .map((c) => c.holding!.server);
+  if (kept.length > 0) {
     emit(stage, {
       kind: "vacuum-kept",
       actor: on,
       card,
-      result: "hot_standby_feedback: dead rows kept for the standby's query",
+      result: `hot_standby_feedback: dead rows kept for the queries on ${[...new Set(kept)].join(", ")}`,
     });
   }
+}
+
+/**
+ * Whether primary `p` knows standby `d`'s oldest snapshot (hot_standby_feedback): over a live
+ * replication connection — up the chain, for a cascaded standby — or kept on a slot when the
+ * connection is gone. Without either, the primary forgets it the moment the connection drops.
+ */
+function xminKnown(stage: Stage, d: Server, p: Server, seen = new Set<string>()): boolean {
+  // Standbys can be told to follow each other in a circle; that chain reaches no primary.
+  if (d.mode !== "standby" || !d.upstream || d.id === p.id || seen.has(d.id)) return false;
+  seen.add(d.id);
+  const u = server(stage, d.upstream);
+  const connected = d.up && d.receiver === "streaming" && u.up && linked(stage, d.id, u.id);
+  if (!connected && u.slots[d.id] === undefined) return false;
+  return u.id === p.id || (u.mode === "standby" && xminKnown(stage, u, p, seen));
 }
 
 export const clientActions = {

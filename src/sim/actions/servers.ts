@@ -34,6 +34,7 @@ function clone(stage: Stage, { from, to, by }: ActionArgs<"clone">): void {
     recycled: 0,
     upstream: from,
     receiver: "off",
+    atBoundary: true,
     problem: undefined,
     learnt: undefined,
     conflictSince: undefined,
@@ -42,7 +43,7 @@ function clone(stage: Stage, { from, to, by }: ActionArgs<"clone">): void {
     archived: 0,
   } satisfies Partial<Server>);
   for (const s of stage.servers.values()) delete s.slots[to];
-  if (stage.settings.replication_slots) f.slots[to] = records.length;
+  if (stage.settings.replication_slots) f.slots[to] = records.length + 1;
   const actor = by ?? operator(stage, ["basebackup", "admin"]);
   emit(stage, {
     kind: "clone",
@@ -131,7 +132,10 @@ function promote(stage: Stage, id: string): void {
   must(s.mode === "standby", `cannot promote "${id}": it is already a primary`);
   // Promotion first replays everything already received; queries in the way are cancelled.
   for (const c of stage.clients.values()) {
-    if (c.holding?.server === id && s.wal.slice(s.replayed).some((r) => r.kind === "vacuum")) {
+    if (
+      c.holding?.server === id &&
+      s.wal.slice(s.replayed).some((r) => r.kind === "vacuum" && !r.shielded?.includes(id))
+    ) {
       emit(stage, {
         kind: "query-canceled",
         actor: id,
@@ -177,7 +181,8 @@ function follow(stage: Stage, { server: id, upstream }: ActionArgs<"follow">): v
   if (s.up) s.receiver = "off";
   s.problem = undefined;
   for (const o of stage.servers.values()) delete o.slots[id];
-  if (stage.settings.replication_slots) server(stage, upstream).slots[id] = s.wal.length;
+  if (stage.settings.replication_slots)
+    server(stage, upstream).slots[id] = s.atBoundary ? s.wal.length + 1 : s.wal.length;
   emit(stage, { kind: "follow", actor: id, to: upstream });
 }
 
@@ -204,7 +209,9 @@ function checkpoint(stage: Stage, id: string): void {
   must(s.up, `"${id}" is not running at this point`);
   must(s.mode === "primary", `checkpoint acts on a primary: "${id}" is a standby at this point`);
   archiveSegments(stage, s);
-  const limits = [s.wal.length - 1, s.wal.length - stage.settings.wal_keep_size, ...Object.values(s.slots)];
+  // The newest card's segment is still being written; wal_keep_size keeps that many segments before
+  // it; a slot keeps the segment its standby needs next, from its start.
+  const limits = [s.wal.length - 1 - stage.settings.wal_keep_size, ...Object.values(s.slots).map((need) => need - 1)];
   if (stage.settings.archive) limits.push(s.archived);
   const upto = Math.max(s.recycled, Math.min(...limits));
   const cards = s.wal.slice(s.recycled, upto).map((r) => r.card);
