@@ -1,4 +1,5 @@
 /** What every action has: its events, and the problems that make it impossible at its moment. */
+import type { Command } from "./commands.js";
 import type { Stage } from "./state.js";
 import type { TraceEvent } from "./trace.js";
 
@@ -18,6 +19,13 @@ export class StepProblem extends Error {
 
 export function emit(stage: Stage, event: TraceEvent): void {
   stage.events.push(event);
+}
+
+type Unnumbered<T> = T extends unknown ? Omit<T, "action"> : never;
+
+/** Records a real command of the action being performed (see commands.ts). */
+export function run(stage: Stage, command: Unnumbered<Command>): void {
+  stage.commands.push({ ...command, action: stage.action });
 }
 
 export function must(condition: unknown, message: string): asserts condition {

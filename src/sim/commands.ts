@@ -1,20 +1,38 @@
 /**
- * The real PostgreSQL operation behind each scenario action, as the text a DBA would type. The
- * script prints it under each step, and `replikit verify` runs the same operations.
+ * The real commands behind each action, as an operator would type them. The simulator emits them
+ * while it performs the action (so they follow its choices: which candidate a failover promotes,
+ * which backend a proxy routes to, whether the old primary is running), they go into the trace,
+ * the script prints them, and `replikit verify` runs the very same lines with the holes filled in:
+ * a host becomes `-h 127.0.0.1 -p PORT`, a data folder its real path.
  */
-import type { Scenario } from "../scenario/model.js";
-import type { Action, ActionArgs, ActionName } from "../scenario/schema.js";
+
+/** A part of a command line that depends on the stage it runs on. */
+export type Hole =
+  /** Connection options for a server: `-h alpha` printed, `-h 127.0.0.1 -p PORT …` when run. */
+  | { host: string }
+  /** A server's data folder: `data/alpha` printed, its real folder when run. */
+  | { dir: string }
+  /** What a standby connects to: `host=beta application_name=alpha` printed, with a port and user when run. */
+  | { conninfo: { upstream: string; standby: string } };
+
+export type Command =
+  /** A shell line. A client's psql may keep running: a commit waiting for its ack, a query held open. */
+  | { action: number; kind: "shell"; line: (string | Hole)[]; client?: string; session?: "waits" | "holds" }
+  /** Ctrl-C in a client's running psql: it cancels the statement (psql sends a cancel request). */
+  | { action: number; kind: "interrupt"; client: string }
+  /** The network between two roles fails or comes back: no command, something a cable does. */
+  | { action: number; kind: "network"; cut: boolean; between: [string, string] }
+  | { action: number; kind: "sleep"; seconds: number };
 
 /**
- * The SQL a card, a read and a vacuum joker stand for: verify runs exactly these, each statement
- * in its own transaction. One card is one WAL segment: each write first switches to a new one,
- * so that, as in the model, the newest card sits in the segment still being written — neither
- * archived nor removable by a checkpoint until the next card closes it.
+ * The SQL a card, a read and a vacuum joker stand for. One card is one WAL segment: each write first
+ * switches to a new one, so that, as in the model, the newest card sits in the segment still being
+ * written — neither archived nor removable by a checkpoint until the next card closes it.
  */
 export const SQL = {
   write: (card: number) => ["SELECT pg_switch_wal();", `INSERT INTO cards VALUES (${card});`],
-  readLatest: () => "SELECT max(n) FROM cards;",
-  readCard: (card: number) => `SELECT n FROM cards WHERE n = ${card};`,
+  readLatest: () => ["SELECT max(n) FROM cards;"],
+  readCard: (card: number) => [`SELECT n FROM cards WHERE n = ${card};`],
   /** A reader holding its snapshot: an open REPEATABLE READ transaction, still reading. */
   hold: () => ["BEGIN ISOLATION LEVEL REPEATABLE READ;", "SELECT max(n) FROM cards;", "SELECT pg_sleep(3600);"],
   /** A joker: dead rows made and removed, so that VACUUM logs a cleanup a standby query may conflict with. */
@@ -24,49 +42,45 @@ export const SQL = {
     "DELETE FROM victims;",
     "VACUUM victims;",
   ],
-  promote: () => "SELECT pg_promote();",
+  promote: () => ["SELECT pg_promote();"],
   checkpoint: () => ["CHECKPOINT;"],
-  positions: () => "SELECT pg_last_wal_receive_lsn(), pg_last_wal_replay_lsn();",
+  positions: () => ["SELECT pg_last_wal_receive_lsn(), pg_last_wal_replay_lsn();"],
+  reload: () => ["SELECT pg_reload_conf();"],
 };
 
-type Describe<K extends ActionName> = (args: ActionArgs<K>, label: (id: string) => string) => string[];
+/** A replication slot's name for a standby: its id, as slot names allow only [a-z0-9_]. */
+export function slotName(standby: string): string {
+  return standby.replace(/-/g, "_");
+}
 
-/** The commands behind each action word, for the facilitator script (labels stand for hosts and folders). */
-const COMMANDS: { [K in ActionName]: Describe<K> } = {
-  write: (a, label) => [
-    `${label(a.to ?? a.via!)}=# INSERT INTO cards VALUES (…);${(a.count ?? 1) > 1 ? `  -- ${a.count} times` : ""}`,
-  ],
-  read: (a, label) => {
-    const sql = a.wants === "own-last-write" ? "SELECT n FROM cards WHERE n = <my last card>;" : SQL.readLatest();
-    return [
-      a.hold
-        ? `${label(a.from ?? a.via!)}=# BEGIN ISOLATION LEVEL REPEATABLE READ; ${sql}  -- kept open`
-        : `${label(a.from ?? a.via!)}=# ${sql}`,
-    ];
-  },
-  release: (a, label) => [`${label(a)}: COMMIT;  -- the long query ends`],
-  cancel: (a, label) => [`${label(a)}: Ctrl-C  -- pg_cancel_backend() on the waiting commit`],
-  vacuum: (a, label) => [`${label(a.on)}=# DELETE FROM victims; VACUUM victims;`],
-  clone: (a, label) => [`$ pg_basebackup -h ${label(a.from)} -D ${label(a.to)} -R -X stream`],
-  start: (a, label) => [`$ pg_ctl start -D ${label(a)}`],
-  stop: (a, label) => [`$ pg_ctl stop -m fast -D ${label(a)}`],
-  crash: (a, label) => [`$ pg_ctl stop -m immediate -D ${label(a)}`],
-  promote: (a, label) => [`${label(a)}=# ${SQL.promote()}`],
-  follow: (a, label) => [
-    `${label(a.server)}: primary_conninfo = 'host=${label(a.upstream)}'  -- then SELECT pg_reload_conf();`,
-  ],
-  failover: (a, label) => [
-    ...a.candidates.map((c) => `${label(c)}=# ${SQL.positions()}`),
-    "-- promote the furthest with SELECT pg_promote(); point the others at it with a new primary_conninfo",
-  ],
-  checkpoint: (a, label) => [`${label(a)}=# CHECKPOINT;`],
-  cut: (a, label) => [`-- the network between ${label(a[0])} and ${label(a[1])} fails`],
-  heal: (a, label) => [`-- the network between ${label(a[0])} and ${label(a[1])} is back`],
-  wait: (a) => [`-- ${a} seconds pass`],
-};
+/** A psql line running each statement in turn on a server. */
+export function psql(server: string, statements: string[]): (string | Hole)[] {
+  return ["psql ", { host: server }, ...statements.flatMap((s) => [" -c ", quote(s)])];
+}
 
-/** The commands behind one action, for the facilitator script (labels stand for hosts and folders). */
-export function commandsFor(action: Action, scenario: Scenario): string[] {
-  const label = (id: string) => scenario.roles.find((r) => r.id === id)?.label ?? id;
-  return (COMMANDS[action.name] as Describe<typeof action.name>)(action.args, label);
+/** A word as the shell must see it: bare when it is safe, else quoted. */
+export function quote(word: string): string {
+  if (/^[\w@%+=:,./-]+$/.test(word)) return word;
+  if (!/[\\"$`!]/.test(word)) return `"${word}"`;
+  return `'${word.replace(/'/g, `'"'"'`)}'`;
+}
+
+/** How a command reads in the script: holes as the role ids that name hosts and data folders. */
+export function printCommand(command: Command, label: (id: string) => string): string {
+  switch (command.kind) {
+    case "shell":
+      return `$ ${command.line.map((part) => (typeof part === "string" ? part : printHole(part))).join("")}`;
+    case "interrupt":
+      return `Ctrl-C  # in ${label(command.client)}'s psql`;
+    case "network":
+      return `# the network between ${label(command.between[0])} and ${label(command.between[1])} ${command.cut ? "fails" : "is back"}`;
+    case "sleep":
+      return `$ sleep ${command.seconds}`;
+  }
+}
+
+export function printHole(hole: Hole): string {
+  if ("host" in hole) return `-h ${hole.host}`;
+  if ("dir" in hole) return `data/${hole.dir}`;
+  return `host=${hole.conninfo.upstream} application_name=${hole.conninfo.standby}`;
 }

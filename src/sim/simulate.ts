@@ -90,7 +90,9 @@ export function simulateLeniently(scenario: Scenario): { trace: Trace; problems:
     const stage = freshStage(scenario, run.settings);
     for (const step of run.steps) {
       stage.events = [];
-      for (const action of step.actions) {
+      stage.commands = [];
+      for (const [index, action] of step.actions.entries()) {
+        stage.action = index;
         try {
           perform(stage, action);
         } catch (error) {
@@ -120,6 +122,7 @@ export function simulateLeniently(scenario: Scenario): { trace: Trace; problems:
         title: step.title,
         events: stage.events,
         flowFrom,
+        commands: stage.commands,
         after: snapshot(stage),
       });
     }

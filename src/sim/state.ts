@@ -1,5 +1,6 @@
 /** The stage as the simulator holds it between actions. Plain data; the engine mutates one copy per run. */
 import type { Role, Scenario, Settings } from "../scenario/model.js";
+import type { Command } from "./commands.js";
 import type { TraceEvent } from "./trace.js";
 
 /** One WAL record: a data card (a committed row) or a vacuum joker (dead rows removed). */
@@ -96,6 +97,9 @@ export interface Stage {
   written: Set<number>;
   lost: Set<number>;
   events: TraceEvent[];
+  /** The real commands of the step so far, and the index of the action being performed. */
+  commands: Command[];
+  action: number;
 }
 
 export function linkKey(a: string, b: string): string {
@@ -176,5 +180,7 @@ export function freshStage(scenario: Scenario, settings: Settings): Stage {
     written: new Set(),
     lost: new Set(),
     events: [],
+    commands: [],
+    action: 0,
   };
 }

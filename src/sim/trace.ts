@@ -3,6 +3,8 @@
  * `canonicalJson` sorts keys and the simulator never reads a clock or a random source.
  */
 
+import type { Command } from "./commands.js";
+
 export const TRACE_FORMAT = "replikit-trace/2";
 
 /** What happened, in order. `actor` is the role that acts (or "facilitator" for stage directions). */
@@ -122,6 +124,8 @@ export interface TraceStep {
   events: TraceEvent[];
   /** events[0, flowFrom) are what the volunteers did; events[flowFrom…] flowed when time passed at the step's end. */
   flowFrom: number;
+  /** The real commands behind the step's actions, in order: what the script prints and verify runs. */
+  commands: Command[];
   after: Snapshot;
 }
 

@@ -138,9 +138,12 @@ describe("the kit as a whole", () => {
       );
     const withCommands = await text(true);
     for (const c of [
-      "$ pg_ctl stop -m immediate -D Server A",
-      "Server B=# SELECT pg_promote();",
-      "$ pg_basebackup -h Server B -D Server A -R -X stream",
+      "$ pg_ctl stop -m immediate -D data/alpha",
+      '$ psql -h beta -c "SELECT pg_promote();"',
+      "$ pg_basebackup -h beta -D data/alpha -R -X stream -c fast",
+      // An old primary comes back as a standby: standby.signal, and its new primary_conninfo.
+      "$ touch data/alpha/standby.signal",
+      `$ echo "primary_conninfo = 'host=beta application_name=alpha'" >> data/alpha/postgresql.auto.conf`,
     ])
       expect(withCommands).toContain(squash(c));
     const without = await text(false);

@@ -65,7 +65,7 @@ const read: Replay<"read"> = async (stage, args) => {
     return;
   }
   const wanted = args.wants === "own-last-write" ? c.lastCard : undefined;
-  const r = await stage.cluster(from).psql([wanted === undefined ? SQL.readLatest() : SQL.readCard(wanted)]);
+  const r = await stage.cluster(from).psql(wanted === undefined ? SQL.readLatest() : SQL.readCard(wanted));
   c.said += r.err;
   c.read = r.code !== 0 ? "error" : wanted === undefined || r.out.trim() === String(wanted) ? "found" : "stale";
 };
@@ -100,7 +100,7 @@ const stop: Replay<"stop"> = async (stage, id) => {
 };
 
 const promote: Replay<"promote"> = async (stage, id) => {
-  await stage.cluster(id).psql([SQL.promote()], 60_000);
+  await stage.cluster(id).psql(SQL.promote(), 60_000);
   rmSync(join(stage.cluster(id).dir, "standby.signal"), { force: true });
   stage.upstream.delete(id);
 };

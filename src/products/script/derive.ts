@@ -7,7 +7,7 @@
 import type { Options } from "../../options.js";
 import type { Scenario } from "../../scenario/model.js";
 import { settingsLine } from "../settings.js";
-import { commandsFor } from "../../sim/commands.js";
+import { printCommand } from "../../sim/commands.js";
 import type { Snapshot, Trace } from "../../sim/trace.js";
 import { areaOf, hand, ownerOf, type Place, type StageModel } from "../../stage/index.js";
 import { listPhrase, type Templates } from "../../wording.js";
@@ -299,7 +299,7 @@ export function deriveScript(
           postgres: [...acting("do"), ...acting("flow")].flatMap(({ role, cue }) =>
             cue.messages.map((m) => ({ role, text: m })),
           ),
-          commands: step.actions.flatMap((a) => commandsFor(a, scenario)),
+          commands: traced.commands.map((c) => printCommand(c, label)),
           why: step.why,
         };
       }),

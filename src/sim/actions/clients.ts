@@ -4,7 +4,8 @@
  * standby.
  */
 import type { ActionArgs } from "../../scenario/schema.js";
-import { emit, must, StepProblem } from "../act.js";
+import { emit, must, run, StepProblem } from "../act.js";
+import { psql, SQL } from "../commands.js";
 import { messages } from "../messages.js";
 import { client, linked, server, visibleCards, type Server, type Stage } from "../state.js";
 import type { ActionTable } from "./table.js";
@@ -81,6 +82,13 @@ function write(stage: Stage, { by, to, via, count = 1 }: ActionArgs<"write">): v
       emit(stage, { kind: "write-failed", actor: by, to: via, result: "no primary among the proxy's backends" });
       return;
     }
+    // The command runs whatever comes of it: a refused write is refused by the real server too.
+    run(stage, {
+      kind: "shell",
+      line: psql(s.id, SQL.write(stage.nextCard)),
+      client: by,
+      session: synchronous(stage) ? "waits" : undefined,
+    });
     const failure = unreachable(stage, path, s) ?? (s.mode === "standby" ? messages.readOnly("INSERT") : undefined);
     if (failure) {
       emit(stage, { kind: "write-failed", actor: by, to: s.id, via, message: failure });
@@ -116,7 +124,16 @@ function read(stage: Stage, { by, from, via, wants = "latest", hold = false }: A
     });
     return;
   }
+  let wanted: number | undefined;
+  if (wants === "own-last-write") {
+    wanted = c.wrote[c.wrote.length - 1];
+    must(wanted !== undefined, `"${by}" has written nothing yet, so it has no write of its own to ask for`);
+  }
   const { server: s, path } = target(stage, by, from, via, "read");
+  if (s) {
+    const sql = hold ? SQL.hold() : wanted === undefined ? SQL.readLatest() : SQL.readCard(wanted);
+    run(stage, { kind: "shell", line: psql(s.id, sql), client: by, session: hold ? "holds" : undefined });
+  }
   const failure = s ? unreachable(stage, path, s) : "no server among the proxy's backends is up";
   if (!s || failure) {
     emit(stage, {
@@ -133,13 +150,7 @@ function read(stage: Stage, { by, from, via, wants = "latest", hold = false }: A
   }
   const visible = visibleCards(s);
   const newest = visible.length > 0 ? Math.max(...visible) : null;
-  let result: "found" | "stale" = "found";
-  let wanted: number | undefined;
-  if (wants === "own-last-write") {
-    wanted = c.wrote[c.wrote.length - 1];
-    must(wanted !== undefined, `"${by}" has written nothing yet, so it has no write of its own to ask for`);
-    result = visible.includes(wanted) ? "found" : "stale";
-  }
+  const result: "found" | "stale" = wanted === undefined || visible.includes(wanted) ? "found" : "stale";
   emit(stage, {
     kind: "read",
     actor: by,
@@ -160,6 +171,7 @@ function read(stage: Stage, { by, from, via, wants = "latest", hold = false }: A
 function release(stage: Stage, id: string): void {
   const c = client(stage, id);
   must(c.holding, `"${id}" holds no query open at this point`);
+  run(stage, { kind: "interrupt", client: id });
   emit(stage, { kind: "release", actor: id, to: c.holding.server, query: c.holding.query });
   c.holding = undefined;
 }
@@ -167,6 +179,7 @@ function release(stage: Stage, id: string): void {
 function cancel(stage: Stage, id: string): void {
   const c = client(stage, id);
   must(c.waiting, `"${id}" is not waiting for a commit at this point`);
+  run(stage, { kind: "interrupt", client: id });
   const s = server(stage, c.waiting.on);
   s.pending = s.pending.filter((p) => p.card !== c.waiting!.card);
   emit(stage, {
@@ -182,6 +195,7 @@ function cancel(stage: Stage, id: string): void {
 
 function vacuum(stage: Stage, { by, on }: ActionArgs<"vacuum">): void {
   const s = server(stage, on);
+  run(stage, { kind: "shell", line: psql(on, SQL.vacuum()), client: by });
   const failure = unreachable(stage, [by, on], s) ?? (s.mode === "standby" ? messages.vacuumInRecovery() : undefined);
   if (failure) {
     emit(stage, { kind: "vacuum-failed", actor: by, to: on, message: failure });

@@ -4,7 +4,8 @@
  * records it; consequences that depend on timing (streaming, acks, replay) are left to flow.ts.
  */
 import type { ActionArgs } from "../../scenario/schema.js";
-import { emit, must } from "../act.js";
+import { emit, must, run } from "../act.js";
+import { psql, quote, slotName, SQL, type Hole } from "../commands.js";
 import { messages, lsn } from "../messages.js";
 import { archiveSegments, receive } from "../flow.js";
 import { linkKey, server, type Server, type Stage } from "../state.js";
@@ -21,6 +22,17 @@ function clone(stage: Stage, { from, to, by }: ActionArgs<"clone">): void {
   must(f.exists && f.up, `cannot clone from "${from}": it is not running at this point`);
   must(!t.up, `cannot clone onto "${to}": it is running; stop or crash it first`);
   const records = f.wal.slice(0, f.mode === "primary" ? f.wal.length : f.replayed);
+  // A slot named after the standby is dropped wherever it was (a new one is made on its new upstream).
+  for (const s of stage.servers.values()) {
+    if (s.slots[to] !== undefined && s.up)
+      run(stage, { kind: "shell", line: psql(s.id, [`SELECT pg_drop_replication_slot('${slotName(to)}');`]) });
+  }
+  if (t.exists) run(stage, { kind: "shell", line: ["rm -rf ", { dir: to }] });
+  const slot = stage.settings.replication_slots ? ` -C -S ${slotName(to)}` : "";
+  run(stage, {
+    kind: "shell",
+    line: ["pg_basebackup ", { host: from }, " -D ", { dir: to }, ` -R -X stream -c fast${slot}`],
+  });
   const kept = new Set(records.map((r) => r.card));
   const discarded = t.exists ? t.wal.filter((r) => r.kind === "write" && !kept.has(r.card)).map((r) => r.card) : [];
   Object.assign(t, {
@@ -60,6 +72,7 @@ function start(stage: Stage, id: string): void {
   const s = server(stage, id);
   must(s.exists, `"${id}" has no data yet: clone onto it before starting it`);
   must(!s.up, `"${id}" is already running at this point`);
+  run(stage, { kind: "shell", line: ["pg_ctl start -D ", { dir: id }, " -l ", { dir: id }, ".log"] });
   const learnt = s.learnt;
   if (s.mode === "standby" && learnt && learnt.parent === s.timeline && s.wal.length > learnt.forkAt) {
     // It fetched the new timeline's history last time; now it targets that timeline and cannot reach it.
@@ -104,6 +117,7 @@ function dropSessions(stage: Stage, s: Server): void {
 function stop(stage: Stage, id: string): void {
   const s = server(stage, id);
   must(s.up, `"${id}" is not running at this point`);
+  run(stage, { kind: "shell", line: ["pg_ctl stop -m fast -D ", { dir: id }] });
   // A clean shutdown of a primary waits until its walsenders have sent everything.
   if (s.mode === "primary") {
     for (const d of stage.servers.values()) if (d.up && d.mode === "standby" && d.upstream === id) receive(stage, d);
@@ -117,6 +131,7 @@ function stop(stage: Stage, id: string): void {
 function crash(stage: Stage, id: string): void {
   const s = server(stage, id);
   must(s.up, `"${id}" is not running at this point`);
+  run(stage, { kind: "shell", line: ["pg_ctl stop -m immediate -D ", { dir: id }] });
   const elsewhere = new Set<number>();
   for (const o of stage.servers.values()) if (o.id !== id && o.exists) for (const r of o.wal) elsewhere.add(r.card);
   const unsent = s.wal.filter((r) => r.kind === "write" && !elsewhere.has(r.card)).map((r) => r.card);
@@ -130,6 +145,7 @@ function promote(stage: Stage, id: string): void {
   const s = server(stage, id);
   must(s.up, `cannot promote "${id}": it is not running at this point`);
   must(s.mode === "standby", `cannot promote "${id}": it is already a primary`);
+  run(stage, { kind: "shell", line: psql(id, SQL.promote()) });
   // Promotion first replays everything already received; queries in the way are cancelled.
   for (const c of stage.clients.values()) {
     if (
@@ -176,6 +192,7 @@ function follow(stage: Stage, { server: id, upstream }: ActionArgs<"follow">): v
   const s = server(stage, id);
   must(s.exists, `"${id}" has no data yet: clone it instead`);
   must(!(s.up && s.mode === "primary"), `"${id}" is a running primary; stop or crash it before making it a standby`);
+  followCommands(stage, s, upstream);
   s.mode = "standby";
   s.upstream = upstream;
   if (s.up) s.receiver = "off";
@@ -186,13 +203,58 @@ function follow(stage: Stage, { server: id, upstream }: ActionArgs<"follow">): v
   emit(stage, { kind: "follow", actor: id, to: upstream });
 }
 
+/**
+ * A new primary_conninfo (and primary_slot_name): set with ALTER SYSTEM and a reload on a running
+ * standby; on a stopped server, written into postgresql.auto.conf beside a standby.signal, which
+ * makes an old primary start as a standby. With slots, the new upstream gets one for it.
+ */
+function followCommands(stage: Stage, s: Server, upstream: string): void {
+  const slots = stage.settings.replication_slots;
+  for (const o of stage.servers.values()) {
+    if (o.slots[s.id] !== undefined && o.up && o.id !== upstream)
+      run(stage, { kind: "shell", line: psql(o.id, [`SELECT pg_drop_replication_slot('${slotName(s.id)}');`]) });
+  }
+  const u = server(stage, upstream);
+  if (slots && u.up && u.slots[s.id] === undefined)
+    run(stage, {
+      kind: "shell",
+      line: psql(upstream, [`SELECT pg_create_physical_replication_slot('${slotName(s.id)}', true);`]),
+    });
+  const conninfo = { conninfo: { upstream, standby: s.id } };
+  if (s.up) {
+    const line: (string | Hole)[] = [
+      "psql ",
+      { host: s.id },
+      ` -c "ALTER SYSTEM SET primary_conninfo = '`,
+      conninfo,
+      `';"`,
+    ];
+    if (slots) line.push(` -c "ALTER SYSTEM SET primary_slot_name = '${slotName(s.id)}';"`);
+    line.push(" -c ", quote(SQL.reload()[0]!));
+    run(stage, { kind: "shell", line });
+    return;
+  }
+  run(stage, { kind: "shell", line: ["touch ", { dir: s.id }, "/standby.signal"] });
+  run(stage, {
+    kind: "shell",
+    line: [`echo "primary_conninfo = '`, conninfo, `'" >> `, { dir: s.id }, "/postgresql.auto.conf"],
+  });
+  if (slots)
+    run(stage, {
+      kind: "shell",
+      line: [`echo "primary_slot_name = '${slotName(s.id)}'" >> `, { dir: s.id }, "/postgresql.auto.conf"],
+    });
+}
+
 function failover(stage: Stage, { candidates, by }: ActionArgs<"failover">): void {
   const usable = candidates.map((id) => server(stage, id)).filter((s) => s.up && s.mode === "standby");
   must(usable.length > 0, `failover: none of ${candidates.map((c) => `"${c}"`).join(", ")} is a running standby`);
+  for (const s of usable) run(stage, { kind: "shell", line: psql(s.id, SQL.positions()) });
   // Received or replayed, whichever is further: after a restart the receive position can read lower.
   const reach = (s: Server) => Math.max(s.wal.length, s.replayed);
   const chosen = usable.reduce((best, s) => (reach(s) > reach(best) ? s : best));
-  const result = usable.map((s) => `${s.id} at ${lsn(reach(s))}`).join(", ");
+  const label = (id: string) => stage.roles.get(id)?.label ?? id;
+  const result = usable.map((s) => `${label(s.id)} at ${lsn(reach(s))}`).join(", ");
   emit(stage, {
     kind: "choose",
     actor: by ?? operator(stage, ["admin"]),
@@ -208,6 +270,7 @@ function checkpoint(stage: Stage, id: string): void {
   const s = server(stage, id);
   must(s.up, `"${id}" is not running at this point`);
   must(s.mode === "primary", `checkpoint acts on a primary: "${id}" is a standby at this point`);
+  run(stage, { kind: "shell", line: psql(id, SQL.checkpoint()) });
   archiveSegments(stage, s);
   // The newest card's segment is still being written; wal_keep_size keeps that many segments before
   // it; a slot keeps the segment its standby needs next, from its start.
@@ -226,6 +289,7 @@ function cut(stage: Stage, [a, b]: [string, string], healing: boolean): void {
     stage.cut.has(key) === healing,
     healing ? `the link between "${a}" and "${b}" is not cut` : `the link between "${a}" and "${b}" is already cut`,
   );
+  run(stage, { kind: "network", cut: !healing, between: [a, b] });
   if (healing) stage.cut.delete(key);
   else stage.cut.add(key);
   emit(stage, { kind: healing ? "heal" : "cut", actor: "facilitator", from: a, to: b });
@@ -233,6 +297,7 @@ function cut(stage: Stage, [a, b]: [string, string], healing: boolean): void {
 
 function wait(stage: Stage, seconds: number): void {
   stage.clock += seconds;
+  run(stage, { kind: "sleep", seconds });
   emit(stage, { kind: "wait", actor: "facilitator", seconds });
 }
 

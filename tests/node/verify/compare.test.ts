@@ -1,6 +1,5 @@
 /** The comparison behind `replikit verify`, without a server: fabricated real states against traces. */
 import { describe, expect, it } from "vitest";
-import { commandsFor } from "../../../src/sim/commands.js";
 import { differences, messagePattern, type RealState } from "../../../src/node/verify/compare.js";
 import { loadShipped } from "../../helpers.js";
 
@@ -125,18 +124,5 @@ describe("verify's comparison", () => {
         'psql: error: connection to server at "127.0.0.1", port 41234 failed: Connection refused',
       ),
     ).toBe(true);
-  });
-});
-
-describe("the real command behind each action", () => {
-  it("names PostgreSQL's own operations", () => {
-    const { scenario } = loadShipped("failover-failback.yaml");
-    const all = scenario.runs.flatMap((r) =>
-      r.steps.flatMap((s) => s.actions.flatMap((a) => commandsFor(a, scenario))),
-    );
-    expect(all).toContain("$ pg_ctl stop -m immediate -D Server A");
-    expect(all).toContain("Server B=# SELECT pg_promote();");
-    expect(all).toContain("$ pg_basebackup -h Server B -D Server A -R -X stream");
-    expect(all.some((c) => c.startsWith("Server A: primary_conninfo = 'host=Server B'"))).toBe(true);
   });
 });
