@@ -4,7 +4,7 @@
  */
 import Handlebars from "handlebars";
 
-export type Side = "actor" | "to" | "from";
+export type Side = "actor" | "to" | "from" | "operator";
 /** A side's variant for cards that are also replayed in the same step. */
 type Variant = `${Side}_replayed`;
 

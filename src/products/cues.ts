@@ -7,10 +7,14 @@
 import type { Scenario } from "../scenario/model.js";
 import type { Trace, TraceEvent } from "../sim/trace.js";
 import { areaOf, ownerOf, type DeckObject, type Move, type StageModel } from "../stage/index.js";
+import { ARCHIVE } from "../stage/plan.js";
 import { cardsPhrase, listPhrase, type Side, type Templates } from "../wording.js";
 
 /** The facilitator's own cues are kept under this name: the script's "You" lines, on no role card. */
 export const FACILITATOR = "facilitator";
+
+/** What an admin does to a server on the facilitator's word (a crash, a cut or a write is nobody's operation). */
+const OPERATED = new Set<TraceEvent["kind"]>(["start", "start-failed", "stop", "promote", "follow", "checkpoint"]);
 
 export interface Cue {
   step: number;
@@ -48,7 +52,8 @@ interface Group {
 function merge(events: { event: TraceEvent; index: number; moves: Move[] }[], moment: "do" | "flow"): Group[] {
   const groups = new Map<string, Group>();
   for (const { event, index, moves } of events) {
-    const key = [event.kind, event.actor, event.to, event.from, event.via, event.query].join("|");
+    const joker = moves.some((m) => m.object.startsWith("joker-"));
+    const key = [event.kind, event.actor, event.to, event.from, event.via, event.query, joker].join("|");
     const group = groups.get(key) ?? { event, cards: [], moves: [], moment, first: index };
     if (event.card !== undefined && !group.cards.includes(event.card)) group.cards.push(event.card);
     for (const c of event.cards ?? []) if (!group.cards.includes(c)) group.cards.push(c);
@@ -58,14 +63,11 @@ function merge(events: { event: TraceEvent; index: number; moves: Move[] }[], mo
   return [...groups.values()];
 }
 
-/** What a group of moves means for one role: what reaches its row and tray, whose copies it keeps, its tokens. */
-function seenBy(role: string, moves: Move[], deck: Map<string, DeckObject>, ownMark: string) {
-  const cards = (list: Move[]) => [...new Set(list.map((m) => deck.get(m.object)!.card!))].sort((a, b) => a - b);
+/** What a group of moves means for one role: what reaches its row, its tray and its hand, the copies it passes on, its tokens. */
+function seenBy(role: string, moves: Move[], deck: Map<string, DeckObject>, own: string, parties: string[]) {
+  const numbers = (list: Move[]) => [...new Set(list.map((m) => deck.get(m.object)!.card!))].sort((a, b) => a - b);
   const mine = (area: string) => moves.filter((m) => ownerOf(m.to) === role && areaOf(m.to) === area);
-  const toTray = mine("wal");
-  const copies = (list: Move[]) =>
-    list.map((m) => deck.get(m.object)!).filter((o) => o.kind === "write" || o.kind === "joker");
-  const others = [...new Set(copies(toTray).map((o) => o.mark!))].filter((mark) => mark !== ownMark && mark !== "WAL");
+  const copies = (list: Move[]) => list.filter((m) => ["write", "joker"].includes(deck.get(m.object)!.kind));
   const tokens = (list: Move[]) => [
     ...new Set(
       list
@@ -75,15 +77,29 @@ function seenBy(role: string, moves: Move[], deck: Map<string, DeckObject>, ownM
     ),
   ];
   const toCommon = (place: string) =>
-    cards(moves.filter((m) => m.to === place && deck.get(m.object)!.kind !== "token"));
+    numbers(moves.filter((m) => m.to === place && deck.get(m.object)!.kind !== "token"));
+  // Copies for someone else than the parties of the event: passed on down a chain, or clipped to an archive copy.
+  const third = copies(moves).filter((m) => !["WAL", ARCHIVE, own, ...parties].includes(deck.get(m.object)!.mark!));
+  const byOwner = new Map<string, number[]>();
+  for (const m of third) {
+    const o = deck.get(m.object)!;
+    byOwner.set(o.mark!, [...new Set([...(byOwner.get(o.mark!) ?? []), o.card!])]);
+  }
   return {
-    row: cards(mine("data").filter((m) => deck.get(m.object)!.kind === "write")),
-    tray: cards(toTray),
-    passOn: listPhrase(others),
-    wal: copies(toTray).some((o) => o.mark === "WAL"),
+    row: numbers(copies(mine("data"))),
+    tray: numbers(copies(mine("wal"))),
+    pending: copies(mine("hand")).length > 0,
+    passOn: listPhrase(
+      [...byOwner].map(
+        ([owner, cards]) =>
+          `${owner}'s ${cards.length > 1 ? "copies" : "copy"} of ${cardsPhrase(cards.sort((a, b) => a - b))}`,
+      ),
+    ),
+    wal: copies(mine("wal")).some((m) => deck.get(m.object)!.mark === "WAL"),
+    archiveCopy: copies(moves).some((m) => deck.get(m.object)!.mark === ARCHIVE && m.to !== "archive"),
     ack: moves.some((m) => deck.get(m.object)!.kind === "ack"),
     floor: toCommon("floor"),
-    table: toCommon("archive"),
+    table: numbers(moves.filter((m) => m.to === "archive" && deck.get(m.object)!.mark === ARCHIVE)),
     bin: moves.some((m) => m.to === "bin"),
     tokensIn: tokens(mine("hand")),
     tokensOut: tokens(moves.filter((m) => ownerOf(m.from) === role && areaOf(m.from) === "hand" && m.to === "reserve")),
@@ -100,6 +116,7 @@ export function deriveCues(
   const label = (id: string | undefined) =>
     !id ? "" : id === "facilitator" ? "the facilitator" : (scenario.roles.find((r) => r.id === id)?.label ?? id);
   const deck = new Map(stage.deck.map((o) => [o.object, o]));
+  const admin = scenario.roles.find((r) => r.kind === "admin")?.id;
   // The facilitator acts too (a clone with no pg_basebackup volunteer, a cut link, time passing).
   const cues = new Map<string, Cue[]>([...scenario.roles.map((r) => [r.id, []] as [string, Cue[]]), [FACILITATOR, []]]);
   for (const step of trace.steps) {
@@ -135,10 +152,20 @@ export function deriveCues(
         if (cards.length === 0) continue;
         if (group.moves.some((m) => deck.get(m.object)!.kind === "joker")) variant = "_joker";
       }
-      for (const [sideIndex, side] of (["actor", "to", "from"] as Side[]).entries()) {
-        const role = event[side];
+      for (const [sideIndex, side] of (["actor", "to", "from", "operator"] as Side[]).entries()) {
+        // The admin runs the operations on servers (pg_ctl, pg_promote, primary_conninfo), when there is one.
+        const role = side === "operator" ? (OPERATED.has(event.kind) ? admin : undefined) : event[side];
         if (!role || !cues.has(role)) continue;
-        const seen = seenBy(role, group.moves, deck, label(role));
+        const parties = [event.actor, event.to, event.from].filter((p): p is string => Boolean(p)).map((p) => label(p));
+        const seen = seenBy(role, group.moves, deck, label(role), parties);
+        const handedTo = [
+          ...new Set(
+            step.events
+              .slice(0, group.first)
+              .filter((h) => h.kind === "stream" && h.actor === event.actor && group.event.kind === "stop")
+              .map((h) => label(h.to)),
+          ),
+        ];
         const data = {
           actor: label(event.actor),
           to: label(event.to),
@@ -157,10 +184,14 @@ export function deriveCues(
           seconds: event.seconds ?? "",
           held: step.events.some((h) => h.kind === "hold" && h.query === event.query && event.query !== undefined),
           ...seen,
+          handedTo: listPhrase(handedTo),
+          handedMany: handedTo.length > 1,
+          target: label(event.via ?? event.to),
           row: seen.row.length ? cardsPhrase(seen.row) : "",
           tray: seen.tray.length ? cardsPhrase(seen.tray) : "",
           floor: seen.floor.length ? cardsPhrase(seen.floor) : "",
           table: seen.table.length ? cardsPhrase(seen.table) : "",
+          copies: cards.length > 1 ? "copies" : "copy",
           tokensIn: listPhrase(seen.tokensIn),
           tokensOut: listPhrase(seen.tokensOut),
         };
@@ -171,10 +202,11 @@ export function deriveCues(
         if (!text) continue;
         const key = `${role}|${group.moment}`;
         // In the order volunteers first act; within an event, the one who acts before those acted on.
-        const entry = phrases.get(key) ?? { texts: [], messages: [], order: group.first * 3 + sideIndex };
+        const entry = phrases.get(key) ?? { texts: [], messages: [], order: group.first * 4 + sideIndex };
         if (!entry.texts.includes(text)) entry.texts.push(text);
-        if (event.message && SPOKEN.has(event.kind) && !entry.messages.includes(event.message))
-          entry.messages.push(event.message);
+        for (const said of [event.message, event.detail]) {
+          if (said && SPOKEN.has(event.kind) && !entry.messages.includes(said)) entry.messages.push(said);
+        }
         phrases.set(key, entry);
       }
     }

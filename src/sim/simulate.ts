@@ -6,7 +6,7 @@ import type { Scenario } from "../scenario/model.js";
 import { perform, StepProblem } from "./actions/index.js";
 import { settle } from "./flow.js";
 import { lsn } from "./messages.js";
-import { freshStage, type Stage } from "./state.js";
+import { freshStage, visibleCards, type Stage } from "./state.js";
 import { TRACE_FORMAT, type Snapshot, type Trace, type TraceStep } from "./trace.js";
 
 /** Cards no server (nor the archive) holds any more: they are gone for good. */
@@ -27,11 +27,8 @@ function snapshot(stage: Stage): Snapshot {
       mode: s.mode,
       up: s.up,
       timeline: s.timeline,
-      cards: s.wal
-        .slice(0, s.replayed)
-        .filter((r) => r.kind === "write")
-        .map((r) => r.card)
-        .sort((a, b) => a - b),
+      cards: visibleCards(s).sort((a, b) => a - b),
+      unconfirmed: s.pending.map((p) => p.card).sort((a, b) => a - b),
       unreplayed: s.wal.slice(s.replayed).map((r) => r.card),
       received: s.wal.length,
       replayed: s.replayed,

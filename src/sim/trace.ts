@@ -5,7 +5,7 @@
 
 import type { Command } from "./commands.js";
 
-export const TRACE_FORMAT = "replikit-trace/2";
+export const TRACE_FORMAT = "replikit-trace/3";
 
 /** What happened, in order. `actor` is the role that acts (or "facilitator" for stage directions). */
 export interface TraceEvent {
@@ -83,8 +83,14 @@ export interface ServerSnapshot {
   mode: "primary" | "standby" | "empty";
   up: boolean;
   timeline: number;
-  /** Data cards (rows) replayed, sorted. */
+  /** Data cards (rows) a query sees: replayed, less commits still waiting for their synchronous ack; sorted. */
   cards: number[];
+  /**
+   * Commits written here that still wait for a synchronous standby's ack: durable locally, but no
+   * other session sees them yet (PostgreSQL shows them once the ack comes, the wait is cancelled,
+   * or the server restarts).
+   */
+  unconfirmed: number[];
   /** Cards received but not yet replayed (rows and jokers), in WAL order. */
   unreplayed: number[];
   received: number;

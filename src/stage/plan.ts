@@ -13,6 +13,9 @@ import type { TraceEvent, TraceStep } from "../sim/trace.js";
 
 export type CardKind = "write" | "joker";
 
+/** The mark of a segment's copy on the archive table. */
+export const ARCHIVE = "ARCHIVE";
+
 /** One copy a run needs. `object` is filled in when the run's copies are matched to the printed deck. */
 export interface Copy {
   kind: CardKind;
@@ -93,7 +96,9 @@ export function planRun(scenario: Scenario, steps: TraceStep[], jokers: Readonly
     const kind = kindOf(card);
     const node: Node = { server, card, kind, via, children: [] };
     if (via === "clone" && kind === "joker") return; // a clone copies rows; a joker already done leaves nothing
-    node.own = { kind, card, timeline: cardTimeline.get(card) ?? 1, mark: label(server) };
+    // A primary's joker is its WAL record: it stays in the tray, never in a row.
+    const mark = kind === "joker" && via === "write" ? "WAL" : label(server);
+    node.own = { kind, card, timeline: cardTimeline.get(card) ?? 1, mark };
     if (parent) parent.children.push(node);
     else roots.push({ node, from: from ?? "reserve" });
     held(server).set(card, node);
@@ -131,9 +136,11 @@ export function planRun(scenario: Scenario, steps: TraceStep[], jokers: Readonly
           for (const card of e.cards ?? []) {
             const source = held(e.actor).get(card);
             if (!source || source.archived) continue;
-            segmentOf(source);
             source.archived = true;
+            // archive_command copies a finished segment: a copy of its own goes on the table, and the
+            // segment stays in the tray until a checkpoint recycles it.
             const table: Node = { server: "archive", card, kind: source.kind, via: "archive", children: [] };
+            table.own = { kind: source.kind, card, timeline: source.own?.timeline ?? 1, mark: ARCHIVE };
             source.children.push(table);
             archived.set(card, table);
             nodes.set(eventKey(step.number, i, card), table);
@@ -142,7 +149,7 @@ export function planRun(scenario: Scenario, steps: TraceStep[], jokers: Readonly
         case "recycle":
           for (const card of e.cards ?? []) {
             const source = held(e.actor).get(card);
-            if (!source || source.archived || source.recycled) continue;
+            if (!source || source.recycled) continue;
             segmentOf(source);
             source.recycled = true;
           }

@@ -35,14 +35,21 @@ export function replayRun(scenario: Scenario, steps: TraceStep[], plan: RunPlan,
   for (const { node, from } of plan.roots)
     for (const c of bundle(node)) where.set(c.object!, from === "reserve" ? "reserve" : hand(from));
   const writerOf = new Map<number, string>();
-  const ackers = new Map<number, { object: string; acker: string; done: boolean }[]>();
+  // Every synchronous write carries an ack, whether or not it ever comes back; a card acked by
+  // several standbys (a quorum) carries one for each.
+  const ackers = new Map<number, { object: string; acker?: string; done: boolean }[]>();
+  const ackList = (card: number) => ackers.get(card) ?? ackers.set(card, []).get(card)!;
   const reads = new Map<number, string>();
   for (const step of steps) {
     for (const e of step.events) {
       if (e.kind === "write") writerOf.set(e.card!, e.actor);
+      if (e.kind === "commit-wait" && ackList(e.card!).length === 0)
+        ackList(e.card!).push({ object: ackId(e.card!, 1), done: false });
       if (e.kind === "standby-ack") {
-        const list = ackers.get(e.card!) ?? ackers.set(e.card!, []).get(e.card!)!;
-        list.push({ object: ackId(e.card!, list.length + 1), acker: e.actor, done: false });
+        const list = ackList(e.card!);
+        const free = list.find((a) => a.acker === undefined);
+        if (free) free.acker = e.actor;
+        else list.push({ object: ackId(e.card!, list.length + 1), acker: e.actor, done: false });
       }
       if ((e.kind === "read" || e.kind === "read-failed") && e.query !== undefined && !reads.has(e.query))
         reads.set(e.query, e.actor);
@@ -135,6 +142,12 @@ export function replayRun(scenario: Scenario, steps: TraceStep[], plan: RunPlan,
     result.push({ step: step.number, moments });
   }
 
+  /** A waiting commit completes: the primary's own copy goes from its hand into its row. */
+  function committed(server: string, card: number, moves: Move[]): void {
+    const own = held(server).get(card)?.own;
+    if (own && where.get(own.object!) === hand(server)) move(moves, own.object!, data(server));
+  }
+
   function handle(
     e: TraceEvent,
     i: number,
@@ -147,6 +160,10 @@ export function replayRun(scenario: Scenario, steps: TraceStep[], plan: RunPlan,
       case "vacuum": {
         const n = node();
         if (n) arrive(moves, n, true, e.via);
+        // A commit waiting for its synchronous standby is invisible to other sessions: the primary
+        // keeps its own copy in hand, out of its row, until the commit completes.
+        if (n?.own && n.kind === "write" && step.events.some((w) => w.kind === "commit-wait" && w.card === e.card))
+          move(moves, n.own.object!, hand(e.to!));
         for (const a of ackers.get(e.card!) ?? []) {
           if (e.via) move(moves, a.object, hand(e.via));
           move(moves, a.object, wal(e.to!));
@@ -182,12 +199,10 @@ export function replayRun(scenario: Scenario, steps: TraceStep[], plan: RunPlan,
         return;
       }
       case "archive":
+        // The archive copy goes on the table, with the copies of standbys that will restore it clipped on.
         for (const card of e.cards ?? []) {
           const table = node(card);
-          const source = held(e.actor).get(card);
-          if (!table || !source?.segment) continue;
-          move(moves, source.segment.object!, "archive");
-          for (const c of bundle(table)) move(moves, c.object!, "archive");
+          if (table) for (const c of bundle(table)) move(moves, c.object!, "archive");
         }
         return;
       case "recycle":
@@ -206,8 +221,16 @@ export function replayRun(scenario: Scenario, steps: TraceStep[], plan: RunPlan,
       case "commit-ack": {
         const a = (ackers.get(e.card!) ?? []).find((x) => where.get(x.object) === hand(e.actor));
         if (a) move(moves, a.object, hand(e.to!));
+        committed(e.actor, e.card!, moves);
         return;
       }
+      case "cancel-wait":
+        committed(e.to!, e.card!, moves);
+        return;
+      case "write-failed":
+        // A waiting commit whose server went down: committed there all the same.
+        if (e.message && e.card !== undefined && e.to) committed(e.to, e.card, moves);
+        return;
       case "read": {
         const card = readId(e.query!);
         if (e.via) move(moves, card, hand(e.via));

@@ -25,7 +25,7 @@ describe("facilitator script of failover-failback", () => {
     expect(step(2).do.map((d) => d.role)).toEqual(["Writer", "Server A"]);
     expect(step(2).then.map((d) => d.role)).toEqual(["Server B"]);
     expect(step(1).then.find((d) => d.role === "Server B")!.text).toBe(
-      "Take your copies of cards 1, 2 and 3 from Server A's tray and lay them in your row.",
+      "Take your copies of cards 1, 2 and 3 from Server A's tray: lay them in your row.",
     );
     expect(step(5).postgres).toEqual([
       {

@@ -20,8 +20,10 @@ function corrupt(e: Expectation, step: TraceStep): void {
       else if (c.up !== undefined) s.up = !s.up;
       else if (c.timeline !== undefined) s.timeline += 1;
       else if (c.cards !== undefined) s.cards = s.cards.slice(1);
-      else if (c.has !== undefined) s.cards = s.cards.filter((n) => n !== e.claim.has![0]);
-      else if (c.lacks !== undefined) s.cards = [...s.cards, e.claim.lacks![0]!];
+      else if (c.has !== undefined) {
+        s.cards = s.cards.filter((n) => n !== e.claim.has![0]);
+        s.unconfirmed = s.unconfirmed.filter((n) => n !== e.claim.has![0]);
+      } else if (c.lacks !== undefined) s.cards = [...s.cards, e.claim.lacks![0]!];
       else if (c.streaming !== undefined) s.walreceiver = s.walreceiver === "streaming" ? "waiting" : "streaming";
       else if (c.upstream !== undefined) s.upstream = "nowhere";
       else if (c.replay_paused !== undefined) s.replayPaused = !s.replayPaused;

@@ -280,7 +280,9 @@ export function deriveFrames(scenario: Scenario, trace: Trace, stage: StageModel
         clients: Object.entries(snapshot.clients).map(([id, c]): ClientBox => {
           const lines: string[] = [];
           let alarm = false;
-          const acks = shot.places[`${id}.hand`]!.map((o) => deck.get(o)!).filter((o) => o.kind === "ack");
+          const acks = shot.places[`${id}.hand`]!.map((o) => deck.get(o)!).filter(
+            (o) => o.kind === "ack" && c.acked.includes(o.card!),
+          );
           if (acks.length) lines.push(text("acks", { cards: numbers(acks.map((o) => o.card!)) }));
           if (c.waiting !== null) {
             lines.push(text("waiting", { card: c.waiting }));

@@ -341,7 +341,10 @@ export function deriveScript(
         out.push(text("watch_with", { objects: words.describe(lent), many: lent.length > 1, server: label(id) }));
     }
     for (const [id, c] of Object.entries(after.clients)) {
-      const kept = places[hand(id)]!.filter((o) => words.object(o).kind === "ack");
+      // Acks that came back; those still clipped to bundles not yet written are not news.
+      const kept = places[hand(id)]!.filter(
+        (o) => words.object(o).kind === "ack" && c.acked.includes(words.object(o).card!),
+      );
       if (kept.length) out.push(text("watch_hand", { label: label(id), objects: words.describe(kept) }));
       if (c.waiting !== null) out.push(text("watch_waiting", { label: label(id), card: c.waiting }));
       const read = stepEvents.filter((e) => e.kind === "read" && e.actor === id).at(-1);

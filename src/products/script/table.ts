@@ -4,6 +4,7 @@
  */
 import type { DeckObject, StageModel } from "../../stage/index.js";
 import { areaOf } from "../../stage/index.js";
+import { ARCHIVE } from "../../stage/plan.js";
 import { listPhrase, type Templates } from "../../wording.js";
 
 /** "1–5, 7, 9–10": numbers as ranges, for lists a facilitator checks at a glance. */
@@ -74,6 +75,15 @@ export class TableWords {
             o.card!,
             onTimeline((c) => this.t.text("script", "objects_wal", { cards: c })),
           );
+        else if (o.mark === ARCHIVE)
+          add(
+            `archive${timeline}`,
+            3,
+            o.card!,
+            onTimeline((c) =>
+              this.t.text("script", area === "wal" ? "objects_to_archive" : "objects_archive", { cards: c }),
+            ),
+          );
         else
           add(
             `for:${o.mark}${timeline}`,
@@ -82,7 +92,7 @@ export class TableWords {
             onTimeline((c) => this.t.text("script", "objects_for", { owner: o.mark, cards: c })),
           );
       } else if (o.kind === "joker")
-        add("joker", 4, o.card!, (c) => this.t.text("script", "objects_joker", { cards: c }));
+        add("joker", 5, o.card!, (c) => this.t.text("script", "objects_joker", { cards: c }));
       else if (o.kind === "read")
         add("read", 5, o.card!, (c) => this.t.text("script", "objects_read", { cards: c.replace(/(\d+)/g, "R$1") }));
       else if (o.kind === "ack") add("ack", 6, o.card!, (c) => this.t.text("script", "objects_ack", { cards: c }));

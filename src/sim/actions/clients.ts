@@ -91,7 +91,7 @@ function write(stage: Stage, { by, to, via, count = 1 }: ActionArgs<"write">): v
     });
     const failure = unreachable(stage, path, s) ?? (s.mode === "standby" ? messages.readOnly("INSERT") : undefined);
     if (failure) {
-      emit(stage, { kind: "write-failed", actor: by, to: s.id, via, message: failure });
+      emit(stage, { kind: "write-failed", actor: by, to: s.id, via, card: stage.nextCard, message: failure });
       return;
     }
     const card = newCard(stage);
