@@ -48,6 +48,7 @@ interface BuildFlags {
   force?: boolean;
   backOffset?: { x: number; y: number };
   duplex: "long" | "short";
+  allowFailingClaims?: boolean;
 }
 
 /** The one options value the flags stand for. */
@@ -58,6 +59,7 @@ function optionsOf(flags: BuildFlags): Options {
     duplex: { edge: flags.duplex, offset: flags.backOffset ?? { x: 0, y: 0 } },
     commands: flags.commands,
     date: dateFromEpoch(process.env.SOURCE_DATE_EPOCH),
+    allowFailingClaims: Boolean(flags.allowFailingClaims),
   };
 }
 
@@ -121,7 +123,8 @@ const buildOptions = (cmd: Command) =>
         .default("long"),
     )
     .option("--back-offset <x,y>", "shift back pages by X,Y millimetres to correct duplex drift", parseOffset)
-    .option("--no-commands", "leave the real PostgreSQL commands out of the script");
+    .option("--no-commands", "leave the real PostgreSQL commands out of the script")
+    .option("--allow-failing-claims", "write the kit even when some of its expect: claims fail");
 
 buildOptions(program.command("build"))
   .description("write the printable kit of each scenario to OUT/<id>/ (default: every shipped scenario)")

@@ -16,6 +16,7 @@ import { OverflowError } from "./render/fit.js";
 import { ScenarioError, type Diagnostic } from "./scenario/diagnostics.js";
 import type { Scenario } from "./scenario/model.js";
 import { parseScenario } from "./scenario/parse.js";
+import { checkExpectations } from "./sim/expect.js";
 import { simulate } from "./sim/simulate.js";
 import type { Trace } from "./sim/trace.js";
 
@@ -35,7 +36,9 @@ export interface KitFile {
   pages?: number;
 }
 
-export type BuildOutcome = { ok: true; id: string; files: KitFile[] } | { ok: false; diagnostics: Diagnostic[] };
+/** A failed build: bad input (exit 2), or claims the simulation contradicts (`claims`, exit 1). */
+export type BuildOutcome =
+  { ok: true; id: string; files: KitFile[] } | { ok: false; diagnostics: Diagnostic[]; claims?: boolean };
 
 /** Parses and simulates a scenario. Throws ScenarioError with every positioned problem. */
 export function load(source: string, file: string): { scenario: Scenario; trace: Trace } {
@@ -66,6 +69,21 @@ export async function build(
     if (error instanceof ScenarioError) return { ok: false, diagnostics: error.diagnostics };
     throw error;
   }
+  // A kit teaches its claims: one whose claims the simulation contradicts is not printed unless asked for.
+  const claims = checkExpectations(loaded.scenario, loaded.trace);
+  if (claims.problems.length > 0) return { ok: false, diagnostics: claims.problems };
+  if (claims.failures.length > 0 && !options.allowFailingClaims)
+    return {
+      ok: false,
+      claims: true,
+      diagnostics: [
+        ...claims.failures,
+        {
+          file,
+          message: `${claims.failures.length} claim(s) fail: no kit written (--allow-failing-claims builds it anyway)`,
+        },
+      ],
+    };
   const kit = deriveKit(loaded.scenario, loaded.trace, versionOf(source), options, assets);
   const files: KitFile[] = [];
   try {

@@ -15,6 +15,8 @@ export interface Options {
   commands: boolean;
   /** The date stamped into the PDFs, for reproducible bytes. */
   date: Date;
+  /** Build a kit even when some of its `expect:` claims fail (a kit that teaches what the simulation contradicts). */
+  allowFailingClaims: boolean;
 }
 
 /** The date every PDF carries unless SOURCE_DATE_EPOCH says otherwise. */
@@ -26,6 +28,7 @@ export const DEFAULT_OPTIONS: Options = {
   svg: false,
   commands: true,
   date: FIXED_DATE,
+  allowFailingClaims: false,
 };
 
 export function withDefaults(given: Partial<Options> = {}): Options {

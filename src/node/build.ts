@@ -15,7 +15,7 @@ export type { KitFile };
 
 export type BuildResult =
   | { ok: true; file: string; id: string; files: KitFile[]; millis: number }
-  | { ok: false; file: string; report: string };
+  | { ok: false; file: string; report: string; claims?: boolean };
 
 /** Lets pending signals be handled: rendering resolves through microtasks only. */
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -27,7 +27,8 @@ export async function buildFile(path: string, session: Session): Promise<BuildRe
   if (!read.ok) return { ok: false, file, report: read.report };
   session.assets ??= loadAssets();
   const result = await build(read.source, file, session.options, session.assets, yieldToEventLoop);
-  if (!result.ok) return { ok: false, file, report: formatDiagnostics(result.diagnostics, read.source) };
+  if (!result.ok)
+    return { ok: false, file, report: formatDiagnostics(result.diagnostics, read.source), claims: result.claims };
   const stamp = new TextEncoder().encode(stampOf(read.source, session.options, session.templates) + "\n");
   return {
     ok: true,

@@ -56,8 +56,10 @@ export async function buildKits(paths: string[], session: Session, out: string, 
   // Loaded only when something needs building: an up-to-date check stays fast.
   const { buildFile } = pending.length ? await import("./build.js") : { buildFile: undefined };
   for (const path of pending) {
-    const pdfs = deliver(await buildFile!(path, session), out);
-    if (pdfs < 0) code = 2;
+    const result = await buildFile!(path, session);
+    const pdfs = deliver(result, out);
+    // Bad input is exit 2; claims the simulation contradicts, exit 1.
+    if (pdfs < 0) code = Math.max(code, !result.ok && result.claims ? 1 : 2);
     else written += pdfs;
   }
   process.stdout.write(

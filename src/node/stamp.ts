@@ -16,8 +16,8 @@ export const version = (JSON.parse(readFileSync(join(packageRoot, "package.json"
 
 /** The stamp of a kit built from this scenario text, with these options and this template text. */
 export function stampOf(source: string, options: Options, templates: string): string {
-  const { paper, svg, duplex, commands } = options;
-  const settings = JSON.stringify({ paper, svg, duplex, date: options.date.getTime(), commands });
+  const { paper, svg, duplex, commands, allowFailingClaims } = options;
+  const settings = JSON.stringify({ paper, svg, duplex, date: options.date.getTime(), commands, allowFailingClaims });
   return createHash("sha256")
     .update(version)
     .update("\0")

@@ -4,7 +4,7 @@
  * is down) are the simulator's.
  */
 import { didYouMean, type Diagnostic, type Position } from "./diagnostics.js";
-import type { Role, Scenario } from "./model.js";
+import { commitWaits, type Role, type Scenario } from "./model.js";
 import type { ActionArgs, ActionName, RoleKind } from "./schema.js";
 
 const SERVERS: RoleKind[] = ["primary", "standby"];
@@ -134,7 +134,13 @@ export function checkMeaning(scenario: Scenario): Diagnostic[] {
     for (const name of run.settings.synchronous_standby_names)
       ref(name, run.settingsAt, SERVERS, "synchronous_standby_names");
     for (const step of run.steps) {
-      for (const action of step.actions)
+      for (const action of step.actions) {
+        // One psql session commits one card at a time: it cannot send the next before the ack of the last.
+        if (action.name === "write" && (action.args.count ?? 1) > 1 && commitWaits(run.settings))
+          report(
+            action.keysAt?.count ?? action.at,
+            `write: "count: ${action.args.count}" under synchronous commit: the client waits for each card's ack before it can send the next, and acks come only when time passes; write one card per step`,
+          );
         (ACTION_CHECKS[action.name] as ActionCheck<typeof action.name>)(action.args, {
           ref,
           distinct,
@@ -143,6 +149,7 @@ export function checkMeaning(scenario: Scenario): Diagnostic[] {
           at: action.at,
           what: action.name,
         });
+      }
       for (const e of step.expect) {
         const at = e.at;
         switch (e.name) {

@@ -34,6 +34,12 @@ export const DEFAULT_SETTINGS: Settings = {
   hot_standby_feedback: false,
 };
 
+/** Whether a commit under these settings waits for a standby's ack (synchronous_standby_names set, synchronous_commit above local). */
+export function commitWaits(settings: Settings): boolean {
+  const level = settings.synchronous_commit;
+  return settings.synchronous_standby_names.length > 0 && level !== "off" && level !== "local";
+}
+
 export interface Step {
   /** Numbered across the whole scenario, so script, cues and diagrams agree. */
   number: number;

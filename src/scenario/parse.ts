@@ -198,7 +198,11 @@ function parseAction(value: unknown, path: Path, root: unknown, positions: Posit
       report(...describeIssue(issue, [...path, name], root, positions, schema as z.ZodType));
     return [];
   }
-  return [{ name, args: result.data, at: positions.key(path, name) } as Action];
+  const args = (value as Raw)[name];
+  const keysAt = isMap(args)
+    ? Object.fromEntries(Object.keys(args).map((k) => [k, positions.key([...path, name], k)]))
+    : undefined;
+  return [{ name, args: result.data, at: positions.key(path, name), keysAt } as Action];
 }
 
 function parseExpectation(

@@ -106,7 +106,13 @@ export const ACTION_NAMES = Object.keys(actionSchemas) as ActionName[];
 export type ActionArgs<K extends ActionName> = z.infer<(typeof actionSchemas)[K]>;
 /** One action as the simulator receives it: its word, its arguments and where it was written. */
 export type Action = {
-  [K in ActionName]: { name: K; args: ActionArgs<K>; at: import("./diagnostics.js").Position };
+  [K in ActionName]: {
+    name: K;
+    args: ActionArgs<K>;
+    at: import("./diagnostics.js").Position;
+    /** Where each key of the arguments is written, for errors about one of them (a write's `count`). */
+    keysAt?: Partial<Record<string, import("./diagnostics.js").Position>>;
+  };
 }[ActionName];
 
 /** Claims about the outcome of a step, checked by `replikit check`. Keyed by their first word. */

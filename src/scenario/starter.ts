@@ -29,7 +29,7 @@ roles:
     brief: You hand new cards to the primary.
 
 # settings:                    # optional, per scenario or per run
-#   synchronous_standby_names: [standby]
+#   synchronous_standby_names: [standby]   # then each commit waits for its ack: write one card a step
 #   archive: true
 
 # Each step: what you say, and what the volunteers do. Never write what happens as a

@@ -186,6 +186,28 @@ describe("replikit build", () => {
     expect(r.out).toContain("8 PDFs written");
   });
 
+  it("refuses a kit whose claims fail (exit 1, the claims listed) unless --allow-failing-claims", () => {
+    const out = join(work, "claims");
+    const file = join(work, "failing-claim.yaml");
+    writeFileSync(
+      file,
+      readFileSync(scenario("streaming.yaml"), "utf8").replace(
+        "- { server: standby, cards: [1, 2, 3, 4], streaming: false }",
+        "- { server: standby, cards: [1, 2, 3, 4, 5], streaming: false }",
+      ),
+    );
+    const refused = run(["build", "--out", out, file]);
+    expect(refused.code).toBe(1);
+    expect(refused.err).toMatch(
+      /failing-claim\.yaml:\d+:\d+: step 5 "The connection drops": server "standby" cards: expected \[1, 2, 3, 4, 5\], simulated \[1, 2, 3, 4\]/,
+    );
+    expect(refused.err).toContain("1 claim(s) fail: no kit written (--allow-failing-claims builds it anyway)");
+    expect(existsSync(join(out, "streaming"))).toBe(false);
+    const allowed = run(["build", "--out", out, "--allow-failing-claims", file]);
+    expect(allowed.code).toBe(0);
+    expect(allowed.out).toContain("4 PDFs written");
+  });
+
   it("leaves the previous kit untouched when a later build of it fails", () => {
     const out = join(work, "keep");
     const file = join(work, "streaming.yaml");
