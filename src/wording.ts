@@ -20,7 +20,10 @@ export class Templates {
   private readonly compiled = new Map<string, Handlebars.TemplateDelegate>();
   private readonly handlebars = Handlebars.create();
 
-  constructor(readonly wording: Wording) {}
+  constructor(readonly wording: Wording) {
+    // {{plural n "chair" "chairs"}}: "1 chair", "2 chairs".
+    this.handlebars.registerHelper("plural", (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`);
+  }
 
   private render(id: string, source: string, data: object): string {
     let template = this.compiled.get(id);

@@ -152,9 +152,11 @@ export function deriveCues(
         if (cards.length === 0) continue;
         if (group.moves.some((m) => deck.get(m.object)!.kind === "joker")) variant = "_joker";
       }
-      for (const [sideIndex, side] of (["actor", "to", "from", "operator"] as Side[]).entries()) {
+      // The operator (the admin who runs the command) comes first: the server acts on their word.
+      const operated = OPERATED.has(event.kind) && admin !== undefined && admin !== event.actor;
+      for (const [sideIndex, side] of (["operator", "actor", "to", "from"] as Side[]).entries()) {
         // The admin runs the operations on servers (pg_ctl, pg_promote, primary_conninfo), when there is one.
-        const role = side === "operator" ? (OPERATED.has(event.kind) ? admin : undefined) : event[side];
+        const role = side === "operator" ? (operated ? admin : undefined) : event[side];
         if (!role || !cues.has(role)) continue;
         const parties = [event.actor, event.to, event.from].filter((p): p is string => Boolean(p)).map((p) => label(p));
         const seen = seenBy(role, group.moves, deck, label(role), parties);
@@ -183,6 +185,7 @@ export function deriveCues(
           primary: event.result === "primary",
           seconds: event.seconds ?? "",
           held: step.events.some((h) => h.kind === "hold" && h.query === event.query && event.query !== undefined),
+          operated,
           ...seen,
           handedTo: listPhrase(handedTo),
           handedMany: handedTo.length > 1,

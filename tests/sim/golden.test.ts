@@ -56,6 +56,8 @@ describe("golden traces", () => {
       };
       const first = run();
       expect(run()).toBe(first);
+      // A template given the wrong kind of value prints it: never on paper.
+      expect(first).not.toMatch(/\[object |undefined|NaN/);
       matchGolden(name.replace(/\.yaml$/, ".kit.json"), first);
     });
   }

@@ -2,6 +2,7 @@
  * The printed cards: exactly the stage model's deck — every copy of every black card (each saying
  * whose it is), jokers, red read cards, blue acks and the tokens — every word applied.
  */
+import { ARCHIVE } from "../../stage/plan.js";
 import type { Scenario } from "../../scenario/model.js";
 import type { DeckObject } from "../../stage/index.js";
 import type { Templates } from "../../wording.js";
@@ -38,7 +39,12 @@ export function deriveDeck(deck: DeckObject[], t: Templates, _scenario: Scenario
           face: String(o.card),
           corner: String(o.card),
           word: text(`word_${o.kind}`),
-          note: o.mark === "WAL" ? text("note_wal") : text(`note_${o.kind}_own`, { owner: o.mark }),
+          note:
+            o.mark === "WAL"
+              ? text("note_wal")
+              : o.mark === ARCHIVE
+                ? text("note_archive")
+                : text(`note_${o.kind}_own`, { owner: o.mark }),
           band,
           numeric: true,
         };

@@ -35,6 +35,10 @@ export function numberSize(doc: PDFKit.PDFDocument, card: DataCard): number {
   return fitLine(doc, card.face, FONT.bold, DATA_CARD.width - mm(8), wanted, 12, `data card ${card.object}`);
 }
 
+function fitsAt(doc: PDFKit.PDFDocument, text: string, width: number, size: number): boolean {
+  return doc.font(FONT.bold).fontSize(size).widthOfString(text) <= width;
+}
+
 function corner(doc: PDFKit.PDFDocument, card: DataCard, x: number, y: number): void {
   doc.font(FONT.bold).fontSize(15).fillColor(SYMBOLS[card.kind].colour);
   doc.text(card.corner, x, y, { width: mm(14), align: "center", lineBreak: false });
@@ -82,9 +86,15 @@ function front(doc: PDFKit.PDFDocument, card: DataCard, x: number, y: number): v
   doc.font(FONT.bold).fontSize(17).fillColor(colour);
   if (card.word !== card.face) doc.text(card.word, x, baseline + mm(4), { width, align: "center", lineBreak: false });
   // Whose copy it is: what a volunteer checks before laying it down.
-  const noteSize = fitLine(doc, card.note, FONT.bold, width - mm(14), 11, 7, `data card ${card.object}`);
+  // Centred between the corners when it fits there at 9 pt; else in the wider space left of the
+  // bottom-right corner (there is no corner bottom-left), never over a corner's index.
+  const between = { left: x + mm(17), width: width - mm(34) };
+  const wide = { left: x + mm(4), width: width - mm(21) };
+  const centred = fitsAt(doc, card.note, between.width, 9);
+  const box = centred ? between : wide;
+  const noteSize = fitLine(doc, card.note, FONT.bold, box.width, 11, 7, `data card ${card.object}`);
   doc.font(FONT.bold).fontSize(noteSize).fillColor(COLOURS.black);
-  doc.text(card.note, x + mm(7), baseline + mm(11), { width: width - mm(14), align: "center", lineBreak: false });
+  doc.text(card.note, box.left, baseline + mm(11), { width: box.width, align: "center", lineBreak: false });
 }
 
 /** The back: no lines near the edges, so a drifting duplex print shows no misregistration. */

@@ -5,6 +5,7 @@
  * the script never asks for an object that was not printed.
  */
 import type { Options } from "../../options.js";
+import { ARCHIVE } from "../../stage/plan.js";
 import type { Scenario } from "../../scenario/model.js";
 import { settingsLine } from "../settings.js";
 import { printCommand } from "../../sim/commands.js";
@@ -93,11 +94,17 @@ export function deriveScript(
     ),
   );
   const cardList = [
-    writes.length ? text("cards_write", { count: writes.length, range: numbers(writes.map((o) => o.card!)) }) : "",
-    count("joker").length ? text("cards_joker", { count: count("joker").length }) : "",
-    count("read").length ? text("cards_read", { count: count("read").length }) : "",
-    count("ack").length ? text("cards_ack", { count: count("ack").length }) : "",
-    tokens.length ? text("cards_token", { count: tokens.length, list: tokenList }) : "",
+    writes.length
+      ? text("cards_write", {
+          writes: writes.length,
+          range: numbers(writes.map((o) => o.card!)),
+          archive: writes.some((o) => o.mark === ARCHIVE),
+        })
+      : "",
+    count("joker").length ? text("cards_joker", { jokers: count("joker").length }) : "",
+    count("read").length ? text("cards_read", { reads: count("read").length }) : "",
+    count("ack").length ? text("cards_ack", { acks: count("ack").length }) : "",
+    tokens.length ? text("cards_token", { tokens: tokens.length, list: tokenList }) : "",
     stage.deck.some((o) => (o.timeline ?? 1) > 1) ? text("cards_timeline") : "",
   ].filter(Boolean);
   const bundles = Math.max(
@@ -120,7 +127,6 @@ export function deriveScript(
     const kind = scenario.roles.find((r) => r.id === id)?.kind;
     return kind === "writer" || kind === "application" || kind === "reader";
   }
-  const trays = servers.filter((r) => everUsed(`${r.id}.wal`)).length;
   const cuts = [
     ...new Set(
       trace.steps.flatMap((s) =>
@@ -132,14 +138,14 @@ export function deriveScript(
     text("material_roles", { cards: scenario.roles.length, flip }),
     text("material_cards", {
       sheets: Math.ceil(stage.deck.length / 9),
-      count: stage.deck.length,
+      cards: stage.deck.length,
       list: cardList.join("; "),
       flip,
     }),
     text("material_script"),
-    ...(bundles ? [text("material_clips", { count: bundles })] : []),
-    text("material_chairs", { count: servers.length }),
-    ...(trays ? [text("material_trays", { count: trays })] : []),
+    ...(bundles ? [text("material_clips", { clips: bundles })] : []),
+    text("material_chairs", { chairs: servers.length }),
+    text("material_trays", { trays: servers.length }),
     ...(everUsed("floor") ? [text("material_floor")] : []),
     ...(everUsed("archive") ? [text("material_archive")] : []),
     ...(everUsed("bin") ? [text("material_bin")] : []),
