@@ -4,11 +4,12 @@
  * Exit codes: 0 success, 1 an expectation failed, 2 bad input or usage, 3 an internal error.
  */
 import { Command, CommanderError, Option } from "commander";
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { dateFromEpoch, type Options } from "./options.js";
 import { mm, type Paper } from "./render/units.js";
 import type { Loaded } from "./node/load.js";
+import { plainFsError } from "./node/fs-errors.js";
 import { abandonWrites, recover } from "./node/output.js";
 import { shippedScenarios } from "./node/paths.js";
 import { Session } from "./node/session.js";
@@ -268,6 +269,8 @@ program
         "replikit.id",
         `error: "${id}" is not a scenario id: lower-case letters, digits and '-', starting with a letter, at most 32`,
       );
+    if (!existsSync(opts.dir) || !statSync(opts.dir).isDirectory())
+      throw new CommanderError(2, "replikit.dir", `error: --dir ${opts.dir}: there is no such folder`);
     const path = join(opts.dir, `${id}.yaml`);
     if (existsSync(path))
       throw new CommanderError(2, "replikit.exists", `error: ${path} exists already; choose another id or remove it`);
@@ -345,6 +348,10 @@ try {
   if (error instanceof CommanderError) {
     if (error.code.startsWith("replikit.")) process.stderr.write(error.message + "\n");
     process.exitCode = error.exitCode === 0 ? 0 : 2;
+  } else if (plainFsError(error) !== undefined) {
+    // The file system said no (a read-only folder, --out naming a file, a missing --dir): the user's to fix.
+    process.stderr.write(`replikit: ${plainFsError(error)}\n`);
+    process.exitCode = 2;
   } else {
     process.stderr.write(`replikit: internal error: ${(error as Error).message}\n`);
     if (debug) process.stderr.write(`${(error as Error).stack}\n`);

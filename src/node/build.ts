@@ -9,7 +9,7 @@ import { formatDiagnostics } from "../scenario/diagnostics.js";
 import { loadAssets } from "./assets.js";
 import type { Session } from "./session.js";
 import { readScenario } from "./load.js";
-import { STAMP_FILE, stampOf } from "./stamp.js";
+import { STAMP_FILE, stampOf, stampText } from "./stamp.js";
 
 export type { KitFile };
 
@@ -29,7 +29,8 @@ export async function buildFile(path: string, session: Session): Promise<BuildRe
   const result = await build(read.source, file, session.options, session.assets, yieldToEventLoop);
   if (!result.ok)
     return { ok: false, file, report: formatDiagnostics(result.diagnostics, read.source), claims: result.claims };
-  const stamp = new TextEncoder().encode(stampOf(read.source, session.options, session.templates) + "\n");
+  const inputs = stampOf(read.source, session.options, session.templates);
+  const stamp = new TextEncoder().encode(stampText(inputs, result.files));
   return {
     ok: true,
     file,

@@ -3,11 +3,21 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { ID_PATTERN } from "../scenario/ids.js";
 import type { BuildResult } from "./build.js";
-import { writeKit } from "./output.js";
+import { plainFsError } from "./fs-errors.js";
+import { KitInTheWay, writeKit } from "./output.js";
 import type { Session } from "./session.js";
-import { STAMP_FILE, stampOf } from "./stamp.js";
+import { intact, readStamp, stampOf } from "./stamp.js";
 
-/** The kit's id when out/<id>/ holds a kit built from exactly these inputs; else undefined. */
+/** The id a scenario's text gives itself, read without parsing (quotes and a trailing comment allowed). */
+export function idOf(source: string): string | undefined {
+  const id = /^id:[ \t]*(["']?)([a-z][a-z0-9-]{0,31})\1[ \t]*(?:#.*)?$/m.exec(source)?.[2];
+  return id && ID_PATTERN.test(id) ? id : undefined;
+}
+
+/**
+ * The kit's id when out/<id>/ holds a kit built from exactly these inputs, with every file it was
+ * written with still there and unchanged; else undefined.
+ */
 export function upToDate(out: string, path: string, session: Session): string | undefined {
   let source: string;
   try {
@@ -15,16 +25,12 @@ export function upToDate(out: string, path: string, session: Session): string | 
   } catch {
     return undefined;
   }
-  const id = /^id:\s*([a-z][a-z0-9-]{0,31})\s*$/m.exec(source)?.[1];
-  if (!id || !ID_PATTERN.test(id)) return undefined;
-  try {
-    return readFileSync(join(out, id, STAMP_FILE), "utf8").trim() ===
-      stampOf(source, session.options, session.templates)
-      ? id
-      : undefined;
-  } catch {
-    return undefined;
-  }
+  const id = idOf(source);
+  if (!id) return undefined;
+  const dir = join(out, id);
+  const stamp = readStamp(dir);
+  if (!stamp?.files || stamp.inputs !== stampOf(source, session.options, session.templates)) return undefined;
+  return intact(dir, stamp.files) ? id : undefined;
 }
 
 /** Writes one built kit and reports it; returns the number of PDFs written, or -1 on failure. */
@@ -33,7 +39,18 @@ export function deliver(result: BuildResult, out: string): number {
     process.stderr.write(result.report + "\n");
     return -1;
   }
-  writeKit(out, result.id, result.files);
+  try {
+    writeKit(out, result.id, result.files);
+  } catch (error) {
+    if (error instanceof KitInTheWay) {
+      process.stderr.write(`${result.file}: ${error.message}\n`);
+      return -1;
+    }
+    const plain = plainFsError(error);
+    if (plain === undefined) throw error;
+    process.stderr.write(`${result.file}: cannot write the kit to ${join(out, result.id)}: ${plain}\n`);
+    return -1;
+  }
   let pdfs = 0;
   for (const f of result.files) {
     if (f.pages === undefined) continue;
@@ -46,17 +63,30 @@ export function deliver(result: BuildResult, out: string): number {
 /** Builds every given scenario file that is not up to date (or all, forced). Returns the exit code. */
 export async function buildKits(paths: string[], session: Session, out: string, force: boolean): Promise<number> {
   const pending: string[] = [];
+  /** Which file each kit id came from in this run: two files with one id would overwrite each other. */
+  const owners = new Map<string, string>();
+  let code = 0;
   for (const path of paths) {
     const current = force ? undefined : upToDate(out, path, session);
-    if (current) process.stdout.write(`${join(out, current)}: up to date\n`);
-    else pending.push(path);
+    if (current && !owners.has(current)) {
+      owners.set(current, path);
+      process.stdout.write(`${join(out, current)}: up to date\n`);
+    } else pending.push(path);
   }
-  let code = 0;
   let written = 0;
   // Loaded only when something needs building: an up-to-date check stays fast.
   const { buildFile } = pending.length ? await import("./build.js") : { buildFile: undefined };
   for (const path of pending) {
     const result = await buildFile!(path, session);
+    const owner = result.ok ? owners.get(result.id) : undefined;
+    if (result.ok && owner !== undefined) {
+      process.stderr.write(
+        `${result.file}: its id "${result.id}" is also the id of ${owner}; both would write ${join(out, result.id)}. Give each scenario its own id\n`,
+      );
+      code = 2;
+      continue;
+    }
+    if (result.ok) owners.set(result.id, path);
     const pdfs = deliver(result, out);
     // Bad input is exit 2; claims the simulation contradicts, exit 1.
     if (pdfs < 0) code = Math.max(code, !result.ok && result.claims ? 1 : 2);

@@ -1,6 +1,16 @@
 /** The replikit command as a user meets it: exit codes, messages, and kits that survive failures. */
 import { spawn, spawnSync } from "node:child_process";
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -340,5 +350,123 @@ describe("replikit build", () => {
     expect(before).toContain("1 of 2");
     expect(after).toContain("2 of 2");
     expect(readFileSync(join(out, "cascading", "role-cards.pdf")).toString("latin1")).toContain("D:20231114221320Z");
+  });
+});
+
+describe("replikit build never removes what it did not write", () => {
+  /** A copy of the streaming scenario under another id, in a fresh folder. */
+  function setup(id: string) {
+    const dir = mkdtempSync(join(work, "own-"));
+    const file = join(dir, "scenario.yaml");
+    writeFileSync(file, readFileSync(scenario("streaming.yaml"), "utf8").replace("id: streaming", `id: ${id}`));
+    return { dir, file };
+  }
+
+  it("leaves a user's folder that is named like the kit, and says what is in the way", () => {
+    const { dir, file } = setup("notes");
+    mkdirSync(join(dir, "notes", "deep"), { recursive: true });
+    writeFileSync(join(dir, "notes", "todo.txt"), "mine");
+    writeFileSync(join(dir, "notes", "deep", "plan.txt"), "mine too");
+    const before = snapshot(join(dir, "notes"));
+    const r = run(["build", "--out", dir, file]);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain(`${join(dir, "notes")} is a folder replikit did not make`);
+    expect(r.err).toContain("deep/plan.txt, todo.txt");
+    expect(r.err).not.toMatch(/internal error|\n\s+at /);
+    expect(snapshot(join(dir, "notes"))).toEqual(before);
+    expect(readdirSync(dir).filter((n) => n.startsWith(".replikit-"))).toEqual([]);
+  });
+
+  it("leaves a plain file and a symbolic link named like the kit", () => {
+    const { dir, file } = setup("plain");
+    writeFileSync(join(dir, "plain"), "a file of mine");
+    const r = run(["build", "--out", dir, file]);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain(`${join(dir, "plain")} is a file that replikit did not write`);
+    expect(readFileSync(join(dir, "plain"), "utf8")).toBe("a file of mine");
+    const elsewhere = mkdtempSync(join(work, "target-"));
+    writeFileSync(join(elsewhere, "keep.txt"), "keep");
+    rmSync(join(dir, "plain"));
+    symlinkSync(elsewhere, join(dir, "plain"));
+    const linked = run(["build", "--out", dir, file]);
+    expect(linked.code).toBe(2);
+    expect(linked.err).toContain("is a symbolic link");
+    expect(readdirSync(elsewhere)).toEqual(["keep.txt"]);
+  });
+
+  it("refuses to rebuild a kit that holds the user's own files, and keeps them and the kit", () => {
+    const { dir, file } = setup("kept");
+    expect(run(["build", "--out", dir, file]).code).toBe(0);
+    cpSync(file, join(dir, "kept", "kept.yaml"));
+    writeFileSync(join(dir, "kept", "notes.md"), "what went well");
+    const before = snapshot(join(dir, "kept"));
+    const r = run(["build", "--out", dir, "--force", join(dir, "kept", "kept.yaml")]);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain("also holds files replikit did not write: kept.yaml, notes.md");
+    expect(snapshot(join(dir, "kept"))).toEqual(before);
+  });
+
+  it("replaces an empty folder and its own kit, also one built with --svg and then without", () => {
+    const { dir, file } = setup("empty");
+    mkdirSync(join(dir, "empty"));
+    expect(run(["build", "--out", dir, "--svg", file]).code).toBe(0);
+    expect(readdirSync(join(dir, "empty"))).toContain("diagrams");
+    expect(run(["build", "--out", dir, file]).code).toBe(0);
+    expect(readdirSync(join(dir, "empty")).sort()).toEqual([
+      ".replikit-stamp",
+      "data-cards.pdf",
+      "diagrams.pdf",
+      "facilitator-script.pdf",
+      "role-cards.pdf",
+    ]);
+    expect(readdirSync(dir).filter((n) => n.startsWith(".replikit-"))).toEqual([]);
+  });
+});
+
+describe("file-system mistakes are usage errors: exit 2, in plain words", () => {
+  it("--out naming a file, a missing new --dir, calibrate into a file", () => {
+    const dir = mkdtempSync(join(work, "fs-"));
+    writeFileSync(join(dir, "afile"), "x");
+    const build = run(["build", "--out", join(dir, "afile"), scenario("streaming.yaml")]);
+    expect(build.code).toBe(2);
+    expect(build.err).toContain(`${join(dir, "afile")}: it is a file, not a folder`);
+    const made = run(["new", "x", "--dir", join(dir, "missing")]);
+    expect(made.code).toBe(2);
+    expect(made.err).toContain(`--dir ${join(dir, "missing")}: there is no such folder`);
+    const calibrate = run(["calibrate", "--out", join(dir, "afile")]);
+    expect(calibrate.code).toBe(2);
+    expect(calibrate.err).toBe(`replikit: ${join(dir, "afile")}: it is a file, not a folder\n`);
+    for (const r of [build, made, calibrate]) expect(r.err).not.toMatch(/internal error|EEXIST|ENOENT|\n\s+at /);
+  });
+});
+
+describe("incremental builds", () => {
+  it("rebuild a kit whose PDF was deleted or damaged, and skip a file made by new", () => {
+    const dir = mkdtempSync(join(work, "incr-"));
+    expect(run(["new", "fresh", "--dir", dir]).code).toBe(0);
+    const file = join(dir, "fresh.yaml");
+    const out = join(dir, "out");
+    expect(run(["build", "--out", out, file]).out).toContain("4 PDFs written");
+    expect(run(["build", "--out", out, file]).out).toContain("0 PDFs written");
+    rmSync(join(out, "fresh", "diagrams.pdf"));
+    expect(run(["build", "--out", out, file]).out).toContain("4 PDFs written");
+    const pdf = join(out, "fresh", "role-cards.pdf");
+    const bytes = readFileSync(pdf);
+    bytes[bytes.length >> 1] = bytes[bytes.length >> 1]! ^ 0xff;
+    writeFileSync(pdf, bytes);
+    expect(run(["build", "--out", out, file]).out).toContain("4 PDFs written");
+    expect(run(["build", "--out", out, file]).out).toContain("0 PDFs written");
+  });
+
+  it("refuses a second file with the same id instead of overwriting the first kit", () => {
+    const dir = mkdtempSync(join(work, "same-id-"));
+    const [a, b] = [join(dir, "a.yaml"), join(dir, "b.yaml")];
+    cpSync(scenario("streaming.yaml"), a);
+    writeFileSync(b, readFileSync(a, "utf8").replace("minutes: 12", "minutes: 13"));
+    const r = run(["build", "--out", join(dir, "out"), a, b]);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/b\.yaml: its id "streaming" is also the id of .*a\.yaml; both would write/);
+    // The kit is a's: building a alone finds it up to date.
+    expect(run(["build", "--out", join(dir, "out"), a]).out).toContain("up to date");
   });
 });
