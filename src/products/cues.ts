@@ -140,9 +140,13 @@ export function deriveCues(
       let cards = group.cards;
       let variant = "";
       const receiver = event.kind === "stream" ? event.to : event.actor;
+      // A standby that acks a card before replaying it (synchronous_commit = on) is told the two apart.
+      const index = (kind: string, c: number) =>
+        step.events.findIndex((e) => e.kind === kind && e.actor === receiver && e.card === c);
+      const acksFirst = (c: number) => index("standby-ack", c) >= 0 && index("standby-ack", c) < index("replay", c);
       if (
         (event.kind === "stream" || event.kind === "restore") &&
-        cards.every((c) => replayed.has(`${receiver}:${c}`))
+        cards.every((c) => replayed.has(`${receiver}:${c}`) && !acksFirst(c))
       ) {
         variant = "_replayed";
         for (const c of cards) covered.add(`${receiver}:${c}`);

@@ -232,6 +232,10 @@ export function settle(stage: Stage): void {
       if (!s.up || s.mode !== "standby") continue;
       if (restoreFromArchive(stage, s)) progress = true;
       if (receive(stage, s)) progress = true;
+      // A flush is enough for synchronous_commit = on (and remote_write): the ack goes back before
+      // the standby replays, as the walreceiver reports its flush position independently of replay.
+      const upstream = s.upstream === undefined ? undefined : stage.servers.get(s.upstream);
+      if (upstream?.mode === "primary") acknowledge(stage, upstream);
       if (replay(stage, s)) progress = true;
     }
     for (const s of servers) if (s.mode === "primary") acknowledge(stage, s);

@@ -15,7 +15,8 @@ import { settingsLine } from "../settings.js";
 export type LinkState = "streaming" | "waiting" | "error" | "off" | "cut";
 
 /** How a card is drawn in a row or tray. */
-export type CellStyle = "row" | "wal" | "queued" | "owed" | "joker";
+/** "unconfirmed": a primary's own copy of a commit still waiting for its ack, in hand, not in the row. */
+export type CellStyle = "row" | "wal" | "queued" | "owed" | "joker" | "unconfirmed";
 
 export interface Cell {
   /** "7", "J3", or a range "1–12" when a row is too long to show card by card. */
@@ -133,6 +134,7 @@ export function deriveFrames(scenario: Scenario, trace: Trace, stage: StageModel
       "legend_wal",
       "legend_queued",
       "legend_owed",
+      "legend_unconfirmed",
       "legend_joker",
       "legend_timeline",
       "legend_fork",
@@ -173,7 +175,9 @@ export function deriveFrames(scenario: Scenario, trace: Trace, stage: StageModel
               : o.mark === owner
                 ? area === "data"
                   ? "row"
-                  : "queued"
+                  : area === "hand"
+                    ? "unconfirmed"
+                    : "queued"
                 : "owed";
       const timeline = o.timeline ?? 1;
       cells.push({
@@ -269,7 +273,14 @@ export function deriveFrames(scenario: Scenario, trace: Trace, stage: StageModel
             fork: forkCard !== undefined ? text("forked", { card: forkCard }) : undefined,
             up: s.up,
             empty: s.mode === "empty",
-            row: cellsOf(shot.places[`${id}.data`]!, `${id}.data`, present),
+            row: [
+              ...cellsOf(shot.places[`${id}.data`]!, `${id}.data`, present),
+              ...cellsOf(
+                shot.places[`${id}.hand`]!.filter((o) => deck.get(o)!.kind === "write"),
+                `${id}.hand`,
+                present,
+              ),
+            ],
             tray: cellsOf(shot.places[`${id}.wal`]!, `${id}.wal`, present),
             paused: s.replayPaused ? words.paused : undefined,
             queries: shot.places[`${id}.hand`]!.filter((o) => deck.get(o)!.kind === "read").map(

@@ -41,6 +41,7 @@ const CELL_STYLE: Record<Cell["style"], { stroke: string; width: number; dash?: 
   queued: { stroke: COLOURS.black, width: 2, dash: [2, 3], text: COLOURS.black },
   owed: { stroke: COLOURS.blue, width: 1.5, text: COLOURS.blue },
   joker: { stroke: COLOURS.purple, width: 2, text: COLOURS.purple },
+  unconfirmed: { stroke: COLOURS.orange, width: 2.5, dash: [4, 3], text: COLOURS.vermillion },
 };
 
 type Text = Extract<Shape, { kind: "text" }>;
@@ -676,6 +677,7 @@ export function layoutFrame(frame: Frame, measure: Measure): Drawing {
         { key: "wal", text: W.legend_wal!, draw: sample("wal") },
         { key: "queued", text: W.legend_queued!, draw: sample("queued") },
         { key: "owed", text: W.legend_owed!, draw: sample("owed") },
+        { key: "unconfirmed", text: W.legend_unconfirmed!, draw: sample("unconfirmed") },
         { key: "joker", text: W.legend_joker!, draw: sample("joker") },
         {
           key: "timeline",

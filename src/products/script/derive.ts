@@ -11,7 +11,7 @@ import { settingsLine } from "../settings.js";
 import { printCommand } from "../../sim/commands.js";
 import type { Snapshot, Trace } from "../../sim/trace.js";
 import { areaOf, hand, ownerOf, type Place, type StageModel } from "../../stage/index.js";
-import { listPhrase, type Templates } from "../../wording.js";
+import { cardsPhrase, listPhrase, type Templates } from "../../wording.js";
 import { FACILITATOR, type Cue } from "../cues.js";
 import { numbers, TableWords } from "./table.js";
 import { clock, planTiming } from "./timing.js";
@@ -173,18 +173,40 @@ export function deriveScript(
   const holds = (place: Place, places: Record<Place, string[]>) => {
     const objects = places[place]!;
     const copies = objects.filter((o) => ["write", "joker"].includes(words.object(o).kind));
-    const rest = objects.filter((o) => !copies.includes(o) && words.object(o).kind !== "ack");
-    const parts: string[] = [];
-    if (copies.length) {
-      const marks = [...new Set(copies.map((o) => words.object(o).mark!))];
-      const partWords = marks.map((m) =>
-        m === "WAL" ? text("bundle_part_wal") : text("bundle_part_own", { owner: m }),
-      );
-      if (objects.some((o) => words.object(o).kind === "ack")) partWords.push(text("bundle_part_ack"));
-      parts.push(
-        text("bundles", { range: numbers(copies.map((o) => words.object(o).card!)), parts: listPhrase(partWords) }),
-      );
+    const acks = objects.filter((o) => words.object(o).kind === "ack");
+    const rest = objects.filter((o) => !copies.includes(o) && !acks.includes(o));
+    // One phrase per make-up of bundle: cards whose bundles hold the same copies are listed together.
+    const makeUp = new Map<number, { joker: boolean; parts: string[] }>();
+    for (const o of copies) {
+      const d = words.object(o);
+      const entry = makeUp.get(d.card!) ?? { joker: d.kind === "joker", parts: [] };
+      const part =
+        d.mark === "WAL"
+          ? text(d.kind === "joker" ? "bundle_part_wal_joker" : "bundle_part_wal")
+          : d.mark === ARCHIVE
+            ? text("bundle_part_archive")
+            : text(d.kind === "joker" ? "bundle_part_own_joker" : "bundle_part_own", { owner: d.mark });
+      const striped = (d.timeline ?? 1) > 1 ? text("bundle_part_timeline", { part, timeline: d.timeline }) : part;
+      if (!entry.parts.includes(striped)) entry.parts.push(striped);
+      makeUp.set(d.card!, entry);
     }
+    for (const o of acks) makeUp.get(words.object(o).card!)?.parts.push(text("bundle_part_ack"));
+    const groups = new Map<string, { joker: boolean; parts: string[]; cards: number[] }>();
+    for (const [card, m] of [...makeUp].sort((a, b) => a[0] - b[0])) {
+      const key = `${m.joker}|${m.parts.join("|")}`;
+      const g = groups.get(key) ?? { ...m, cards: [] };
+      g.cards.push(card);
+      groups.set(key, g);
+    }
+    const phrases = [...groups.values()].map((g) =>
+      text(g.joker ? "bundles_joker" : "bundles", {
+        many: g.cards.length > 1,
+        range: numbers(g.cards),
+        parts: listPhrase(g.parts),
+      }),
+    );
+    const parts = phrases.length ? [listPhrase(phrases)] : [];
+    if (phrases.length > 1 || groups.size === 1) parts[0] = text("bundles_in_order", { bundles: parts[0] });
     if (rest.length) parts.push(words.describe(rest));
     return listPhrase(parts);
   };
@@ -235,17 +257,14 @@ export function deriveScript(
     let reset: ScriptRun["reset"];
     if (r > 0) {
       const first = staged.get(run.steps[0]!.number)!;
-      const moves = first.moments[0]!.kind === "reset" ? first.moments[0]!.acts.flatMap((a) => a.moves) : [];
-      const byPlace = new Map<Place, string[]>();
-      for (const m of moves) byPlace.set(m.to, [...(byPlace.get(m.to) ?? []), m.object]);
-      const lines = [...byPlace].map(([place, objects]) => {
-        const who =
-          place === "reserve" ? text("place_reserve") : areaOf(place) === "hand" ? label(ownerOf(place)!) : place;
-        return text("reset_line", {
-          place: who,
-          objects: areaOf(place) === "hand" ? holds(place, { [place]: objects }) : words.describe(objects),
-        });
-      });
+      // The whole start of the run, not only what moved: the volunteers have just handed everything back.
+      const start = first.moments[0]!.places;
+      const lines = [
+        ...scenario.roles
+          .filter((role) => start[hand(role.id)]!.length > 0)
+          .map((role) => text("reset_line", { place: role.label, objects: holds(hand(role.id), start) })),
+        ...(start.reserve!.length ? [text("reset_reserve", { objects: words.describe(start.reserve!) })] : []),
+      ];
       reset = {
         heading: text("reset_heading"),
         timing: text("step_minutes", { minutes: timing.reset, clock: clock(elapsed) }),
@@ -342,6 +361,16 @@ export function deriveScript(
           tray: words.describe(places[`${id}.wal`]!, `${id}.wal`),
         }),
       );
+      // A commit still waiting for its ack: the primary's own copy, in hand, out of its row.
+      const unseen = places[hand(id)]!.filter((o) => words.object(o).kind === "write");
+      if (unseen.length)
+        out.push(
+          text("watch_unconfirmed", {
+            label: label(id),
+            cards: cardsPhrase(unseen.map((o) => words.object(o).card!).sort((a, b) => a - b)),
+            many: unseen.length > 1,
+          }),
+        );
       const lent = places[hand(id)]!.filter((o) => words.object(o).kind === "read");
       if (lent.length)
         out.push(text("watch_with", { objects: words.describe(lent), many: lent.length > 1, server: label(id) }));
@@ -370,7 +399,11 @@ export function deriveScript(
           if (copy)
             result = text("read_stale_where", {
               card: read.card,
+              query: read.query,
               place: text("place_tray", { label: label(ownerOf(copy[0])!) }),
+              server: label(read.from!),
+              row: words.describe(beforeFlow[`${read.from!}.data`]!, `${read.from!}.data`),
+              arrived: places[`${read.from!}.data`]!.some((o) => words.object(o).card === read.card),
             });
         }
         out.push(text("watch_read", { label: label(id), query: read.query, server: label(read.from!), result }));
