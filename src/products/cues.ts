@@ -126,7 +126,7 @@ export function deriveCues(
     // Cards a standby both receives and replays in this step get one cue ("take … and lay them in your row").
     const replayed = new Set(step.events.filter((e) => e.kind === "replay").map((e) => `${e.actor}:${e.card}`));
     const covered = new Set<string>();
-    const phrases = new Map<string, { texts: string[]; messages: string[]; order: number }>();
+    const phrases = new Map<string, { texts: string[]; messages: string[]; order: number; last: number }>();
     const moments = (["do", "flow"] as const).map((moment) =>
       merge(
         step.events
@@ -158,9 +158,11 @@ export function deriveCues(
       }
       // The operator (the admin who runs the command) comes first: the server acts on their word.
       const operated = OPERATED.has(event.kind) && admin !== undefined && admin !== event.actor;
-      for (const [sideIndex, side] of (["operator", "actor", "to", "from"] as Side[]).entries()) {
+      for (const [sideIndex, side] of (["operator", "actor", "from", "to"] as Side[]).entries()) {
         // The admin runs the operations on servers (pg_ctl, pg_promote, primary_conninfo), when there is one.
-        const role = side === "operator" ? (operated ? admin : undefined) : event[side];
+        // The facilitator supplies a volunteer's pg_basebackup with fresh copies from the reserve.
+        const supplied = event.kind === "clone" && event.actor !== FACILITATOR;
+        const role = side === "operator" ? (operated ? admin : supplied ? FACILITATOR : undefined) : event[side];
         if (!role || !cues.has(role)) continue;
         const parties = [event.actor, event.to, event.from].filter((p): p is string => Boolean(p)).map((p) => label(p));
         const seen = seenBy(role, group.moves, deck, label(role), parties);
@@ -190,6 +192,8 @@ export function deriveCues(
           seconds: event.seconds ?? "",
           held: step.events.some((h) => h.kind === "hold" && h.query === event.query && event.query !== undefined),
           operated,
+          // The server this event acts on is started later in the same step.
+          startsNow: step.events.slice(group.first + 1).some((h) => h.kind === "start" && h.actor === event.to),
           ...seen,
           handedTo: listPhrase(handedTo),
           handedMany: handedTo.length > 1,
@@ -200,6 +204,13 @@ export function deriveCues(
           table: seen.table.length ? cardsPhrase(seen.table) : "",
           copies: cards.length > 1 ? "copies" : "copy",
           tokensIn: listPhrase(seen.tokensIn),
+          fromReserve: listPhrase([
+            ...new Set(
+              group.moves
+                .filter((m) => m.from === "reserve" && deck.get(m.object)!.kind === "token")
+                .map((m) => deck.get(m.object)!.label!),
+            ),
+          ]),
           tokensOut: listPhrase(seen.tokensOut),
         };
         const text =
@@ -208,8 +219,13 @@ export function deriveCues(
           templates.cue(event.kind, side, data);
         if (!text) continue;
         const key = `${role}|${group.moment}`;
-        // In the order volunteers first act; within an event, the one who acts before those acted on.
-        const entry = phrases.get(key) ?? { texts: [], messages: [], order: group.first * 4 + sideIndex };
+        // A volunteer's line comes where they first act (as actor or operator); one who is only
+        // acted on (takes a bundle, hears of a cut) comes after the last one who acts on them.
+        // A proxy passes a card on just after the client hands it over (its route comes first in the trace).
+        const at = event.kind === "route" ? (group.first + 1) * 4 + 2 : group.first * 4 + sideIndex;
+        const entry = phrases.get(key) ?? { texts: [], messages: [], order: Infinity, last: at };
+        entry.last = Math.max(entry.last, at);
+        if (side === "actor" || side === "operator") entry.order = Math.min(entry.order, at);
         if (!entry.texts.includes(text)) entry.texts.push(text);
         for (const said of [event.message, event.detail]) {
           if (said && SPOKEN.has(event.kind) && !entry.messages.includes(said)) entry.messages.push(said);
@@ -217,6 +233,7 @@ export function deriveCues(
         phrases.set(key, entry);
       }
     }
+    for (const entry of phrases.values()) if (entry.order === Infinity) entry.order = entry.last;
     for (const [key, entry] of [...phrases].sort((a, b) => a[1].order - b[1].order)) {
       const [role, moment] = key.split("|") as [string, "do" | "flow"];
       cues.get(role)!.push({

@@ -71,7 +71,7 @@ export function replayRun(scenario: Scenario, steps: TraceStep[], plan: RunPlan,
       }
     }
   }
-  const give = (server: string, label: string, moves?: Move[]) => {
+  const give = (server: string, label: string, moves?: Move[], via?: string) => {
     const mine = tokensHeld.get(server) ?? [];
     if (mine.some((t) => tokenLabel.get(t) === label)) return;
     let copy = 1;
@@ -84,8 +84,10 @@ export function replayRun(scenario: Scenario, steps: TraceStep[], plan: RunPlan,
     }
     mine.push(token);
     tokensHeld.set(server, mine);
-    if (moves) move(moves, token, hand(server));
-    else where.set(token, hand(server));
+    if (moves) {
+      if (via) move(moves, token, hand(via));
+      move(moves, token, hand(server));
+    } else where.set(token, hand(server));
     const inUse = [...tokenLabel].filter(([id, l]) => l === label && where.get(id) !== "reserve").length;
     peak.set(label, Math.max(inUse, peak.get(label) ?? 0));
   };
@@ -189,13 +191,15 @@ export function replayRun(scenario: Scenario, steps: TraceStep[], plan: RunPlan,
         for (const [object, place] of [...where])
           if (place === data(target) || place === wal(target)) move(moves, object, "bin");
         held(target).clear();
+        // The copies (and the token) pass through the hands of whoever runs pg_basebackup.
+        const via = e.actor === "facilitator" ? undefined : e.actor;
         for (const card of e.cards ?? []) {
           const n = node(card);
-          if (n) arrive(moves, n, true);
+          if (n) arrive(moves, n, true, via);
         }
         takeBack(target, "TIMELINE", moves);
         takeBack(target, "PRIMARY", moves);
-        give(target, `TIMELINE ${timelines.at(e.from!)}`, moves);
+        give(target, `TIMELINE ${timelines.at(e.from!)}`, moves, via);
         return;
       }
       case "archive":

@@ -35,6 +35,8 @@ export interface ServerBox {
   /** "forked after card 3", for a server on timeline 2 or later. */
   fork?: string;
   up: boolean;
+  /** What the badge of a server that is not running says: DOWN, or NOT STARTED for a fresh clone. */
+  badge?: string;
   empty: boolean;
   row: Cell[];
   tray: Cell[];
@@ -118,6 +120,7 @@ export function deriveFrames(scenario: Scenario, trace: Trace, stage: StageModel
   const words = Object.fromEntries(
     [
       "down",
+      "not_started",
       "row",
       "tray",
       "paused",
@@ -253,6 +256,13 @@ export function deriveFrames(scenario: Scenario, trace: Trace, stage: StageModel
     const before = trace.steps.find((s) => s.number === step.number - 1 && s.run === step.run)?.after;
     shots.forEach((shot, i) => {
       const snapshot = shot.snapshot ?? snapshotBefore(before, step.after, shot.events);
+      // A server cloned and not started since is not down: it has never run.
+      const lastLife = new Map<string, string>();
+      for (const st of trace.steps.filter((t) => t.run === step.run && t.number <= step.number))
+        for (const e of st === step ? shot.events : st.events) {
+          if (e.kind === "clone") lastLife.set(e.to!, "clone");
+          if (["start", "stop", "crash"].includes(e.kind)) lastLife.set(e.actor, e.kind);
+        }
       const present = new Set(
         Object.values(snapshot.servers)
           .filter((s) => s.mode !== "empty")
@@ -272,6 +282,7 @@ export function deriveFrames(scenario: Scenario, trace: Trace, stage: StageModel
             heading: s.mode === "empty" ? text("mode_empty") : text(`mode_${s.mode}`, { timeline: s.timeline }),
             fork: forkCard !== undefined ? text("forked", { card: forkCard }) : undefined,
             up: s.up,
+            badge: s.up ? undefined : lastLife.get(id) === "clone" ? words.not_started : words.down,
             empty: s.mode === "empty",
             row: [
               ...cellsOf(shot.places[`${id}.data`]!, `${id}.data`, present),
@@ -410,6 +421,8 @@ function snapshotBefore(before: Snapshot | undefined, after: Snapshot, events: T
     const s = base.servers[e.actor];
     if (e.kind === "crash" || e.kind === "stop") if (s) s.up = false;
     if (e.kind === "start" && s) s.up = true;
+    if (e.kind === "follow" && s) Object.assign(s, { mode: "standby", upstream: e.to });
+    if (e.kind === "timeline-switch" && s) s.timeline = e.timeline!;
     if (e.kind === "promote" && s)
       Object.assign(s, { mode: "primary", timeline: e.timeline, upstream: null, walreceiver: "off" });
     if (e.kind === "cut" && !base.cut.some(([a, b]) => a === e.from && b === e.to)) base.cut.push([e.from!, e.to!]);

@@ -201,7 +201,8 @@ export function layoutFrame(frame: Frame, measure: Measure): Drawing {
       width: s.up ? 2.5 : 1.5,
       dash: s.up ? undefined : [10, 6],
     });
-    const badge = !s.up && !s.empty ? measure(W.down!, FONT.bold, MIN) + 16 : 0;
+    const badgeText = s.badge ?? W.down!;
+    const badge = !s.up && !s.empty ? measure(badgeText, FONT.bold, MIN) + 16 : 0;
     // The DOWN badge sits beside the label, or, in a narrow box, on a line of its own under the heading.
     let name: { size: number; lines: string[] };
     let beside = badge > 0;
@@ -215,7 +216,7 @@ export function layoutFrame(frame: Frame, measure: Measure): Drawing {
     const drawBadge = (x: number, y: number) => {
       rect({ x, y, w: badge, h: 26 }, { r: 4, fill: COLOURS.vermillion });
       put({
-        text: W.down!,
+        text: badgeText,
         x: x + badge / 2,
         y: y + 19,
         size: MIN,
