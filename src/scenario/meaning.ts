@@ -131,8 +131,16 @@ export function checkMeaning(scenario: Scenario): Diagnostic[] {
   }
 
   for (const run of scenario.runs) {
-    for (const name of run.settings.synchronous_standby_names)
-      ref(name, run.settingsAt, SERVERS, "synchronous_standby_names");
+    const names = run.settings.synchronous_standby_names;
+    for (const name of names) if (name !== "*") ref(name, run.settingsAt, SERVERS, "synchronous_standby_names");
+    if (new Set(names).size !== names.length)
+      report(run.settingsAt, "synchronous_standby_names: a standby is named twice");
+    const rule = run.settings.synchronous_rule;
+    if (rule && !names.includes("*") && rule.num > names.length)
+      report(
+        run.settingsAt,
+        `synchronous_standby_names: ${rule.method} ${rule.num} names only ${names.length} standby(s), so every commit would wait forever`,
+      );
     for (const step of run.steps) {
       for (const action of step.actions) {
         // One psql session commits one card at a time: it cannot send the next before the ack of the last.

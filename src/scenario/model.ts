@@ -18,7 +18,10 @@ export interface Settings {
   archive: boolean;
   wal_keep_size: number;
   replication_slots: boolean;
+  /** The standbys named (application_name; "*" matches any), in the order given. */
   synchronous_standby_names: string[];
+  /** `FIRST n` or `ANY n`; absent for a plain list, which means FIRST 1. */
+  synchronous_rule?: { method: "FIRST" | "ANY"; num: number };
   synchronous_commit: (typeof SYNC_COMMIT)[number];
   max_standby_streaming_delay: number;
   hot_standby_feedback: boolean;

@@ -12,6 +12,7 @@ import {
   EXPECTATION_NAMES,
   actionSchemas,
   expectationSchemas,
+  parseSyncNames,
   scenarioSchema,
   type Action,
   type Expectation,
@@ -229,7 +230,13 @@ function parseExpectation(
 }
 
 function settingsOf(...layers: (Partial<Settings> | undefined)[]): Settings {
-  return Object.assign({}, DEFAULT_SETTINGS, ...layers.filter(Boolean)) as Settings;
+  const settings = Object.assign({}, DEFAULT_SETTINGS, ...layers.filter(Boolean)) as Settings;
+  const { names, rule } = parseSyncNames(settings.synchronous_standby_names as string | string[]);
+  settings.synchronous_standby_names = names;
+  // A plain list (FIRST 1) keeps no rule, so that the trace of such a run reads as before.
+  if (rule && !(rule.method === "FIRST" && rule.num === 1)) settings.synchronous_rule = rule;
+  else delete settings.synchronous_rule;
+  return settings;
 }
 
 function build(

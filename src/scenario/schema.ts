@@ -44,6 +44,25 @@ export const roleSchema = z.strictObject({
   brief: text(200).optional(),
 });
 
+const NAME = "(?:[a-z][a-z0-9-]{0,31}|\\*)";
+const NAME_LIST = `${NAME}(?:\\s*,\\s*${NAME})*`;
+/** synchronous_standby_names as written: `FIRST n (…)`, `ANY n (…)`, `n (…)` (FIRST), a plain list, `*`. */
+export const SYNC_NAMES_PATTERN = new RegExp(
+  `^\\s*(?:(?:(?:FIRST|ANY|first|any)\\s+)?[1-9][0-9]?\\s*\\(\\s*${NAME_LIST}\\s*\\)|${NAME_LIST})\\s*$`,
+);
+
+/** synchronous_standby_names, as written (a list or PostgreSQL's text), into its names and rule. */
+export function parseSyncNames(value: string | string[]): {
+  names: string[];
+  rule?: { method: "FIRST" | "ANY"; num: number };
+} {
+  if (Array.isArray(value)) return { names: value };
+  const m = /^\s*(?:(FIRST|ANY|first|any)\s+)?([0-9]+)\s*\((.*)\)\s*$/.exec(value);
+  const list = (m ? m[3]! : value).split(",").map((n) => n.trim());
+  if (!m) return { names: list };
+  return { names: list, rule: { method: (m[1]?.toUpperCase() ?? "FIRST") as "FIRST" | "ANY", num: Number(m[2]) } };
+}
+
 export const SYNC_COMMIT = ["off", "local", "remote_write", "on", "remote_apply"] as const;
 
 export const settingsSchema = z.strictObject({
@@ -53,8 +72,22 @@ export const settingsSchema = z.strictObject({
   wal_keep_size: z.int().min(0).max(1000).optional(),
   /** Each standby has a replication slot on its upstream, which keeps the WAL it still needs. */
   replication_slots: z.boolean().optional(),
-  /** FIRST 1 (…) — the first of these that is streaming is the synchronous standby. */
-  synchronous_standby_names: ids.optional(),
+  /**
+   * The synchronous standbys, by role id (their application_name): a list means FIRST 1 (…), the first
+   * of them streaming is synchronous; or PostgreSQL's own text: "FIRST 2 (a, b, c)" (the first two
+   * streaming, in list order), "ANY 2 (a, b, c)" (a quorum: any two), "*" (any standby).
+   */
+  synchronous_standby_names: z
+    .union([
+      ids,
+      z
+        .string()
+        .regex(
+          SYNC_NAMES_PATTERN,
+          'PostgreSQL\'s form: "FIRST n (a, b)", "ANY n (a, b)", "a, b" or "*", naming standbys by role id',
+        ),
+    ])
+    .optional(),
   synchronous_commit: z.enum(SYNC_COMMIT).optional(),
   /** Seconds a standby delays replay for a conflicting query before cancelling it; -1 waits forever. */
   max_standby_streaming_delay: z.int().min(-1).max(86400).optional(),
@@ -129,6 +162,8 @@ export const expectationSchemas = {
     upstream: id.optional(),
     replay_paused: z.boolean().optional(),
     lag: z.int().min(0).optional(),
+    /** pg_stat_replication.sync_state on the primary it streams from. */
+    sync_state: z.enum(["sync", "potential", "quorum", "async"]).optional(),
   }),
   client: z.strictObject({
     client: id,

@@ -30,6 +30,8 @@ roles:
 
 # settings:                    # optional, per scenario or per run
 #   synchronous_standby_names: [standby]   # then each commit waits for its ack: write one card a step
+#   # or PostgreSQL's text: "ANY 2 (s1, s2, s3)" (any two acks), "FIRST 2 (s1, s2, s3)", "*";
+#   # claim a standby's state with  - { server: s1, sync_state: quorum }  (sync, potential, quorum, async)
 #   archive: true
 
 # Each step: what you say, and what the volunteers do. Never write what happens as a

@@ -6,6 +6,7 @@
  */
 import { emit } from "./act.js";
 import { messages } from "./messages.js";
+import { numSync, syncStates } from "./syncrep.js";
 import { client, linked, type Server, type Stage, type WalRecord } from "./state.js";
 
 /** Copies a primary's finished segments to the archive. The newest card's segment is still open. */
@@ -193,27 +194,41 @@ export function replay(stage: Stage, s: Server): boolean {
   return progress;
 }
 
-/** The synchronous standby of primary `p` under FIRST 1 (…): the first listed one streaming from it. */
-function synchronousStandby(stage: Stage, p: Server): Server | undefined {
-  for (const name of stage.settings.synchronous_standby_names) {
-    const s = stage.servers.get(name);
-    if (s && s.up && s.mode === "standby" && s.upstream === p.id && s.receiver === "streaming") return s;
-  }
-  return undefined;
+/** The standbys streaming straight from primary `p`, in role order: its walsenders. */
+export function walsenders(stage: Stage, p: Server): Server[] {
+  return [...stage.servers.values()].filter(
+    (s) => s.up && s.mode === "standby" && s.upstream === p.id && s.receiver === "streaming",
+  );
+}
+
+/**
+ * The standbys whose acks release a commit at `position`, or undefined while it must wait:
+ * under FIRST n every sync standby (and n of them), under ANY n the first n of the quorum that have it.
+ */
+function ackers(stage: Stage, p: Server, position: number): Server[] | undefined {
+  const senders = walsenders(stage, p);
+  const states = syncStates(
+    stage.settings,
+    senders.map((s) => s.id),
+  );
+  const voters = senders.filter((s) => ["sync", "quorum"].includes(states.get(s.id)!));
+  const applied = stage.settings.synchronous_commit === "remote_apply";
+  const reached = voters.filter((s) => (applied ? s.replayed : s.wal.length) >= position);
+  const need = numSync(stage.settings);
+  if (stage.settings.synchronous_rule?.method === "ANY")
+    return reached.length >= need ? reached.slice(0, need) : undefined;
+  return voters.length >= need && reached.length === voters.length ? voters : undefined;
 }
 
 function acknowledge(stage: Stage, p: Server): void {
   if (p.pending.length === 0 || !p.up) return;
-  const sync = synchronousStandby(stage, p);
-  if (!sync) return;
-  const applied = stage.settings.synchronous_commit === "remote_apply";
   while (p.pending.length > 0) {
     const { card, client: who } = p.pending[0]!;
     const position = p.wal.findIndex((r) => r.card === card) + 1;
-    const reached = applied ? sync.replayed : sync.wal.length;
-    if (reached < position) return;
+    const acks = ackers(stage, p, position);
+    if (!acks) return;
     p.pending.shift();
-    emit(stage, { kind: "standby-ack", actor: sync.id, to: p.id, card });
+    for (const sync of acks) emit(stage, { kind: "standby-ack", actor: sync.id, to: p.id, card });
     emit(stage, { kind: "commit-ack", actor: p.id, to: who, card });
     const c = client(stage, who);
     c.acked.push(card);

@@ -4,7 +4,8 @@
 import { ScenarioError, type Diagnostic } from "../scenario/diagnostics.js";
 import type { Scenario } from "../scenario/model.js";
 import { perform, StepProblem } from "./actions/index.js";
-import { settle } from "./flow.js";
+import { settle, walsenders } from "./flow.js";
+import { syncStates } from "./syncrep.js";
 import { lsn } from "./messages.js";
 import { freshStage, visibleCards, type Stage } from "./state.js";
 import { TRACE_FORMAT, type Snapshot, type Trace, type TraceStep } from "./trace.js";
@@ -39,6 +40,13 @@ function snapshot(stage: Stage): Snapshot {
       pgWal: s.mode === "primary" ? s.wal.slice(s.recycled).map((r) => r.card) : [],
       error: s.problem ?? null,
     };
+  }
+  if (stage.settings.synchronous_standby_names.length > 0) {
+    for (const p of stage.servers.values()) {
+      if (p.mode !== "primary" || !p.up) continue;
+      const senders = walsenders(stage, p).map((s) => s.id);
+      for (const [id, state] of syncStates(stage.settings, senders)) servers[id]!.syncState = state;
+    }
   }
   const clients: Snapshot["clients"] = {};
   for (const role of stage.scenario.roles) {

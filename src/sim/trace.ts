@@ -103,6 +103,11 @@ export interface ServerSnapshot {
   pgWal: number[];
   /** The last walreceiver or start-up error, verbatim. */
   error: string | null;
+  /**
+   * pg_stat_replication.sync_state on its primary, for a standby streaming straight from one, when
+   * the run names synchronous standbys (without them every standby is async, and this is left out).
+   */
+  syncState?: "sync" | "potential" | "quorum" | "async";
 }
 
 export interface ClientSnapshot {

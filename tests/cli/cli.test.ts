@@ -51,7 +51,7 @@ describe("replikit list and new", () => {
     expect(r.code).toBe(0);
     const lines = r.out.trim().split("\n");
     expect(lines[0]).toMatch(/^id\s+title\s+roles\s+steps\s+minutes\s+cards$/);
-    expect(lines).toHaveLength(10);
+    expect(lines).toHaveLength(11);
     expect(lines.find((l) => l.startsWith("failover-failback"))).toMatch(/Failover and failback\s+3\s+9\s+20\s+8$/);
   });
 

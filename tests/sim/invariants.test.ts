@@ -67,6 +67,7 @@ describe("replication model invariants", () => {
         expect(simulateLeniently(scenario).trace).toEqual(trace);
         const lastReplayed = new Map<string, number>();
         const standbyAcked = new Set<number>();
+        const ackers = new Map<number, Set<string>>();
         for (const step of trace.steps) {
           for (const e of step.events) {
             if (e.kind === "clone") lastReplayed.delete(e.to!);
@@ -75,9 +76,16 @@ describe("replication model invariants", () => {
               expect(e.card!).toBeGreaterThan(lastReplayed.get(e.actor) ?? 0);
               lastReplayed.set(e.actor, e.card!);
             }
-            if (e.kind === "standby-ack") standbyAcked.add(e.card!);
-            // A synchronous writer is never acknowledged before its standby acknowledged.
-            if (e.kind === "commit-ack") expect(standbyAcked.has(e.card!)).toBe(true);
+            if (e.kind === "standby-ack") {
+              standbyAcked.add(e.card!);
+              ackers.set(e.card!, new Set([...(ackers.get(e.card!) ?? []), e.actor]));
+            }
+            // A synchronous writer is never acknowledged before its standbys acknowledged: as many
+            // different ones as FIRST n or ANY n asks for.
+            if (e.kind === "commit-ack") {
+              expect(standbyAcked.has(e.card!)).toBe(true);
+              expect(ackers.get(e.card!)!.size).toBeGreaterThanOrEqual(config.synchronous_rule?.num ?? 1);
+            }
           }
           const sync =
             config.synchronous_standby_names.length > 0 && !["off", "local"].includes(config.synchronous_commit);

@@ -19,6 +19,8 @@ export interface RealServer {
   /** The primary's current timeline, or the timeline a standby receives. */
   timeline?: number;
   streaming?: boolean;
+  /** A primary's pg_stat_replication: each walsender's application_name and sync_state. */
+  syncStates?: Record<string, string>;
   log: string;
 }
 
@@ -72,6 +74,8 @@ export function differences(snapshot: Snapshot, events: TraceEvent[], real: Real
       const streaming = s.walreceiver === "streaming";
       if (streaming !== Boolean(r.streaming)) say("streaming", streaming, Boolean(r.streaming));
       if (streaming && r.timeline !== undefined && s.timeline !== r.timeline) say("timeline", s.timeline, r.timeline);
+      const senders = s.upstream ? real.servers[s.upstream]?.syncStates : undefined;
+      if (s.syncState && senders && senders[id] !== s.syncState) say("sync_state", s.syncState, senders[id] ?? null);
     }
   }
   for (const [id, c] of Object.entries(snapshot.clients)) {

@@ -44,6 +44,16 @@ async function observe(stage: Stage): Promise<RealState> {
         server.cards = cards ? cards.split(",").map(Number) : [];
         server.timeline = timeline ? Number(timeline) : undefined;
         server.streaming = streaming === "t";
+        if (!server.inRecovery) {
+          const w = await c.psql(["SELECT application_name || '=' || sync_state FROM pg_stat_replication;"]);
+          server.syncStates = Object.fromEntries(
+            w.out
+              .trim()
+              .split("\n")
+              .filter(Boolean)
+              .map((line) => line.split("=") as [string, string]),
+          );
+        }
       } else {
         server.up = false;
       }

@@ -6,6 +6,7 @@
 import { existsSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Role, Scenario, Settings } from "../../scenario/model.js";
+import { syncName, syncNamesText } from "../../sim/syncrep.js";
 import type { RealState } from "./compare.js";
 import { Cluster, freePort, ownedDir, run, type PgEnv, type Session } from "./pg.js";
 
@@ -66,7 +67,7 @@ export class Stage {
       "wal_retrieve_retry_interval = '100ms'",
       `wal_keep_size = '${s.wal_keep_size}MB'`,
       `synchronous_commit = '${s.synchronous_commit}'`,
-      `synchronous_standby_names = '${s.synchronous_standby_names.length ? `FIRST 1 (${s.synchronous_standby_names.join(", ")})` : ""}'`,
+      `synchronous_standby_names = '${syncNamesText(s, syncName)}'`,
       `max_standby_streaming_delay = '${s.max_standby_streaming_delay < 0 ? -1 : s.max_standby_streaming_delay * MS_PER_SECOND}'`,
       `hot_standby_feedback = ${s.hot_standby_feedback ? "on" : "off"}`,
       ...(s.archive
