@@ -231,7 +231,7 @@ function parseExpectation(
 
 function settingsOf(...layers: (Partial<Settings> | undefined)[]): Settings {
   const settings = Object.assign({}, DEFAULT_SETTINGS, ...layers.filter(Boolean)) as Settings;
-  const { names, rule } = parseSyncNames(settings.synchronous_standby_names as string | string[]);
+  const { names, rule } = parseSyncNames(settings.synchronous_standby_names);
   settings.synchronous_standby_names = names;
   // A plain list (FIRST 1) keeps no rule, so that the trace of such a run reads as before.
   if (rule && !(rule.method === "FIRST" && rule.num === 1)) settings.synchronous_rule = rule;

@@ -14,7 +14,7 @@ import {
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { root } from "../helpers.js";
+import { root, shipped } from "../helpers.js";
 
 const cli = join(root, "dist", "cli.js");
 const work = mkdtempSync(join(tmpdir(), "replikit-cli-"));
@@ -51,7 +51,7 @@ describe("replikit list and new", () => {
     expect(r.code).toBe(0);
     const lines = r.out.trim().split("\n");
     expect(lines[0]).toMatch(/^id\s+title\s+roles\s+steps\s+minutes\s+cards$/);
-    expect(lines).toHaveLength(11);
+    expect(lines).toHaveLength(shipped.length + 1);
     expect(lines.find((l) => l.startsWith("failover-failback"))).toMatch(/Failover and failback\s+3\s+9\s+20\s+8$/);
   });
 
@@ -244,7 +244,7 @@ describe("replikit build", () => {
     const out = join(work, "killed");
     expect(run(["build", "--out", out]).code).toBe(0);
     const before = new Map(readdirSync(out).map((id) => [id, snapshot(join(out, id))]));
-    expect(before.size).toBe(9);
+    expect(before.size).toBe(shipped.length);
     // Rebuild on A4 (other bytes), and kill it once the first kit has been written.
     const child = spawn(process.execPath, [cli, "build", "--out", out, "--paper", "a4"], { cwd: work });
     await new Promise<void>((resolve) => {
@@ -266,7 +266,7 @@ describe("replikit build", () => {
       if (same === 0) replaced++;
     }
     expect(replaced).toBeGreaterThanOrEqual(1);
-    expect(replaced).toBeLessThan(9);
+    expect(replaced).toBeLessThan(shipped.length);
   });
 
   it("clears what a SIGKILLed build left behind on the next build", () => {

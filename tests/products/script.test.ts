@@ -77,7 +77,9 @@ describe.each(shipped)("the script pages of %s", (name) => {
       const pageOf = new Map(pages.flatMap((page, i) => page.map((p) => [p, i] as const)));
       for (const b of blocks) {
         const on = new Set(b.paras.map((p) => pageOf.get(p)));
-        const tall = b.paras.reduce((sum, p) => sum + p.height!, 0) > height;
+        // paginate() may split a step longer than three quarters of a page rather than leave a page
+        // less than a quarter full (a step with many servers on stage).
+        const tall = b.paras.reduce((sum, p) => sum + p.height!, 0) > height * 0.75;
         if (b.whole && !tall) expect(on.size, b.paras[0]!.text).toBe(1);
         if (!b.whole) expect(pageOf.get(b.paras[0]!), `heading ${b.paras[0]!.text}`).toBe(pageOf.get(b.paras[1]!));
       }
