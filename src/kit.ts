@@ -4,6 +4,7 @@ import type { Options } from "./options.js";
 import { deriveCues, type Cue } from "./products/cues.js";
 import { deriveDeck, type DataCard } from "./products/data-cards/derive.js";
 import { deriveRoleCards, type RoleCardText } from "./products/role-cards/derive.js";
+import { countRoleCards } from "./products/role-cards/draw.js";
 import { deriveFrames, type Frame } from "./products/diagrams/derive.js";
 import { deriveScript, type Script } from "./products/script/derive.js";
 import type { Scenario } from "./scenario/model.js";
@@ -29,6 +30,7 @@ export function deriveKit(scenario: Scenario, trace: Trace, hash: string, option
   const templates = assets.wording;
   const stage = deriveStage(scenario, trace);
   const cues = deriveCues(scenario, trace, stage, templates);
+  const roleCards = deriveRoleCards(scenario, cues, templates, hash);
   return {
     scenario,
     trace,
@@ -36,9 +38,18 @@ export function deriveKit(scenario: Scenario, trace: Trace, hash: string, option
     hash,
     templates,
     cues,
-    roleCards: deriveRoleCards(scenario, cues, templates, hash),
+    roleCards,
     deck: deriveDeck(stage.deck, templates, scenario),
-    script: deriveScript(scenario, trace, stage, cues, options, templates, hash),
+    script: deriveScript(
+      scenario,
+      trace,
+      stage,
+      cues,
+      options,
+      templates,
+      hash,
+      countRoleCards(roleCards, assets, options.paper),
+    ),
     frames: deriveFrames(scenario, trace, stage, templates, hash),
   };
 }

@@ -40,6 +40,14 @@ const SPOKEN = new Set([
   "promote",
 ]);
 
+/**
+ * Who hears PostgreSQL's message of an event: the server that logs it, or the client whose psql
+ * prints it (a query cancelled by a recovery conflict is the reader's error).
+ */
+export function speakerOf(event: TraceEvent): string {
+  return event.kind === "query-canceled" ? event.to! : event.actor;
+}
+
 interface Group {
   event: TraceEvent;
   cards: number[];
@@ -228,7 +236,8 @@ export function deriveCues(
         if (side === "actor" || side === "operator") entry.order = Math.min(entry.order, at);
         if (!entry.texts.includes(text)) entry.texts.push(text);
         for (const said of [event.message, event.detail]) {
-          if (said && SPOKEN.has(event.kind) && !entry.messages.includes(said)) entry.messages.push(said);
+          if (said && SPOKEN.has(event.kind) && role === speakerOf(event) && !entry.messages.includes(said))
+            entry.messages.push(said);
         }
         phrases.set(key, entry);
       }

@@ -25,6 +25,16 @@ describe.each(shipped)("kit of %s", (name) => {
     for (const [file, bytes] of files) pdfs.set(file, await readPdf(bytes));
   });
 
+  it("the print list gives the sheets and role cards that role-cards.pdf really has", () => {
+    const pages = pdfs.get("role-cards.pdf")!.length;
+    const line = kit.script.materials.find((m) => m.startsWith("role-cards.pdf"))!;
+    const [, sheets, cards] = /(\d+) sheets?, (\d+) role cards?/.exec(line)!;
+    expect(Number(sheets)).toBe(pages / 2);
+    const fronts = pdfs.get("role-cards.pdf")!.filter((_, i) => i % 2 === 0);
+    const labelled = fronts.flatMap((p) => p.items).filter((it) => kit.scenario.roles.some((r) => r.label === it.str));
+    expect(Number(cards)).toBe(labelled.length);
+  });
+
   it("role cards: two to a Letter sheet, fronts then backs, every label large, every cue on its back at 11 pt or more", () => {
     const pages = pdfs.get("role-cards.pdf")!;
     for (const p of pages) expect([p.width, p.height]).toEqual([612, 792]);

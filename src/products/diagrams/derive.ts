@@ -5,6 +5,7 @@
  * clients' hands, the floor, the archive table, the bin — the objects that moved, the replication
  * links, timelines and fork points, losses and PostgreSQL's messages.
  */
+import { speakerOf } from "../cues.js";
 import type { Scenario } from "../../scenario/model.js";
 import type { Snapshot, Trace, TraceEvent } from "../../sim/trace.js";
 import { areaOf, ownerOf, type DeckObject, type Move, type Place, type StageModel } from "../../stage/index.js";
@@ -345,7 +346,7 @@ export function deriveFrames(scenario: Scenario, trace: Trace, stage: StageModel
                 e.kind === "cancel-wait" ||
                 e.kind === "query-lost"),
           )
-          .map((e) => ({ role: label(e.actor), message: e.message! })),
+          .map((e) => ({ role: label(speakerOf(e)), message: e.message! })),
         footer: text("footer", { scenario: scenario.title, hash, number: step.number, steps: trace.steps.length }),
         words,
       });

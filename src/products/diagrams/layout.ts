@@ -178,13 +178,20 @@ export function layoutFrame(frame: Frame, measure: Measure): Drawing {
     });
   }
 
+  // PostgreSQL's messages are the point of their step: the drawing moves up to make room for them
+  // (the server boxes have room to spare), instead of folding them into "see the script".
+  const messageLines = frame.errors.flatMap((e) =>
+    wrap(`${e.role}: ${e.message}`, VIEW.width, (x) => measure(x, FONT.mono, MIN)).slice(0, 3),
+  ).length;
+  const lift = Math.min(120, Math.max(0, (messageLines + (frame.lost ? 2 : 0)) * 20 - 20));
+
   // Servers in a grid: one row up to four, then as many rows as needed.
   const n = frame.servers.length;
   const rows = Math.ceil(n / 4);
   const cols = Math.ceil(n / rows);
   const gx0 = proxyW ? clientW + proxyW + 42 : clientW ? clientW + 22 : 0;
   const top = 110;
-  const bottom = 455;
+  const bottom = 455 - lift;
   const gap = 20;
   const rowGap = rows > 1 ? 48 : 0;
   const bw = (VIEW.width - gx0 - gap * (cols - 1)) / cols;
@@ -433,7 +440,7 @@ export function layoutFrame(frame: Frame, measure: Measure): Drawing {
   }
 
   // The floor, the archive table and the bin along the bottom.
-  const bandY = 540;
+  const bandY = 540 - lift;
   const band = (id: string, label: string, list: Cell[], x: number, w: number, colour: string, hatch = false) => {
     const b = { x, y: bandY, w, h: 58 };
     boxes.set(id, b);
@@ -596,6 +603,14 @@ export function layoutFrame(frame: Frame, measure: Measure): Drawing {
     put({ text: s, x: spot[0], y: spot[1] + size * 0.36, size, font: FONT.bold, fill: colour, anchor: "middle" });
   }
 
+  // Losses and messages go right under the drawing, so that they are not squeezed above the legend.
+  const contentBottom = Math.max(
+    0,
+    ...shapes.flatMap((sh) =>
+      sh.kind === "rect" ? [sh.y + sh.h] : sh.kind === "line" ? sh.points.map((p) => p[1]) : [],
+    ),
+    ...texts.map((t) => t.box.y + t.box.h),
+  );
   // The footer and the legend from the bottom up; above them losses and PostgreSQL's messages.
   const footer = frame.footer;
   put({
@@ -608,7 +623,7 @@ export function layoutFrame(frame: Frame, measure: Measure): Drawing {
     anchor: "end",
   });
   const legendTop = legend(668);
-  let y = 612;
+  let y = Math.min(612 - lift, contentBottom + 24);
   if (frame.lost) {
     const w = measure(frame.lost, FONT.bold, 20) + 20;
     rect({ x: 0, y: y - 4, w, h: 30 }, { r: 6, fill: "#FFFFFF", stroke: COLOURS.vermillion, width: 3 });
@@ -616,7 +631,7 @@ export function layoutFrame(frame: Frame, measure: Measure): Drawing {
     y += 34;
   }
   const errorLines = frame.errors.flatMap((e) =>
-    wrap(`${e.role}: ${e.message}`, VIEW.width, (x) => measure(x, FONT.mono, MIN)).slice(0, 2),
+    wrap(`${e.role}: ${e.message}`, VIEW.width, (x) => measure(x, FONT.mono, MIN)).slice(0, 3),
   );
   const room = Math.max(0, Math.floor((legendTop - 22 - y) / 20));
   const shownErrors =

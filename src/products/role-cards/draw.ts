@@ -6,6 +6,8 @@ import { imposeCards, layoutGrid } from "../../render/imposition.js";
 import { blocksHeight, drawBlocks, fitLine, paginateBlocks, type Block } from "../../render/fit.js";
 import { createDocument, finish, FONT } from "../../render/pdf.js";
 import { COLOURS, mm, PAPER } from "../../render/units.js";
+import type { Assets } from "../../assets.js";
+import type { Options } from "../../options.js";
 import type { Product } from "../product.js";
 import type { RoleCardText } from "./derive.js";
 
@@ -160,6 +162,12 @@ function back(doc: PDFKit.PDFDocument, card: RoleCard, size: number, x: number, 
     align: "center",
     lineBreak: false,
   });
+}
+
+/** How many role cards a kit's role texts take, laid out as render lays them out. */
+export function countRoleCards(texts: RoleCardText[], assets: Assets, paper: Options["paper"]): number {
+  const doc = createDocument(assets.fonts, new Date(0), { title: "", subject: "", keywords: "" }, PAPER[paper]);
+  return layoutRoleCards(doc, texts).cards.length;
 }
 
 export const roleCards: Product = {

@@ -75,6 +75,8 @@ export function deriveScript(
   options: Options,
   t: Templates,
   hash: string,
+  /** How many role cards the role-card product lays out (a volunteer with many cues needs two). */
+  roleCardCount = scenario.roles.length,
 ): Script {
   const labels = new Map(scenario.roles.map((r) => [r.id, r.label]));
   const label = (id: string) => labels.get(id) ?? id;
@@ -127,15 +129,22 @@ export function deriveScript(
     const kind = scenario.roles.find((r) => r.id === id)?.kind;
     return kind === "writer" || kind === "application" || kind === "reader";
   }
-  const cuts = [
-    ...new Set(
-      trace.steps.flatMap((s) =>
-        s.events.filter((e) => e.kind === "cut").map((e) => [label(e.from!), label(e.to!)].sort().join(" – ")),
-      ),
-    ),
-  ];
+  // A cut string cannot be cut again: one length for every cut, in every run.
+  const cutList = trace.steps.flatMap((s) =>
+    s.events.filter((e) => e.kind === "cut").map((e) => [label(e.from!), label(e.to!)].sort().join(" – ")),
+  );
+  const cuts = [...new Set(cutList)].map((link) => {
+    const times = cutList.filter((c) => c === link).length;
+    return times > 1 ? `${link} × ${times}` : link;
+  });
+  const heals = trace.steps.some((s) => s.events.some((e) => e.kind === "heal"));
   const materials = [
-    text("material_roles", { cards: scenario.roles.length, flip }),
+    text("material_roles", {
+      cards: roleCardCount,
+      sheets: Math.ceil(roleCardCount / 2),
+      volunteers: scenario.roles.length,
+      flip,
+    }),
     text("material_cards", {
       sheets: Math.ceil(stage.deck.length / 9),
       cards: stage.deck.length,
@@ -148,8 +157,8 @@ export function deriveScript(
     text("material_trays", { trays: servers.length }),
     ...(everUsed("floor") ? [text("material_floor")] : []),
     ...(everUsed("archive") ? [text("material_archive")] : []),
-    ...(everUsed("bin") ? [text("material_bin")] : []),
-    ...(cuts.length ? [text("material_links", { links: listPhrase(cuts) })] : []),
+    ...(everUsed("bin") ? [text("material_bin", { jokers: count("joker").length > 0 })] : []),
+    ...(cuts.length ? [text("material_links", { links: listPhrase(cuts), lengths: cutList.length, heals })] : []),
     ...scenario.props,
   ];
 
@@ -382,8 +391,8 @@ export function deriveScript(
       );
       if (kept.length) out.push(text("watch_hand", { label: label(id), objects: words.describe(kept) }));
       if (c.waiting !== null) out.push(text("watch_waiting", { label: label(id), card: c.waiting }));
-      const read = stepEvents.filter((e) => e.kind === "read" && e.actor === id).at(-1);
-      if (read) {
+      const reads = stepEvents.filter((e) => e.kind === "read" && e.actor === id);
+      for (const read of reads) {
         let result = text(`read_${read.result}`);
         if (read.result === "stale" && read.card !== undefined) {
           const copy = Object.entries(beforeFlow).find(
@@ -407,7 +416,12 @@ export function deriveScript(
             });
         }
         out.push(text("watch_read", { label: label(id), query: read.query, server: label(read.from!), result }));
-      } else if (c.lastRead && stepEvents.some((e) => e.query === c.lastRead!.query && e.kind !== "read")) {
+      }
+      if (
+        reads.length === 0 &&
+        c.lastRead &&
+        stepEvents.some((e) => e.query === c.lastRead!.query && e.kind !== "read")
+      ) {
         out.push(
           text("watch_read", {
             label: label(id),

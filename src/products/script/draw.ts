@@ -93,9 +93,11 @@ export function paginate(blocks: Block[], pageHeight: number): Para[][] {
       }
       continue;
     }
-    // A section: break between paragraphs, keeping the heading with the first two after it.
+    // A section: break between paragraphs, keeping the heading with the first two after it,
+    // and the last two together (no list ends with one line alone atop a page).
+    const n = block.paras.length;
     block.paras.forEach((p, k) => {
-      const keep = k === 0 ? height(block.paras.slice(0, 3)) : p.height!;
+      const keep = k === 0 ? height(block.paras.slice(0, 3)) : k === n - 2 ? height(block.paras.slice(-2)) : p.height!;
       if (used() + keep > pageHeight && used() > 0) fresh();
       place([p]);
     });

@@ -85,7 +85,8 @@ function write(stage: Stage, { by, to, via, count = 1 }: ActionArgs<"write">): v
     // The command runs whatever comes of it: a refused write is refused by the real server too.
     run(stage, {
       kind: "shell",
-      line: psql(s.id, SQL.write(stage.nextCard)),
+      // On a standby pg_switch_wal() would fail first ("recovery is in progress"): only the INSERT is tried.
+      line: psql(s.id, s.mode === "standby" ? SQL.write(stage.nextCard).slice(-1) : SQL.write(stage.nextCard)),
       client: by,
       session: synchronous(stage) ? "waits" : undefined,
     });
