@@ -16,6 +16,35 @@ export interface Block {
   gapAfter?: number;
 }
 
+/** Heights already measured in a document, by font, size, width, line gap and text. */
+const heights = new WeakMap<PDFKit.PDFDocument, Map<string, number>>();
+
+/** The height of one block's text at a size, wrapped to `width` (measured once per document). */
+export function textHeight(
+  doc: PDFKit.PDFDocument,
+  text: string,
+  font: string,
+  size: number,
+  width: number,
+  lineGap: number,
+): number {
+  let known = heights.get(doc);
+  if (!known) heights.set(doc, (known = new Map<string, number>()));
+  const key = `${font}\u0000${size}\u0000${width}\u0000${lineGap}\u0000${text}`;
+  let height = known.get(key);
+  if (height === undefined) {
+    doc.font(font).fontSize(size);
+    height = doc.heightOfString(text, { width, lineGap });
+    known.set(key, height);
+  }
+  return height;
+}
+
+/** Height of one block at a base size, with its gap after. */
+function blockHeight(doc: PDFKit.PDFDocument, b: Block, size: number, width: number, lineGap: number): number {
+  return textHeight(doc, b.text, b.font, size * (b.scale ?? 1), width, lineGap) + (b.gapAfter ?? 0) * size;
+}
+
 /** Height of blocks set at a base size, wrapped to `width`. */
 export function blocksHeight(
   doc: PDFKit.PDFDocument,
@@ -25,10 +54,7 @@ export function blocksHeight(
   lineGap: number,
 ): number {
   let total = 0;
-  for (const b of blocks) {
-    doc.font(b.font).fontSize(size * (b.scale ?? 1));
-    total += doc.heightOfString(b.text, { width, lineGap }) + (b.gapAfter ?? 0) * size;
-  }
+  for (const b of blocks) total += blockHeight(doc, b, size, width, lineGap);
   return total;
 }
 
@@ -66,7 +92,7 @@ export function drawBlocks(
       .font(b.font)
       .fontSize(size * (b.scale ?? 1))
       .fillColor(colour);
-    const height = doc.heightOfString(b.text, { width, lineGap });
+    const height = textHeight(doc, b.text, b.font, size * (b.scale ?? 1), width, lineGap);
     doc.text(b.text, x, cursor, { width, lineGap, lineBreak: true });
     cursor += height + (b.gapAfter ?? 0) * size;
   }
@@ -87,19 +113,22 @@ export function paginateBlocks(
 ): Block[][] {
   const pages: Block[][] = [];
   let page: Block[] = [];
+  let height = 0;
   /** Every page after the first opens with the `continued` heading. */
   const fresh = () => (continued && pages.length > 0 ? [continued] : []);
   for (let i = 0; i < blocks.length; i++) {
     const group = [blocks[i]!];
     while (group[group.length - 1]!.keepWithNext && i + 1 < blocks.length) group.push(blocks[++i]!);
-    if (blocksHeight(doc, [...page, ...group], min, box.width, lineGap) <= box.height) {
+    const added = blocksHeight(doc, group, min, box.width, lineGap);
+    if (height + added <= box.height) {
       page.push(...group);
+      height += added;
       continue;
     }
     if (page.length > 0) pages.push(page);
     page = [...fresh(), ...group];
-    if (blocksHeight(doc, page, min, box.width, lineGap) > box.height)
-      throw new OverflowError(where, group.map((b) => b.text).join(" "), min);
+    height = blocksHeight(doc, page, min, box.width, lineGap);
+    if (height > box.height) throw new OverflowError(where, group.map((b) => b.text).join(" "), min);
   }
   if (page.length > 0) pages.push(page);
   return pages;
