@@ -2,8 +2,10 @@
 import type { Assets } from "../assets.js";
 import type { Kit } from "../kit.js";
 import type { Options } from "../options.js";
+import type { PdfSink } from "../render/pdf.js";
 
 export interface Rendered {
+  /** The PDF's bytes; empty when they were written to the sink given to `render`. */
   pdf: Uint8Array;
   pages: number;
   /** Further files beside the PDF, relative to the kit folder (diagram SVGs with --svg). */
@@ -14,5 +16,6 @@ export interface Product {
   /** The PDF's file name in out/<scenario-id>/. */
   file: string;
   description: string;
-  render(kit: Kit, options: Options, assets: Assets): Promise<Rendered>;
+  /** Draws the product; its PDF goes to `sink` as each page is made, or (without one) into `pdf`. */
+  render(kit: Kit, options: Options, assets: Assets, sink?: PdfSink): Promise<Rendered>;
 }

@@ -5,7 +5,7 @@ import { registerFonts, type FontSet } from "./pdf.js";
 export type Measure = (text: string, font: string, size: number) => number;
 
 export function measurer(fonts: FontSet): Measure {
-  const doc = new PDFDocument({ autoFirstPage: false });
+  const doc = new PDFDocument({ autoFirstPage: false, font: null as unknown as string });
   registerFonts(doc, fonts);
   return (text, font, size) => doc.font(font).fontSize(size).widthOfString(text);
 }

@@ -53,7 +53,10 @@ const parsed = new WeakMap<FontSet, Shared>();
 function sharedFaces(fonts: FontSet): Shared {
   let entry = parsed.get(fonts);
   if (!entry) {
-    const probe = new PDFDocument({ autoFirstPage: false }) as unknown as PDFKit.PDFDocument & FontInternals;
+    const probe = new PDFDocument({
+      autoFirstPage: false,
+      font: null as unknown as string,
+    }) as unknown as PDFKit.PDFDocument & FontInternals;
     const faces = new Map<string, Face>();
     let embed: EmbeddedFontClass | undefined;
     for (const [name, bytes] of faceList(fonts)) {
@@ -101,16 +104,32 @@ export function registerFonts(doc: PDFKit.PDFDocument, fonts: FontSet): void {
   }
 }
 
+/**
+ * Where a document's bytes go as pdfkit makes them. Without one they are kept in memory and
+ * returned by `finish`; with one (a file being written) each page leaves memory once the next
+ * page begins.
+ */
+export interface PdfSink {
+  write(chunk: Uint8Array): void;
+}
+
+/**
+ * A document of the kit: its three faces registered, no default font (pdfkit's Helvetica is
+ * never used, so it is never loaded or written), and each page written out as soon as the next
+ * begins (`bufferPages: false`: no product goes back to a page it has left).
+ */
 export function createDocument(
   fonts: FontSet,
   date: Date,
   meta: { title: string; subject: string; keywords: string },
   page: { width: number; height: number; margin?: number },
+  sink?: PdfSink,
 ): PDFKit.PDFDocument {
   const doc = new PDFDocument({
     autoFirstPage: false,
-    bufferPages: true,
+    bufferPages: false,
     compress: true,
+    font: null as unknown as string,
     size: [page.width, page.height],
     margin: page.margin ?? 0,
     info: {
@@ -125,16 +144,35 @@ export function createDocument(
     },
   });
   registerFonts(doc, fonts);
+  const chunks: Buffer[] = [];
+  outputs.set(doc, { sink, chunks });
+  doc.on("data", (chunk: Buffer) => (sink ? sink.write(chunk) : chunks.push(chunk)));
   return doc;
 }
 
-/** Ends the document and collects its bytes and page count. */
+const outputs = new WeakMap<PDFKit.PDFDocument, { sink?: PdfSink; chunks: Buffer[] }>();
+
+/** The number of pages added to a document so far. */
+export function pageCount(doc: PDFKit.PDFDocument): number {
+  const range = doc.bufferedPageRange();
+  return range.start + range.count;
+}
+
+/**
+ * Ends the document: its page count, and its bytes (empty when they went to a sink).
+ */
 export function finish(doc: PDFKit.PDFDocument): Promise<{ pdf: Uint8Array; pages: number; extras: [] }> {
-  const pages = doc.bufferedPageRange().count;
+  const pages = pageCount(doc);
+  const output = outputs.get(doc);
+  if (!output) throw new Error("finish: not a document made by createDocument");
   return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    doc.on("data", (chunk: Buffer) => chunks.push(chunk));
-    doc.on("end", () => resolve({ pdf: new Uint8Array(Buffer.concat(chunks)), pages, extras: [] }));
+    doc.on("end", () =>
+      resolve({
+        pdf: output.sink ? new Uint8Array(0) : new Uint8Array(Buffer.concat(output.chunks)),
+        pages,
+        extras: [],
+      }),
+    );
     doc.on("error", reject);
     doc.end();
   });

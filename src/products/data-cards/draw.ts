@@ -125,13 +125,14 @@ function back(doc: PDFKit.PDFDocument, kit: Kit, x: number, y: number): void {
 export const dataCards: Product = {
   file: "data-cards.pdf",
   description: "the numbered data-block cards, nine to a sheet, with backs",
-  async render(kit, options, assets) {
+  async render(kit, options, assets, sink) {
     const sheet = PAPER[options.paper];
     const doc = createDocument(
       assets.fonts,
       options.date,
       { title: `${kit.scenario.title}: data cards`, subject: kit.scenario.id, keywords: kit.hash },
       sheet,
+      sink,
     );
     const grid = layoutGrid(sheet, DATA_CARD, 3, 3);
     imposeCards(

@@ -31,7 +31,7 @@ export function frameNames(frames: { step: number }[]): string[] {
 export const diagrams: Product = {
   file: "diagrams.pdf",
   description: "one diagram per step, for projecting or handing round",
-  async render(kit, options, assets) {
+  async render(kit, options, assets, sink) {
     const portrait = PAPER[options.paper];
     const page = { width: portrait.height, height: portrait.width };
     const doc = createDocument(
@@ -39,6 +39,7 @@ export const diagrams: Product = {
       options.date,
       { title: `${kit.scenario.title}: diagrams`, subject: kit.scenario.id, keywords: kit.hash },
       page,
+      sink,
     );
     const measure = measurer(assets.fonts);
     const extras: { path: string; bytes: Uint8Array }[] = [];

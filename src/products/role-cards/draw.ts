@@ -173,13 +173,14 @@ export function countRoleCards(texts: RoleCardText[], assets: Assets, paper: Opt
 export const roleCards: Product = {
   file: "role-cards.pdf",
   description: "one sign per volunteer: the role for the audience, the cues on the back",
-  async render(kit, options, assets) {
+  async render(kit, options, assets, sink) {
     const sheet = PAPER[options.paper];
     const doc = createDocument(
       assets.fonts,
       options.date,
       { title: `${kit.scenario.title}: role cards`, subject: kit.scenario.id, keywords: kit.hash },
       sheet,
+      sink,
     );
     const grid = layoutGrid(sheet, ROLE_CARD, 1, 2);
     const { size, cards } = layoutRoleCards(doc, kit.roleCards);

@@ -305,34 +305,31 @@ function draw(doc: PDFKit.PDFDocument, width: number, p: Para, x0: number): void
 export const facilitatorScript: Product = {
   file: "facilitator-script.pdf",
   description: "the facilitator's script: setup, every step, debrief",
-  async render(kit: Kit, options, assets) {
+  async render(kit: Kit, options, assets, sink) {
     const sheet = PAPER[options.paper];
     const doc = createDocument(
       assets.fonts,
       options.date,
       { title: `${kit.scenario.title}: facilitator script`, subject: kit.scenario.id, keywords: kit.hash },
       { ...sheet, margin: MARGIN },
+      sink,
     );
     const script = kit.script;
     const width = sheet.width - 2 * MARGIN;
     const { pages } = scriptPages(doc, script, options.commands, options.paper);
-    for (const page of pages) {
+    // Running header and footer on each page as it is made: the page count is known from the layout.
+    pages.forEach((page, i) => {
       doc.addPage();
       doc.y = MARGIN;
       for (const p of page) draw(doc, width, p, MARGIN);
-    }
-    // Running header and footer on every page, now that the page count is known.
-    const range = doc.bufferedPageRange();
-    for (let i = 0; i < range.count; i++) {
-      doc.switchToPage(range.start + i);
       const margins = doc.page.margins;
       doc.page.margins = { ...margins, top: 0, bottom: 0 };
       doc.font(FONT.regular).fontSize(8.5).fillColor(COLOURS.grey);
       if (i > 0) doc.text(script.header, MARGIN, mm(10), { width, lineBreak: false });
-      const footer = script.footer.replace("{page}", String(i + 1)).replace("{pages}", String(range.count));
+      const footer = script.footer.replace("{page}", String(i + 1)).replace("{pages}", String(pages.length));
       doc.text(footer, MARGIN, sheet.height - mm(13), { width, align: "center", lineBreak: false });
       doc.page.margins = margins;
-    }
+    });
     return finish(doc);
   },
 };

@@ -1,0 +1,61 @@
+/**
+ * The kit's documents: written out page by page to a sink (a page leaves memory once the next
+ * begins), the same bytes as in memory, and no default font (pdfkit's Helvetica never loaded).
+ */
+import { describe, expect, it } from "vitest";
+import { createDocument, finish, FONT, pageCount, type PdfSink } from "../../src/render/pdf.js";
+import { PRODUCTS } from "../../src/products/index.js";
+import { assets, kitOf, options } from "../helpers.js";
+
+const meta = { title: "t", subject: "s", keywords: "k" };
+const page = { width: 300, height: 200 };
+
+function collector(): PdfSink & { bytes: () => Uint8Array; length: number } {
+  const chunks: Uint8Array[] = [];
+  return {
+    write(chunk) {
+      chunks.push(chunk);
+      this.length += chunk.length;
+    },
+    length: 0,
+    bytes: () => new Uint8Array(Buffer.concat(chunks)),
+  };
+}
+
+describe("documents", () => {
+  it("write each page to the sink once the next page begins", async () => {
+    const sink = collector();
+    const doc = createDocument(assets.fonts, new Date(0), meta, page, sink);
+    doc.addPage().font(FONT.regular).fontSize(12).text("first page", 10, 10);
+    await new Promise((r) => setImmediate(r));
+    const beforeSecond = sink.length;
+    doc.addPage().font(FONT.bold).fontSize(12).text("second page", 10, 10);
+    await new Promise((r) => setImmediate(r));
+    expect(sink.length).toBeGreaterThan(beforeSecond + 50);
+    expect(pageCount(doc)).toBe(2);
+    const done = await finish(doc);
+    expect(done.pages).toBe(2);
+    expect(done.pdf.length).toBe(0);
+    expect(Buffer.from(sink.bytes()).toString("latin1")).toMatch(/%%EOF\s*$/);
+  });
+
+  it("never load or write pdfkit's default font", async () => {
+    const doc = createDocument(assets.fonts, new Date(0), meta, page);
+    expect((doc as unknown as { _font: unknown })._font).toBeNull();
+    doc.addPage().font(FONT.mono).fontSize(12).text("mono", 10, 10);
+    const { pdf } = await finish(doc);
+    expect(Buffer.from(pdf).toString("latin1")).not.toContain("Helvetica");
+  });
+
+  it.each(PRODUCTS.map((p) => [p.file, p] as const))(
+    "%s: the same bytes streamed as in memory",
+    async (_f, product) => {
+      const kit = kitOf("failover-failback.yaml");
+      const sink = collector();
+      const streamed = await product.render(kit, options(), assets, sink);
+      const held = await product.render(kit, options(), assets);
+      expect(streamed.pages).toBe(held.pages);
+      expect(sink.bytes()).toEqual(held.pdf);
+    },
+  );
+});
