@@ -8,7 +8,7 @@ import { dirname, join } from "node:path";
 import { parse } from "yaml";
 import { makeAssets, type Assets } from "../assets.js";
 import type { FontSet } from "../render/pdf.js";
-import type { Wording } from "../wording.js";
+import type { Precompiled, Wording } from "../wording.js";
 
 import { templateDir } from "./paths.js";
 
@@ -31,7 +31,20 @@ export function loadWording(dir = templateDir): Wording {
   return { cues: read("cues"), script: read("script"), cards: read("cards"), diagrams: read("diagrams") };
 }
 
+/**
+ * The templates precompiled when replikit was built (dist/wording.precompiled.cjs, written by
+ * build/bundle.mjs), or none: they are matched by source text, so a missing or stale file only
+ * means compiling at run time.
+ */
+function loadPrecompiled(): Precompiled {
+  try {
+    return require("../wording.precompiled.cjs") as Precompiled;
+  } catch {
+    return {};
+  }
+}
+
 /** Fonts and wording, read from disk: one value for a whole run (watch reads it again when a template changes). */
 export function loadAssets(): Assets {
-  return makeAssets(loadFonts(), loadWording());
+  return makeAssets(loadFonts(), loadWording(), loadPrecompiled());
 }

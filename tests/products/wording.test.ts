@@ -1,0 +1,75 @@
+/**
+ * Wording without compiling at run time: text with no `{{` is its own output, and templates
+ * precompiled at build time (precompileWording) give every shipped kit exactly the words that
+ * compiling them gives, while a template edited since is compiled from its new text.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { makeAssets } from "../../src/assets.js";
+import { deriveKit } from "../../src/kit.js";
+import { loadWording } from "../../src/node/assets.js";
+import { precompileWording, Templates, type Precompiled } from "../../src/wording.js";
+import { assets, loadShipped, options, shipped } from "../helpers.js";
+
+const work = mkdtempSync(join(tmpdir(), "replikit-wording-"));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+let count = 0;
+
+/** Loads the generated module the way node/assets.ts does: require. */
+function evaluate(moduleSource: string): Precompiled {
+  const file = join(work, `precompiled-${++count}.cjs`);
+  writeFileSync(file, moduleSource);
+  return createRequire(import.meta.url)(file) as Precompiled;
+}
+
+const wording = loadWording();
+const precompiled = evaluate(precompileWording(wording));
+
+describe("precompiled wording", () => {
+  it("holds every template with a mustache, and only those", () => {
+    const sources = [
+      ...Object.values(wording.cues).flatMap((sides) => Object.values(sides)),
+      ...(["script", "cards", "diagrams"] as const).flatMap((f) => Object.values(wording[f])),
+    ];
+    const templated = new Set(sources.filter((s) => s.includes("{{")));
+    expect(templated.size).toBeGreaterThan(20);
+    expect(new Set(Object.keys(precompiled))).toEqual(templated);
+  });
+
+  it.each(shipped)("gives %s the words compiling gives", (name) => {
+    const { scenario, trace } = loadShipped(name);
+    const fast = makeAssets(assets.fonts, wording, precompiled);
+    const plain = makeAssets(assets.fonts, wording);
+    const strip = (kit: ReturnType<typeof deriveKit>) => ({ ...kit, templates: undefined });
+    expect(strip(deriveKit(scenario, trace, "cafe1234", options(), fast))).toEqual(
+      strip(deriveKit(scenario, trace, "cafe1234", options(), plain)),
+    );
+  });
+
+  it("compiles a template whose text is not among the precompiled", () => {
+    const edited = { ...wording, script: { ...wording.script, probe: "Now {{n}} cards" } };
+    expect(new Templates(edited, precompiled).text("script", "probe", { n: 3 })).toBe("Now 3 cards");
+  });
+
+  it("uses the precompiled form where the text matches", () => {
+    const source = "Hello {{name}}";
+    const wrong = evaluate(precompileWording({ cues: {}, script: { x: "Bye {{name}}" }, cards: {}, diagrams: {} }));
+    // The precompiled form of another text, filed under this one's: proof it is what runs.
+    const swapped: Precompiled = { [source]: wrong["Bye {{name}}"]! };
+    const templates = new Templates({ cues: {}, script: { greet: source }, cards: {}, diagrams: {} }, swapped);
+    expect(templates.text("script", "greet", { name: "Ada" })).toBe("Bye Ada");
+  });
+
+  it("passes wording without a mustache through, spaces squashed, template syntax never involved", () => {
+    const templates = new Templates({
+      cues: {},
+      script: { plain: "  Two\n  lines \\ and a } brace " },
+      cards: {},
+      diagrams: {},
+    });
+    expect(templates.text("script", "plain")).toBe("Two lines \\ and a } brace");
+  });
+});
