@@ -342,19 +342,23 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
   });
 }
 
-try {
-  await program.parseAsync(process.argv);
-} catch (error) {
-  if (error instanceof CommanderError) {
-    if (error.code.startsWith("replikit.")) process.stderr.write(error.message + "\n");
-    process.exitCode = error.exitCode === 0 ? 0 : 2;
-  } else if (plainFsError(error) !== undefined) {
-    // The file system said no (a read-only folder, --out naming a file, a missing --dir): the user's to fix.
-    process.stderr.write(`replikit: ${plainFsError(error)}\n`);
-    process.exitCode = 2;
-  } else {
-    process.stderr.write(`replikit: internal error: ${(error as Error).message}\n`);
-    if (debug) process.stderr.write(`${(error as Error).stack}\n`);
-    process.exitCode = 3;
+/** Runs the command line (no top-level await: the bundle is a CommonJS script, see build/bundle.mjs). */
+async function main(): Promise<void> {
+  try {
+    await program.parseAsync(process.argv);
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (error.code.startsWith("replikit.")) process.stderr.write(error.message + "\n");
+      process.exitCode = error.exitCode === 0 ? 0 : 2;
+    } else if (plainFsError(error) !== undefined) {
+      // The file system said no (a read-only folder, --out naming a file, a missing --dir): the user's to fix.
+      process.stderr.write(`replikit: ${plainFsError(error)}\n`);
+      process.exitCode = 2;
+    } else {
+      process.stderr.write(`replikit: internal error: ${(error as Error).message}\n`);
+      if (debug) process.stderr.write(`${(error as Error).stack}\n`);
+      process.exitCode = 3;
+    }
   }
 }
+void main();
