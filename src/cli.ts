@@ -4,7 +4,7 @@
  * Exit codes: 0 success, 1 an expectation failed, 2 bad input or usage, 3 an internal error.
  */
 import { Command, CommanderError, Option } from "commander";
-import { existsSync, mkdirSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, renameSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { dateFromEpoch, type Options } from "./options.js";
 import { mm, type Paper } from "./render/units.js";
@@ -159,10 +159,21 @@ program
     "folder of PostgreSQL's server binaries (default: pg_config --bindir, else the newest /usr/lib/postgresql/*/bin)",
   )
   .option("--report <file>", "where to write the JSON report", join("out", "verify-report.json"))
-  .option("--time-limit <seconds>", "time limit per scenario", "300")
+  .option(
+    "--time-limit <seconds>",
+    "stop a scenario's replay after this many seconds (a positive number): its servers are stopped, its folder removed, and the step reached reported",
+    "300",
+  )
   .action(async (given: string[], opts: { pgBin?: string; report: string; timeLimit: string }) => {
     const verify = await import("./node/verify/verify.js");
     const { stopAllServers } = await import("./node/verify/pg.js");
+    const limit = verify.parseTimeLimit(opts.timeLimit);
+    if (limit === undefined)
+      throw new CommanderError(
+        2,
+        "replikit.time-limit",
+        `error: --time-limit takes a positive number of seconds, not "${opts.timeLimit}"`,
+      );
     const bin = verify.findBinaries(opts.pgBin);
     if (!bin) throw new CommanderError(2, "replikit.pg", `error: ${verify.INSTALL_HINT}`);
     const { env, remove } = verify.makeRoot();
@@ -183,7 +194,7 @@ program
           env.root,
           env.user,
           (line) => process.stdout.write(line + "\n"),
-          Number(opts.timeLimit) * 1000,
+          limit,
         );
         process.stdout.write(`  ${report.agree ? "every step agrees" : "DISAGREES"} (${report.seconds} s)\n`);
         if (!report.agree) code = Math.max(code, 1);
@@ -194,10 +205,13 @@ program
       remove();
     }
     mkdirSync(dirname(opts.report), { recursive: true });
+    // Written whole, then renamed into place: a reader never sees half a report.
+    const partial = `${opts.report}.${process.pid}.partial`;
     writeFileSync(
-      opts.report,
-      JSON.stringify({ format: "replikit-verify/1", postgres: bin, scenarios: reports }, null, 2) + "\n",
+      partial,
+      JSON.stringify({ format: "replikit-verify/2", postgres: bin, scenarios: reports }, null, 2) + "\n",
     );
+    renameSync(partial, opts.report);
     process.stdout.write(`report: ${opts.report}\n`);
     process.exitCode = code;
   });

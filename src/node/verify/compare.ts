@@ -7,7 +7,7 @@
  * standby streams, whether a commit still waits, what a read returned, and the errors PostgreSQL
  * logged — not LSNs or segment names, which the model only illustrates.
  */
-import type { Snapshot, TraceEvent } from "../../sim/trace.js";
+import type { Snapshot, TraceEvent, TraceStep } from "../../sim/trace.js";
 
 export interface RealServer {
   /** False when the role has no data folder yet (an empty machine). */
@@ -19,8 +19,13 @@ export interface RealServer {
   /** The primary's current timeline, or the timeline a standby receives. */
   timeline?: number;
   streaming?: boolean;
+  /** A standby's replay waits: on a recovery conflict, or paused (pg_get_wal_replay_pause_state()). */
+  replayPaused?: boolean;
+  /** A standby has received WAL it has not replayed yet. */
+  lagging?: boolean;
   /** A primary's pg_stat_replication: each walsender's application_name and sync_state. */
   syncStates?: Record<string, string>;
+  /** What the server logged during the step. */
   log: string;
 }
 
@@ -73,9 +78,14 @@ export function differences(snapshot: Snapshot, events: TraceEvent[], real: Real
     if (s.mode === "standby") {
       const streaming = s.walreceiver === "streaming";
       if (streaming !== Boolean(r.streaming)) say("streaming", streaming, Boolean(r.streaming));
-      if (streaming && r.timeline !== undefined && s.timeline !== r.timeline) say("timeline", s.timeline, r.timeline);
+      // Received, or (no walreceiver) the one the startup process replays: streaming or not.
+      if (r.timeline !== undefined && s.timeline !== r.timeline) say("timeline", s.timeline, r.timeline);
+      if (r.replayPaused !== undefined && s.replayPaused !== r.replayPaused)
+        say("replay_paused", s.replayPaused, r.replayPaused);
       const senders = s.upstream ? real.servers[s.upstream]?.syncStates : undefined;
       if (s.syncState && senders && senders[id] !== s.syncState) say("sync_state", s.syncState, senders[id] ?? null);
+      const lag = s.unreplayed.length > 0;
+      if (r.lagging !== undefined && lag !== r.lagging) say("received but not replayed", lag, r.lagging);
     }
   }
   for (const [id, c] of Object.entries(snapshot.clients)) {
@@ -106,4 +116,88 @@ export function differences(snapshot: Snapshot, events: TraceEvent[], real: Real
     }
   }
   return out;
+}
+
+/** A line of a log or of psql's output that reports an error. */
+const ERROR_LINE = /\b(?:PANIC|FATAL|ERROR):|psql: error:/;
+
+interface Allowed {
+  pattern: RegExp;
+  why: string;
+  /** When it is harmless only in some states: given the server that logged it (if any) and the step. */
+  when?: (server: string | undefined, step: TraceStep) => boolean;
+}
+
+/**
+ * Errors PostgreSQL reports that the trace does not predict and that say nothing the trace
+ * contradicts. Anything else that logs FATAL or ERROR, or that a client is told, during a step
+ * without the trace predicting it, is a disagreement.
+ */
+export const HARMLESS: readonly Allowed[] = [
+  {
+    pattern: /terminating connection due to administrator command/,
+    why: "a fast stop ends the server's sessions; the trace says what that does to each client",
+  },
+  {
+    pattern: /terminating walreceiver process due to administrator command/,
+    why: "a standby stopped or promoted ends its walreceiver",
+  },
+  {
+    pattern: /canceling statement due to user request/,
+    why: "the Ctrl-C of a release or a cancel",
+  },
+  {
+    pattern: /recovery is in progress/,
+    why: "the pg_switch_wal() that begins a card or joker sent to a standby, before its INSERT fails as the trace says",
+  },
+  {
+    pattern: /cannot execute (?:INSERT|DELETE) in a read-only transaction/,
+    why: "the rows a joker sent to a standby would make, before its VACUUM fails as the trace says",
+    when: (_server, step) => step.events.some((e) => e.kind === "vacuum-failed"),
+  },
+  {
+    pattern: /the database system is (?:starting up|shutting down|not yet accepting connections|in recovery mode)/,
+    why: "a connection arriving while a server starts or stops",
+  },
+  {
+    pattern:
+      /could not connect to the primary server|could not receive data from WAL stream: server closed the connection/,
+    why: "a walreceiver retrying, every wal_retrieve_retry_interval, an upstream that is down (the trace logs it once)",
+    when: (server, step) => {
+      const upstream = server ? step.after.servers[server]?.upstream : null;
+      return upstream ? step.after.servers[upstream]?.up !== true : true;
+    },
+  },
+  {
+    pattern: /requested starting point [0-9A-F]+\/[0-9A-F]+ on timeline \d+ is not in this server's history/,
+    why: "the walreceiver's and the walsender's words, at each retry, for the fork the trace reports as 'new timeline … forked off'",
+    when: (_server, step) =>
+      Object.values(step.after.servers).some((s) => s.error !== null && /forked off/.test(s.error)) ||
+      step.events.some((e) => e.message !== undefined && /forked off/.test(e.message)),
+  },
+  {
+    pattern: /could not send end-of-streaming message to primary/,
+    why: "a walreceiver whose upstream ended the stream at a timeline switch",
+  },
+];
+
+/** The FATAL and ERROR lines of a step that neither the trace predicts nor HARMLESS allows. */
+export function unexpectedErrors(step: TraceStep, real: RealState): string[] {
+  const predicted = step.events.flatMap((e) => [e.message, e.detail]).filter((m): m is string => Boolean(m));
+  for (const s of Object.values(step.after.servers)) if (s.error) predicted.push(s.error);
+  const patterns = predicted.map(messagePattern);
+  const out: string[] = [];
+  const check = (who: string, server: string | undefined, text: string, where: string) => {
+    for (const line of text.split("\n")) {
+      if (!ERROR_LINE.test(line)) continue;
+      if (patterns.some((p) => p.test(line))) continue;
+      if (HARMLESS.some((a) => a.pattern.test(line) && (!a.when || a.when(server, step)))) continue;
+      // Without the log line's time and pid, so that a message repeated at every retry is told once.
+      const text = line.replace(/^\d{4}-\d\d-\d\d [\d:.]+ \w+ \[\d+\] /, "").trim();
+      out.push(`${who} ${where} an error the trace does not predict: ${JSON.stringify(text.slice(0, 240))}`);
+    }
+  };
+  for (const [id, r] of Object.entries(real.servers)) check(id, id, r.log, "logged");
+  for (const [id, r] of Object.entries(real.clients)) check(id, undefined, r.said, "was told");
+  return [...new Set(out)];
 }

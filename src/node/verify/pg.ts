@@ -67,6 +67,9 @@ export interface Run {
   err: string;
 }
 
+/** libpq's connect_timeout for every client verify runs: behind a cut link a client gives up after it. */
+export const CONNECT_TIMEOUT_SECONDS = 3;
+
 /** Runs a PostgreSQL program to completion, as the server account, with a time limit. */
 export function run(env: PgEnv, program: string, args: string[], timeoutMs = 60_000): Promise<Run> {
   return new Promise((resolve) => {
@@ -83,12 +86,20 @@ export function run(env: PgEnv, program: string, args: string[], timeoutMs = 60_
   });
 }
 
+/** A PostgreSQL program from env.bin, or any other program (rm, touch, sh) from PATH, as the server account. */
 export function spawnAs(env: PgEnv, program: string, args: string[]): ChildProcess {
-  return spawn(join(env.bin, program), args, {
+  const path = program.includes("/") || !existsSync(join(env.bin, program)) ? program : join(env.bin, program);
+  return spawn(path, args, {
     uid: env.user?.uid,
     gid: env.user?.gid,
     cwd: env.root,
-    env: { PATH: process.env.PATH ?? "/usr/bin:/bin", LANG: "C", LC_ALL: "C", HOME: env.root, PGCONNECT_TIMEOUT: "5" },
+    env: {
+      PATH: `${env.bin}:${process.env.PATH ?? "/usr/bin:/bin"}`,
+      LANG: "C",
+      LC_ALL: "C",
+      HOME: env.root,
+      PGCONNECT_TIMEOUT: String(CONNECT_TIMEOUT_SECONDS),
+    },
     stdio: ["pipe", "pipe", "pipe"],
   });
 }
@@ -122,7 +133,53 @@ export class Cluster {
     readonly port: number,
   ) {
     this.dir = join(env.root, "data", id);
-    this.log = join(env.root, "logs", `${id}.log`);
+    // Where the script's `pg_ctl start -D data/ID -l data/ID.log` puts it.
+    this.log = `${this.dir}.log`;
+  }
+
+  /** Every server started here is stopped however the process ends. */
+  markStarted(): void {
+    started.add(this);
+    // pg_ctl's servers outlive us: however this process ends (short of SIGKILL), stop them.
+    if (!stopOnExit) {
+      stopOnExit = true;
+      process.once("exit", stopAllServers);
+    }
+  }
+
+  /** The postmaster's pid, while it runs. */
+  pid(): number | undefined {
+    let pid: number;
+    try {
+      pid = Number(readFileSync(join(this.dir, "postmaster.pid"), "utf8").split("\n")[0]);
+    } catch {
+      return undefined;
+    }
+    if (!Number.isInteger(pid) || pid <= 0) return undefined;
+    try {
+      process.kill(pid, 0);
+      return pid;
+    } catch (error) {
+      return (error as NodeJS.ErrnoException).code === "EPERM" ? pid : undefined;
+    }
+  }
+
+  /** Cheaper than isUp (no pg_ctl): a postmaster.pid whose process lives. */
+  running(): boolean {
+    return this.pid() !== undefined;
+  }
+
+  /** pg_reload_conf() without a connection: SIGHUP to the postmaster. */
+  reloadSignal(): void {
+    const pid = this.pid();
+    if (pid !== undefined) process.kill(pid, "SIGHUP");
+  }
+
+  /** postgresql.conf includes our settings file (after a clone it already does: the primary's was copied). */
+  includeSettings(): void {
+    const conf = join(this.dir, "postgresql.conf");
+    if (!readFileSync(conf, "utf8").includes("include_if_exists = 'replikit.conf'"))
+      writeFileSync(conf, "include_if_exists = 'replikit.conf'\n", { flag: "a" });
   }
 
   /** Connection options for psql and pg_basebackup. */
@@ -134,11 +191,14 @@ export class Cluster {
     return `host=127.0.0.1 port=${this.port} user=replikit application_name=${application}`;
   }
 
-  /** Our settings for this cluster, in a file of its own that postgresql.conf includes. */
-  writeSettings(lines: string[]): void {
+  /** Our settings for this cluster, in a file of its own that postgresql.conf includes; true when they changed. */
+  writeSettings(lines: string[]): boolean {
     const path = join(this.dir, "replikit.conf");
-    writeFileSync(path, [`port = ${this.port}`, ...lines].join("\n") + "\n");
+    const text = [`port = ${this.port}`, ...lines].join("\n") + "\n";
+    if (existsSync(path) && readFileSync(path, "utf8") === text) return false;
+    writeFileSync(path, text);
     if (this.env.user) chownSync(path, this.env.user.uid, this.env.user.gid);
+    return true;
   }
 
   readSettings(): string[] {
@@ -146,12 +206,7 @@ export class Cluster {
   }
 
   async start(): Promise<Run> {
-    started.add(this);
-    // pg_ctl's servers outlive us: however this process ends (short of SIGKILL), stop them.
-    if (!stopOnExit) {
-      stopOnExit = true;
-      process.once("exit", stopAllServers);
-    }
+    this.markStarted();
     return run(this.env, "pg_ctl", ["start", "-w", "-t", "30", "-D", this.dir, "-l", this.log]);
   }
 
@@ -196,6 +251,8 @@ export class Cluster {
 export class Session {
   out = "";
   err = "";
+  /** How much of err was already looked at, in an earlier step. */
+  seen?: number;
   done = false;
   code: number | null = null;
   constructor(readonly child: ChildProcess) {

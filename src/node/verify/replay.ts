@@ -1,16 +1,17 @@
 /**
  * Replays a scenario on real PostgreSQL servers, step by step, and compares each step with the
- * trace. Timing never decides an outcome: while a step's actions run, every standby is held (its
- * primary_conninfo points at a closed port), so that, as in the model, nothing flows within a
- * step; at the step's end they are released and the real state is polled against the trace's
- * snapshot until they agree or a deadline passes. Seconds in the scenario pass as tenths.
+ * trace. Each action runs the command lines the trace has for it (see perform.ts). Timing never
+ * decides an outcome: while a step's actions run, every replication link is held (its relay
+ * frozen, the replication timeouts off), so that, as in the model, nothing flows within a step; at
+ * the step's end the links are thawed (unless cut) and the real state is polled against the
+ * trace's snapshot until they agree or a deadline passes. Seconds in the scenario pass as tenths.
  */
-import { existsSync } from "node:fs";
+import { cpSync, existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Scenario } from "../../scenario/model.js";
-import type { Action } from "../../scenario/schema.js";
+import { printCommand } from "../../sim/commands.js";
 import type { Trace, TraceStep } from "../../sim/trace.js";
-import { differences, type RealState } from "./compare.js";
+import { differences, unexpectedErrors, type RealState } from "./compare.js";
 import { perform } from "./perform.js";
 import { ownedDir, type PgEnv } from "./pg.js";
 import { setUp, sleep, Stage } from "./stage.js";
@@ -22,27 +23,64 @@ export interface StepVerdict {
   title: string;
   agree: boolean;
   differences: string[];
+  /** The step's command lines as the script prints them. */
+  printed: string[];
+  /** The same lines as verify ran them: ports, folders and relays filled in. */
+  ran: string[];
 }
 
-/** Reads what the real servers and clients show now. */
-async function observe(stage: Stage): Promise<RealState> {
+/** A time limit reached: the replay stops at the step it was in. */
+export class TimeLimit extends Error {
+  constructor(
+    readonly seconds: number,
+    readonly step: number | undefined,
+  ) {
+    super(`time limit of ${seconds} s reached${step === undefined ? " while setting up" : ` in step ${step}`}`);
+  }
+}
+
+export interface ReplayControl {
+  /** Aborted once the time limit has passed: checked between actions and while polling; a wait ends early. */
+  signal: AbortSignal;
+  limitSeconds: number;
+}
+
+/** The timeline in a startup process's title ("recovering 000000020000000000000005"). */
+function startupTimeline(pid: string | undefined): number | undefined {
+  if (!pid) return undefined;
+  try {
+    const title = readFileSync(`/proc/${pid}/cmdline`, "utf8");
+    const segment = /([0-9A-F]{24})/.exec(title)?.[1];
+    return segment ? parseInt(segment.slice(0, 8), 16) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Reads what the real servers and clients show now; `logFrom` is where each server's log stood when the step began. */
+async function observe(stage: Stage, logFrom: Map<string, number>): Promise<RealState> {
   const state: RealState = { servers: {}, clients: {} };
   for (const [id, c] of stage.clusters) {
     const exists = existsSync(join(c.dir, "PG_VERSION"));
-    const up = exists && c.isUp();
-    const server: RealState["servers"][string] = { exists, up, log: c.logText() };
+    const up = exists && c.running();
+    const log = c.logText();
+    const server: RealState["servers"][string] = { exists, up, log: log.slice(logFrom.get(id) ?? 0) };
     if (up) {
       const r = await c.psql([
         "SELECT pg_is_in_recovery(), (SELECT coalesce(string_agg(n::text, ',' ORDER BY n), '') FROM cards), " +
-          "CASE WHEN pg_is_in_recovery() THEN (SELECT received_tli FROM pg_stat_wal_receiver WHERE status = 'streaming') " +
+          "CASE WHEN pg_is_in_recovery() THEN (SELECT received_tli FROM pg_stat_wal_receiver) " +
           "ELSE ('x' || substr(pg_walfile_name(pg_current_wal_lsn()), 1, 8))::bit(32)::int END, " +
-          "EXISTS (SELECT 1 FROM pg_stat_wal_receiver WHERE status = 'streaming');",
+          "EXISTS (SELECT 1 FROM pg_stat_wal_receiver WHERE status = 'streaming'), " +
+          "CASE WHEN pg_is_in_recovery() THEN pg_get_wal_replay_pause_state() <> 'not paused' OR EXISTS " +
+          "(SELECT 1 FROM pg_stat_activity WHERE backend_type = 'startup' AND wait_event LIKE 'RecoveryConflict%') END, " +
+          "CASE WHEN pg_is_in_recovery() THEN coalesce(pg_last_wal_receive_lsn() > pg_last_wal_replay_lsn(), false) END, " +
+          "(SELECT pid FROM pg_stat_activity WHERE backend_type = 'startup');",
       ]);
       if (r.code === 0) {
-        const [recovery, cards, timeline, streaming] = r.out.trim().split("|");
+        const [recovery, cards, timeline, streaming, paused, lag, startup] = r.out.trim().split("|");
         server.inRecovery = recovery === "t";
         server.cards = cards ? cards.split(",").map(Number) : [];
-        server.timeline = timeline ? Number(timeline) : undefined;
+        server.timeline = timeline ? Number(timeline) : server.inRecovery ? startupTimeline(startup) : undefined;
         server.streaming = streaming === "t";
         if (!server.inRecovery) {
           const w = await c.psql(["SELECT application_name || '=' || sync_state FROM pg_stat_replication;"]);
@@ -53,6 +91,10 @@ async function observe(stage: Stage): Promise<RealState> {
               .filter(Boolean)
               .map((line) => line.split("=") as [string, string]),
           );
+        }
+        if (server.inRecovery) {
+          server.replayPaused = paused === "t";
+          server.lagging = lag === "t";
         }
       } else {
         server.up = false;
@@ -70,10 +112,18 @@ async function observe(stage: Stage): Promise<RealState> {
       waiting: Boolean(c.session && !c.session.done && c.waitingCard !== undefined),
       holding,
       read,
-      said: c.said + (c.holding?.err ?? ""),
+      // What a still-running session printed since the step began counts too: a waiting commit
+      // ended by a crash prints its error only then.
+      said: c.said + sessionSaid(c.holding) + sessionSaid(c.session),
     };
   }
   return state;
+}
+
+/** Stderr of a long-running session not yet taken into `said`. */
+function sessionSaid(session: { err: string; seen?: number } | undefined): string {
+  if (!session) return "";
+  return session.err.slice(session.seen ?? 0);
 }
 
 /** Replays every run of a scenario; one verdict per step. */
@@ -82,28 +132,34 @@ export async function replay(
   trace: Trace,
   env: PgEnv,
   onStep: (v: StepVerdict) => void,
+  control: ReplayControl = { signal: new AbortController().signal, limitSeconds: Infinity },
 ): Promise<StepVerdict[]> {
   const verdicts: StepVerdict[] = [];
   for (const scenarioRun of scenario.runs) {
     const runRoot = ownedDir(env, join(env.root, `run-${scenarioRun.number}`));
     const runEnv: PgEnv = { ...env, root: runRoot };
     ownedDir(runEnv, join(runRoot, "data"));
-    ownedDir(runEnv, join(runRoot, "logs"));
     ownedDir(runEnv, join(runRoot, "sock"));
     ownedDir(runEnv, join(runRoot, "archive"));
-    const stage = new Stage(runEnv, scenario, scenarioRun.settings);
+    const stage = new Stage(runEnv, scenario, scenarioRun.settings, control.signal);
     try {
       await setUp(stage);
+      if (control.signal.aborted) throw new TimeLimit(control.limitSeconds, undefined);
       for (const step of scenarioRun.steps) {
         const traced = trace.steps.find((s) => s.number === step.number)!;
-        verdicts.push(await replayStep(stage, step.actions, traced, onStep));
+        verdicts.push(await replayStep(stage, scenario, step.actions, traced, onStep, control));
       }
     } finally {
       for (const c of stage.clients.values()) {
         c.session?.end();
         c.holding?.end();
       }
-      for (const c of stage.clusters.values()) if (c.isUp()) await c.stop("immediate");
+      for (const c of stage.clusters.values()) if (c.running()) await c.stop("immediate");
+      await stage.close();
+      const keep = process.env.REPLIKIT_DEBUG_LOGS;
+      if (keep)
+        for (const c of stage.clusters.values())
+          if (existsSync(c.log)) cpSync(c.log, join(keep, `${scenario.id}-${scenarioRun.number}-${c.id}.log`));
     }
   }
   return verdicts;
@@ -111,24 +167,49 @@ export async function replay(
 
 async function replayStep(
   stage: Stage,
-  actions: Action[],
+  scenario: Scenario,
+  actions: Scenario["runs"][number]["steps"][number]["actions"],
   traced: TraceStep,
   onStep: (v: StepVerdict) => void,
+  control: ReplayControl,
 ): Promise<StepVerdict> {
   for (const c of stage.clients.values()) {
     c.said = "";
     c.read = undefined;
+    for (const s of [c.session, c.holding]) if (s) s.seen = s.err.length;
   }
+  stage.notes = [];
+  stage.ran = [];
+  const logFrom = new Map([...stage.clusters].map(([id, c]) => [id, c.logText().length]));
   await stage.holdAll();
-  for (const action of actions) await perform(stage, action);
+  for (const [index, action] of actions.entries()) {
+    if (control.signal.aborted) throw new TimeLimit(control.limitSeconds, traced.number);
+    await perform(
+      stage,
+      action,
+      traced.commands.filter((c) => c.action === index),
+    );
+  }
   await stage.releaseAll();
   let found: string[];
   const deadline = Date.now() + SETTLE_DEADLINE_MS;
   do {
+    if (control.signal.aborted) throw new TimeLimit(control.limitSeconds, traced.number);
     await sleep(100);
-    found = differences(traced.after, traced.events, await observe(stage));
+    const real = await observe(stage, logFrom);
+    found = [...stage.notes, ...differences(traced.after, traced.events, real)];
+    // Errors nobody predicted are looked for once the rest agrees: some appear only as things settle.
+    if (found.length === 0) found = unexpectedErrors(traced, real);
   } while (found.length > 0 && Date.now() < deadline);
-  const verdict = { step: traced.number, title: traced.title, agree: found.length === 0, differences: found };
+  const labels = new Map(scenario.roles.map((r) => [r.id, r.label]));
+  const verdict: StepVerdict = {
+    step: traced.number,
+    title: traced.title,
+    agree: found.length === 0,
+    differences: found,
+    printed: traced.commands.map((c) => printCommand(c, (id) => labels.get(id) ?? id)),
+    ran: [...stage.ran],
+  };
   onStep(verdict);
   return verdict;
 }

@@ -1,6 +1,12 @@
 /** The comparison behind `replikit verify`, without a server: fabricated real states against traces. */
 import { describe, expect, it } from "vitest";
-import { differences, messagePattern, type RealState } from "../../../src/node/verify/compare.js";
+import {
+  differences,
+  HARMLESS,
+  messagePattern,
+  unexpectedErrors,
+  type RealState,
+} from "../../../src/node/verify/compare.js";
 import { loadShipped } from "../../helpers.js";
 
 /** What PostgreSQL would show if it did exactly what the trace says after a step. */
@@ -27,6 +33,7 @@ function agreeing(
             cards: s.mode === "primary" ? s.cards.filter((c) => !waiting.includes(c)) : [...s.cards],
             timeline: s.timeline,
             streaming: s.walreceiver === "streaming",
+            ...(s.mode === "standby" && s.up ? { replayPaused: s.replayPaused, lagging: s.unreplayed.length > 0 } : {}),
             log,
           };
   }
@@ -124,5 +131,81 @@ describe("verify's comparison", () => {
         'psql: error: connection to server at "127.0.0.1", port 41234 failed: Connection refused',
       ),
     ).toBe(true);
+  });
+
+  it("compares replay_paused, lag and a standby's timeline also when it does not stream", () => {
+    const { real, step } = agreeing("replication-lag.yaml", 3);
+    const paused = Object.entries(step.after.servers).find(([, s]) => s.replayPaused)!;
+    const [id] = paused;
+    real.servers[id]!.replayPaused = false;
+    real.servers[id]!.lagging = false;
+    expect(differences(step.after, step.events, real)).toEqual([
+      `${id} replay_paused: trace true, PostgreSQL false`,
+      `${id} received but not replayed: trace true, PostgreSQL false`,
+    ]);
+    const five = agreeing("failover-failback.yaml", 5);
+    expect(five.step.after.servers.alpha!.walreceiver).not.toBe("streaming");
+    five.real.servers.alpha!.timeline = 2;
+    expect(differences(five.step.after, five.step.events, five.real)).toEqual([
+      "alpha timeline: trace 1, PostgreSQL 2",
+    ]);
+  });
+});
+
+describe("verify's comparison the other way: errors the trace does not predict", () => {
+  const line = (text: string) => `2026-12-01 17:00:00.000 UTC [123] ${text}`;
+
+  it("finds none when PostgreSQL logs only what the trace predicts", () => {
+    for (const [name, n] of [
+      ["failover-failback.yaml", 6],
+      ["archiving.yaml", 4],
+      ["replication-lag.yaml", 9],
+    ] as const) {
+      const { real, step } = agreeing(name, n);
+      expect(unexpectedErrors(step, real), `${name} step ${n}`).toEqual([]);
+    }
+  });
+
+  it("reports a FATAL in a server's log and an ERROR told to a client that the trace does not predict", () => {
+    const { real, step } = agreeing("streaming.yaml", 4);
+    real.servers.standby!.log +=
+      "\n" +
+      line(
+        "FATAL:  could not receive data from WAL stream: ERROR:  requested WAL segment 000000010000000000000003 has already been removed",
+      );
+    real.clients.writer!.said += "\npsql:<stdin>:1: ERROR:  cannot execute INSERT in a read-only transaction";
+    expect(unexpectedErrors(step, real)).toEqual([
+      'standby logged an error the trace does not predict: "FATAL:  could not receive data from WAL stream: ERROR:  requested WAL segment 000000010000000000000003 has already been removed"',
+      'writer was told an error the trace does not predict: "psql:<stdin>:1: ERROR:  cannot execute INSERT in a read-only transaction"',
+    ]);
+  });
+
+  it("lets the documented harmless ones pass, and a walreceiver's retries only while its upstream is down", () => {
+    const { real, step } = agreeing("streaming.yaml", 4);
+    real.servers.primary!.log += "\n" + line("FATAL:  terminating connection due to administrator command");
+    real.clients.writer!.said += "\nERROR:  canceling statement due to user request";
+    expect(unexpectedErrors(step, real)).toEqual([]);
+    const refused = line(
+      'FATAL:  could not connect to the primary server: connection to server at "127.0.0.1", port 4000 failed: Connection refused',
+    );
+    real.servers.standby!.log += "\n" + refused;
+    expect(unexpectedErrors(step, real)).toHaveLength(1);
+    const crashed = agreeing("failover-failback.yaml", 2);
+    crashed.real.servers.beta!.log += "\n" + refused;
+    expect(crashed.step.after.servers.alpha!.up).toBe(false);
+    expect(unexpectedErrors(crashed.step, crashed.real)).toEqual([]);
+    for (const allowed of HARMLESS) expect(allowed.why.length).toBeGreaterThan(10);
+  });
+
+  it("takes a standby's lasting error, logged again in a later step, as predicted", () => {
+    const { trace } = loadShipped("archiving.yaml");
+    const lasting = trace.steps.find(
+      (s) => Object.values(s.after.servers).some((v) => v.error) && !s.events.some((e) => e.kind === "error"),
+    );
+    expect(lasting).toBeDefined();
+    const { real, step } = agreeing("archiving.yaml", lasting!.number);
+    const [id, server] = Object.entries(step.after.servers).find(([, v]) => v.error)!;
+    real.servers[id]!.log += "\n" + line(server.error!);
+    expect(unexpectedErrors(step, real)).toEqual([]);
   });
 });

@@ -9,7 +9,39 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { findBinaries, ownedDir, serverUser, stopAllServers } from "../../../src/node/verify/pg.js";
 import { replay } from "../../../src/node/verify/replay.js";
+import type { StepVerdict } from "../../../src/node/verify/replay.js";
+import { MS_PER_SECOND } from "../../../src/node/verify/stage.js";
+import type { Trace } from "../../../src/sim/trace.js";
 import { loadShipped, root } from "../../helpers.js";
+
+/**
+ * The report's "printed" and "ran" are the same commands, one for one: each line verify ran is the
+ * line the script prints with only its holes (hosts, data folders, conninfos) filled in.
+ */
+function expectSameCommands(trace: Trace, verdicts: StepVerdict[]): void {
+  const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  for (const v of verdicts) {
+    const commands = trace.steps.find((s) => s.number === v.step)!.commands;
+    expect(v.printed.length, `step ${v.step}`).toBe(commands.length);
+    expect(v.ran.length, `step ${v.step}: ${JSON.stringify(v.ran)}`).toBe(commands.length);
+    commands.forEach((command, i) => {
+      const ran = v.ran[i]!;
+      if (command.kind === "shell") {
+        expect(v.printed[i]!.startsWith("$ ")).toBe(true);
+        const pattern = command.line.map((p) => (typeof p === "string" ? escape(p) : "(\\S.*?)")).join("");
+        expect(ran, `step ${v.step} command ${i + 1}`).toMatch(new RegExp(`^\\$ ${pattern}$`));
+        // Every hole was filled with something real: no role id left where a port or folder goes.
+        expect(ran).not.toMatch(/ -h (?!127\.0\.0\.1)| data\//);
+      } else if (command.kind === "sleep") {
+        expect(ran).toBe(`$ sleep ${(command.seconds * MS_PER_SECOND) / 1000}`);
+      } else if (command.kind === "interrupt") {
+        expect(ran).toMatch(/^Ctrl-C /);
+      } else {
+        expect(ran).toMatch(command.cut ? /^# freeze the relays / : /^# thaw the relays /);
+      }
+    });
+  }
+}
 
 const bin = findBinaries();
 
@@ -30,10 +62,15 @@ describe.skipIf(!bin)("replay on PostgreSQL", () => {
     }
   }
 
-  it("agrees with the trace of the streaming interactive on every step", { timeout: 120_000 }, async () => {
-    const verdicts = await verify("streaming.yaml");
-    expect(verdicts.map((v) => [v.step, v.agree, v.differences])).toEqual(verdicts.map((v) => [v.step, true, []]));
-  });
+  it(
+    "agrees with the trace of the streaming interactive on every step, running the printed commands",
+    { timeout: 120_000 },
+    async () => {
+      const verdicts = await verify("streaming.yaml");
+      expect(verdicts.map((v) => [v.step, v.agree, v.differences])).toEqual(verdicts.map((v) => [v.step, true, []]));
+      expectSameCommands(loadShipped("streaming.yaml").trace, verdicts);
+    },
+  );
 
   it("disagrees, and says where, with a trace that got the failover wrong", async () => {
     const verdicts = await verify("failover-failback.yaml", (trace) => {
@@ -44,6 +81,9 @@ describe.skipIf(!bin)("replay on PostgreSQL", () => {
     expect(two.agree).toBe(false);
     expect(two.differences).toEqual(["beta cards: trace [1,2,3,4], PostgreSQL [1,2,3]"]);
     expect(verdicts.filter((v) => !v.agree).map((v) => v.step)).toEqual([2]);
+    // Failback runs what the script prints: standby.signal and primary_conninfo for a stopped server.
+    expectSameCommands(loadShipped("failover-failback.yaml").trace, verdicts);
+    expect(verdicts.flatMap((v) => v.ran).some((l) => /^\$ touch \/\S+\/standby\.signal$/.test(l))).toBe(true);
   }, 120_000);
 });
 

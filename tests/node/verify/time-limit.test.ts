@@ -1,0 +1,70 @@
+/** replikit verify --time-limit: validated before anything is made; when it fires, everything is undone. */
+import { spawnSync } from "node:child_process";
+import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { findBinaries } from "../../../src/node/verify/pg.js";
+import { parseTimeLimit } from "../../../src/node/verify/verify.js";
+import { root } from "../../helpers.js";
+
+const cli = join(root, "dist", "cli.js");
+
+/** Runs replikit with a temporary folder of its own (TMPDIR), so that what it leaves there is its alone. */
+function replikit(args: string[]): { status: number | null; stdout: string; stderr: string; left: string[] } {
+  const tmp = mkdtempSync(join(tmpdir(), "replikit-limit-tmp-"));
+  // The servers run as the postgres account: it must reach its folders inside.
+  chmodSync(tmp, 0o755);
+  try {
+    const r = spawnSync(process.execPath, [cli, ...args], { encoding: "utf8", env: { ...process.env, TMPDIR: tmp } });
+    return { status: r.status, stdout: r.stdout, stderr: r.stderr, left: readdirSync(tmp) };
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+describe("--time-limit", () => {
+  it("takes a positive number of seconds only", () => {
+    expect(parseTimeLimit("300")).toBe(300);
+    expect(parseTimeLimit("2.5")).toBe(2.5);
+    for (const bad of ["abc", "0", "-5", "", "1e3", "10s", "0.0"]) expect(parseTimeLimit(bad), bad).toBeUndefined();
+  });
+
+  it("refuses abc, 0 and -5 with a plain message and exit 2, leaving no folder", () => {
+    for (const bad of ["abc", "0", "-5"]) {
+      const r = replikit(["verify", "--time-limit", bad, join(root, "scenarios", "streaming.yaml")]);
+      expect(r.status, bad).toBe(2);
+      expect(r.stderr.trim()).toBe(`error: --time-limit takes a positive number of seconds, not "${bad}"`);
+      expect(r.stdout).toBe("");
+      expect(r.left).toEqual([]);
+    }
+  });
+
+  it.skipIf(!findBinaries())(
+    "when it fires: stops the replay and every server, removes its folder, reports the step reached, exits 1",
+    { timeout: 120_000 },
+    () => {
+      const out = mkdtempSync(join(tmpdir(), "replikit-limit-"));
+      try {
+        const report = join(out, "report.json");
+        const fixture = join(root, "tests", "node", "verify", "fixtures", "long-wait.yaml");
+        const r = replikit(["verify", "--time-limit", "10", "--report", report, fixture]);
+        expect(r.status).toBe(1);
+        expect(r.stdout).toContain("step  1 agree");
+        expect(r.stdout).toContain("stopped: time limit of 10 s reached in step 2");
+        expect(r.stdout).not.toMatch(/step {2}2 (agree|DISAGREE)/);
+        expect(r.stderr).not.toMatch(/at .*\.js:\d+|ENOENT/);
+        const json = JSON.parse(readFileSync(report, "utf8")) as { scenarios: { reached?: number; agree: boolean }[] };
+        expect(json.scenarios[0]).toMatchObject({ reached: 2, agree: false });
+        expect(r.left).toEqual([]);
+        const servers = spawnSync("ps", ["-eo", "args"], { encoding: "utf8" })
+          .stdout.split("\n")
+          .filter((l) => /postgres -D .*long-wait/.test(l));
+        expect(servers).toEqual([]);
+        expect(existsSync(report)).toBe(true);
+      } finally {
+        rmSync(out, { recursive: true, force: true });
+      }
+    },
+  );
+});
