@@ -11,13 +11,14 @@ export function atLimits(runs = 20, steps = 200) {
     "minutes: 240",
     "roles:",
     "  - { id: primary, label: Primary, kind: primary }",
-    ...Array.from(
-      { length: 8 },
-      (_, i) => `  - { id: s${i + 1}, label: Standby ${i + 1}, kind: standby, upstream: primary }`,
-    ),
+    // As many servers as a diagram holds; the other roles are clients.
+    ...Array.from({ length: 3 }, (_, i) => `  - { id: s${i + 1}, label: Standby ${i + 1}, kind: standby }`),
     "  - { id: writer, label: Writer, kind: writer }",
     "  - { id: reader, label: Reader, kind: reader }",
     "  - { id: admin, label: Admin, kind: admin }",
+    ...Array.from({ length: 2 }, (_, i) => `  - { id: w${i + 2}, label: Writer ${i + 2}, kind: writer }`),
+    ...Array.from({ length: 2 }, (_, i) => `  - { id: r${i + 2}, label: Reader ${i + 2}, kind: reader }`),
+    "  - { id: app, label: Application, kind: application }",
     "runs:",
   ];
   // 4000 steps must fit in the 256 KiB a file may have: each step on one line.

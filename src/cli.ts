@@ -14,7 +14,7 @@ import { abandonWrites, recover } from "./node/output.js";
 import { shippedScenarios } from "./node/paths.js";
 import { Session } from "./node/session.js";
 import { version } from "./node/stamp.js";
-import { formatDiagnostics } from "./scenario/diagnostics.js";
+import { formatDiagnostics, visible } from "./scenario/diagnostics.js";
 import { ID_PATTERN } from "./scenario/ids.js";
 import { canonicalJson } from "./sim/trace.js";
 import { starterScenario } from "./scenario/starter.js";
@@ -281,7 +281,7 @@ program
       throw new CommanderError(
         2,
         "replikit.id",
-        `error: "${id}" is not a scenario id: lower-case letters, digits and '-', starting with a letter, at most 32`,
+        `error: "${visible(id)}" is not a scenario id: lower-case letters, digits and '-', starting with a letter, at most 32`,
       );
     if (!existsSync(opts.dir) || !statSync(opts.dir).isDirectory())
       throw new CommanderError(2, "replikit.dir", `error: --dir ${opts.dir}: there is no such folder`);

@@ -13,6 +13,8 @@ import { deriveKit } from "./kit.js";
 import type { Options } from "./options.js";
 import { PRODUCTS } from "./products/index.js";
 import { OverflowError } from "./render/fit.js";
+import { printableIn } from "./render/fonts/coverage.js";
+import type { FontSet } from "./render/pdf.js";
 import { ScenarioError, type Diagnostic } from "./scenario/diagnostics.js";
 import type { Scenario } from "./scenario/model.js";
 import { parseScenario } from "./scenario/parse.js";
@@ -40,9 +42,12 @@ export interface KitFile {
 export type BuildOutcome =
   { ok: true; id: string; files: KitFile[] } | { ok: false; diagnostics: Diagnostic[]; claims?: boolean };
 
-/** Parses and simulates a scenario. Throws ScenarioError with every positioned problem. */
-export function load(source: string, file: string): { scenario: Scenario; trace: Trace } {
-  const scenario = parseScenario(source, file);
+/**
+ * Parses and simulates a scenario. Throws ScenarioError with every positioned problem. Given the
+ * fonts, a character they cannot print is one of those problems (else only control characters are).
+ */
+export function load(source: string, file: string, fonts?: FontSet): { scenario: Scenario; trace: Trace } {
+  const scenario = parseScenario(source, file, fonts && printableIn(fonts));
   return { scenario, trace: simulate(scenario) };
 }
 
@@ -64,7 +69,7 @@ export async function build(
 ): Promise<BuildOutcome> {
   let loaded;
   try {
-    loaded = load(source, file);
+    loaded = load(source, file, assets.fonts);
   } catch (error) {
     if (error instanceof ScenarioError) return { ok: false, diagnostics: error.diagnostics };
     throw error;

@@ -1,9 +1,9 @@
 /** Building kits into an output folder: skipping the ones up to date, writing the rest whole, reporting each. */
-import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { ID_PATTERN } from "../scenario/ids.js";
 import type { BuildResult } from "./build.js";
 import { plainFsError } from "./fs-errors.js";
+import { readScenarioFile } from "./read.js";
 import { KitInTheWay, writeKit } from "./output.js";
 import type { Session } from "./session.js";
 import { intact, readStamp, stampOf } from "./stamp.js";
@@ -19,12 +19,9 @@ export function idOf(source: string): string | undefined {
  * written with still there and unchanged; else undefined.
  */
 export function upToDate(out: string, path: string, session: Session): string | undefined {
-  let source: string;
-  try {
-    source = readFileSync(path, "utf8");
-  } catch {
-    return undefined;
-  }
+  const read = readScenarioFile(path, path);
+  if (!read.ok) return undefined;
+  const source = read.source;
   const id = idOf(source);
   if (!id) return undefined;
   const dir = join(out, id);

@@ -28,18 +28,33 @@ export class ScenarioError extends Error {
   }
 }
 
+/**
+ * Text from a scenario made safe to show on a terminal: control characters (an escape sequence
+ * could rewrite the screen) become their visible pictures (␛ for ESCAPE), and characters that
+ * reorder text (bidi controls) become "�". One character each, so carets stay in place.
+ */
+export function visible(text: string): string {
+  // eslint-disable-next-line no-control-regex -- control characters are what this replaces
+  return text.replace(/[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, (c) => {
+    const code = c.charCodeAt(0);
+    if (code < 0x20) return String.fromCharCode(0x2400 + code);
+    if (code === 0x7f) return "\u2421";
+    return "\ufffd";
+  });
+}
+
 /** Formats problems the way compilers do, with the source line and a caret under the column. */
 export function formatDiagnostics(diagnostics: Diagnostic[], source?: string): string {
   const lines = source?.split(/\r?\n/);
   return diagnostics
     .map((d) => {
-      if (!d.position) return `${d.file}: ${d.message}`;
+      if (!d.position) return visible(`${d.file}: ${d.message}`);
       const { line, column } = d.position;
-      const head = `${d.file}:${line}:${column}: ${d.message}`;
+      const head = visible(`${d.file}:${line}:${column}: ${d.message}`);
       const text = lines?.[line - 1];
       if (text === undefined) return head;
       const gutter = `${line} | `;
-      const shown = text.length > 200 ? text.slice(0, 200) + "…" : text;
+      const shown = visible(text.length > 200 ? text.slice(0, 200) + "…" : text);
       const caret = " ".repeat(gutter.length + Math.min(column - 1, shown.length)) + "^";
       return `${head}\n${gutter}${shown}\n${caret}`;
     })

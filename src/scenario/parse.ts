@@ -19,19 +19,25 @@ import {
 } from "./schema.js";
 import { DEFAULT_SETTINGS, type Role, type Run, type Scenario, type Settings, type Step } from "./model.js";
 import { checkMeaning } from "./meaning.js";
+import { textProblems } from "./text.js";
 
-/** Limits that keep a hostile or mistaken file from hanging or exhausting the machine. */
-export const LIMITS = { bytes: 256 * 1024, aliases: 50, depth: 24 } as const;
+import { LIMITS, TOO_LARGE } from "./limits.js";
+
+export { LIMITS };
 
 type Raw = Record<string, unknown>;
 
-/** Parses and validates a scenario. Throws ScenarioError carrying every problem found. */
-export function parseScenario(source: string, file: string): Scenario {
+/**
+ * Parses and validates a scenario. Throws ScenarioError carrying every problem found. `printable`
+ * is the set of characters the kit's fonts can print (see render/fonts/coverage.ts); without it,
+ * only control characters and right-to-left text are refused.
+ */
+export function parseScenario(source: string, file: string, printable?: ReadonlySet<number>): Scenario {
   const problems: Diagnostic[] = [];
   const report = (position: Position | undefined, message: string) => problems.push({ file, position, message });
 
   if (Buffer.byteLength(source, "utf8") > LIMITS.bytes) {
-    report(undefined, `file is larger than ${LIMITS.bytes / 1024} KiB; a scenario is a few pages of text`);
+    report(undefined, TOO_LARGE);
     throw new ScenarioError(problems);
   }
 
@@ -72,6 +78,8 @@ export function parseScenario(source: string, file: string): Scenario {
     report({ line: 1, column: 1 }, "a scenario is a map with keys such as id, title, roles and steps");
     throw new ScenarioError(problems);
   }
+
+  problems.push(...textProblems(raw, positions, source, file, printable));
 
   // The frame first, with actions and expectations left open; then each of those on its own,
   // so that an error inside one names the action it is in.

@@ -35,6 +35,18 @@ export class Positions {
     return this.at(node?.range?.[0] ?? 0);
   }
 
+  /**
+   * Where the character `ch` is written inside the value at `path`, when it is written there
+   * literally (not through an escape); undefined otherwise.
+   */
+  find(path: Path, ch: string, source: string): Position | undefined {
+    const { node, rest } = this.deepest(path);
+    const range = node?.range;
+    if (rest.length > 0 || !range) return undefined;
+    const at = source.indexOf(ch, range[0]);
+    return at >= 0 && at < range[1] ? this.at(at) : undefined;
+  }
+
   /** Where the key `name` of the map at `path` is written (for unknown keys). */
   key(path: Path, name: string): Position {
     const { node, rest } = this.deepest(path);

@@ -9,6 +9,7 @@ import {
   readFileSync,
   rmSync,
   symlinkSync,
+  truncateSync,
   writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
@@ -468,5 +469,62 @@ describe("incremental builds", () => {
     expect(r.err).toMatch(/b\.yaml: its id "streaming" is also the id of .*a\.yaml; both would write/);
     // The kit is a's: building a alone finds it up to date.
     expect(run(["build", "--out", join(dir, "out"), a]).out).toContain("up to date");
+  });
+});
+
+describe("hostile files are refused before they are read", () => {
+  it("a device, a FIFO, a folder and a 1 GB file: exit 2 at once, nothing read", () => {
+    const dir = mkdtempSync(join(work, "hostile-"));
+    const fifo = join(dir, "pipe.yaml");
+    spawnSync("mkfifo", [fifo]);
+    const huge = join(dir, "huge.yaml");
+    writeFileSync(huge, "");
+    truncateSync(huge, 1024 ** 3);
+    const inputs = ["/dev/zero", fifo, dir, huge];
+    for (const args of [
+      ["check", ...inputs],
+      ["build", "--out", join(dir, "out"), ...inputs],
+    ]) {
+      // The old reader hung on the FIFO and read /dev/zero until memory ran out: a timeout makes that a failure.
+      const r = spawnSync(process.execPath, [cli, ...args], { cwd: work, encoding: "utf8", timeout: 20000 });
+      expect(r.status).toBe(2);
+      expect(r.stderr).toContain("/dev/zero: cannot read it: it is a device, not a scenario file");
+      expect(r.stderr).toContain("pipe.yaml: cannot read it: it is a named pipe (FIFO), not a scenario file");
+      expect(r.stderr).toMatch(/hostile-\w+: cannot read it: it is a folder, not a scenario file/);
+      expect(r.stderr).toContain("huge.yaml: file is larger than 256 KiB");
+    }
+  });
+
+  it("a file that is not UTF-8 is refused at its first foreign byte, not mis-decoded", () => {
+    const file = join(work, "latin1.yaml");
+    writeFileSync(
+      file,
+      Buffer.concat([
+        readFileSync(scenario("streaming.yaml")).subarray(0, 60),
+        Buffer.from("\n# Caf\xe9 cr\xe8me\n", "latin1"),
+      ]),
+    );
+    const r = run(["check", file]);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/latin1\.yaml:\d+:6: the file is not UTF-8 text: byte 0xE9 cannot start or continue/);
+    expect(r.err).toContain("| # Caf\ufffd cr\ufffdme\n");
+  });
+});
+
+describe("text that cannot print never reaches paper or the terminal", () => {
+  it("build refuses a character the fonts lack, and no message echoes an escape code", () => {
+    const file = join(work, "greek.yaml");
+    writeFileSync(
+      file,
+      readFileSync(scenario("streaming.yaml"), "utf8")
+        .replace(/^title: .*$/m, "title: Ροή WAL")
+        .replace("label: Writer", 'label: "Writer\\e[2J\\e[31m"'),
+    );
+    const r = run(["build", "--out", join(work, "greek-out"), file]);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/greek\.yaml:3:8: U\+03A1 "Ρ", a Greek letter, cannot be printed/);
+    expect(r.err).toMatch(/greek\.yaml:\d+:\d+: the control character U\+001B ESCAPE cannot be printed/);
+    expect(r.err).not.toContain("\x1b");
+    expect(existsSync(join(work, "greek-out", "streaming"))).toBe(false);
   });
 });
