@@ -71,6 +71,26 @@ function merge(events: { event: TraceEvent; index: number; moves: Move[] }[], mo
   return [...groups.values()];
 }
 
+/** "Oslo's, Lima's and Pune's copies of card 1", "Replica 2's copy of card 3": whose copies a volunteer passes on. */
+function passOnPhrase(byOwner: Map<string, number[]>): string {
+  const byCards = new Map<string, { owners: string[]; cards: number[] }>();
+  for (const [owner, cards] of byOwner) {
+    const sorted = [...cards].sort((a, b) => a - b);
+    const key = sorted.join(",");
+    const g = byCards.get(key) ?? { owners: [], cards: sorted };
+    g.owners.push(owner);
+    byCards.set(key, g);
+  }
+  return listPhrase(
+    [...byCards.values()].map(
+      ({ owners, cards }) =>
+        `${listPhrase(owners.map((o) => `${o}'s`))} ${
+          owners.length > 1 || cards.length > 1 ? "copies" : "copy"
+        } of ${cardsPhrase(cards)}`,
+    ),
+  );
+}
+
 /** What a group of moves means for one role: what reaches its row, its tray and its hand, the copies it passes on, its tokens. */
 function seenBy(role: string, moves: Move[], deck: Map<string, DeckObject>, own: string, parties: string[]) {
   const numbers = (list: Move[]) => [...new Set(list.map((m) => deck.get(m.object)!.card!))].sort((a, b) => a - b);
@@ -97,15 +117,19 @@ function seenBy(role: string, moves: Move[], deck: Map<string, DeckObject>, own:
     row: numbers(copies(mine("data"))),
     tray: numbers(copies(mine("wal"))),
     pending: copies(mine("hand")).length > 0,
-    passOn: listPhrase(
-      [...byOwner].map(
-        ([owner, cards]) =>
-          `${owner}'s ${cards.length > 1 ? "copies" : "copy"} of ${cardsPhrase(cards.sort((a, b) => a - b))}`,
-      ),
-    ),
+    passOn: passOnPhrase(byOwner),
     wal: copies(mine("wal")).some((m) => deck.get(m.object)!.mark === "WAL"),
     archiveCopy: copies(moves).some((m) => deck.get(m.object)!.mark === ARCHIVE && m.to !== "archive"),
     ack: moves.some((m) => deck.get(m.object)!.kind === "ack"),
+    // Acks per card: a quorum commit carries one for each standby whose ack it waits for.
+    manyAcks: (() => {
+      const perCard = new Map<number, Set<string>>();
+      for (const m of moves.filter((x) => deck.get(x.object)!.kind === "ack")) {
+        const o = deck.get(m.object)!;
+        perCard.set(o.card!, (perCard.get(o.card!) ?? new Set()).add(o.object));
+      }
+      return [...perCard.values()].some((set) => set.size > 1);
+    })(),
     floor: toCommon("floor"),
     table: numbers(moves.filter((m) => m.to === "archive" && deck.get(m.object)!.mark === ARCHIVE)),
     bin: moves.some((m) => m.to === "bin"),

@@ -220,15 +220,35 @@ function ackers(stage: Stage, p: Server, position: number): Server[] | undefined
   return voters.length >= need && reached.length === voters.length ? voters : undefined;
 }
 
+/**
+ * Each synchronous standby reports as soon as it has flushed (or, for remote_apply, replayed) a
+ * waiting commit — its ack travels back at once, whether or not the commit may return yet; the
+ * commit returns once the acks it needs are in (ANY n: n of the quorum; FIRST n: every sync standby).
+ */
 function acknowledge(stage: Stage, p: Server): void {
   if (p.pending.length === 0 || !p.up) return;
+  const applied = stage.settings.synchronous_commit === "remote_apply";
+  const senders = walsenders(stage, p);
+  const states = syncStates(
+    stage.settings,
+    senders.map((s) => s.id),
+  );
+  const voters = senders.filter((s) => ["sync", "quorum"].includes(states.get(s.id)!));
+  for (const entry of p.pending) {
+    const position = p.wal.findIndex((r) => r.card === entry.card) + 1;
+    entry.acked ??= [];
+    for (const s of voters) {
+      if ((applied ? s.replayed : s.wal.length) < position || entry.acked.includes(s.id)) continue;
+      entry.acked.push(s.id);
+      emit(stage, { kind: "standby-ack", actor: s.id, to: p.id, card: entry.card });
+    }
+  }
   while (p.pending.length > 0) {
     const { card, client: who } = p.pending[0]!;
     const position = p.wal.findIndex((r) => r.card === card) + 1;
     const acks = ackers(stage, p, position);
     if (!acks) return;
     p.pending.shift();
-    for (const sync of acks) emit(stage, { kind: "standby-ack", actor: sync.id, to: p.id, card });
     emit(stage, { kind: "commit-ack", actor: p.id, to: who, card });
     const c = client(stage, who);
     c.acked.push(card);

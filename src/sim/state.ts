@@ -57,7 +57,8 @@ export interface Server {
   /** Replication slots on this server: standby id → the first position that standby still needs (its segment is kept). */
   slots: Record<string, number>;
   /** Synchronous commits waiting for a standby's ack. */
-  pending: { card: number; client: string }[];
+  /** Commits waiting for their synchronous acks, oldest first, with the standbys that have acked each. */
+  pending: { card: number; client: string; acked?: string[] }[];
   /** Positions 1..archived have been copied to the archive. */
   archived: number;
 }

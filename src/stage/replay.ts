@@ -223,8 +223,9 @@ export function replayRun(scenario: Scenario, steps: TraceStep[], plan: RunPlan,
         return;
       }
       case "commit-ack": {
-        const a = (ackers.get(e.card!) ?? []).find((x) => where.get(x.object) === hand(e.actor));
-        if (a) move(moves, a.object, hand(e.to!));
+        // Every ack that came back for this card goes to the writer (a quorum brings several).
+        for (const a of ackers.get(e.card!) ?? [])
+          if (where.get(a.object) === hand(e.actor)) move(moves, a.object, hand(e.to!));
         committed(e.actor, e.card!, moves);
         return;
       }

@@ -199,7 +199,10 @@ export function deriveScript(
       if (!entry.parts.includes(striped)) entry.parts.push(striped);
       makeUp.set(d.card!, entry);
     }
-    for (const o of acks) makeUp.get(words.object(o).card!)?.parts.push(text("bundle_part_ack"));
+    for (const [card, entry] of makeUp) {
+      const n = acks.filter((o) => words.object(o).card === card).length;
+      if (n) entry.parts.push(text("bundle_part_ack", { acks: n, many: n > 1 }));
+    }
     const groups = new Map<string, { joker: boolean; parts: string[]; cards: number[] }>();
     for (const [card, m] of [...makeUp].sort((a, b) => a[0] - b[0])) {
       const key = `${m.joker}|${m.parts.join("|")}`;
@@ -380,6 +383,9 @@ export function deriveScript(
             many: unseen.length > 1,
           }),
         );
+      // Acks that came back from standbys and wait to go on to the writer (a quorum gathers them).
+      const gathered = places[hand(id)]!.filter((o) => words.object(o).kind === "ack");
+      if (gathered.length) out.push(text("watch_hand", { label: label(id), objects: words.describe(gathered) }));
       const lent = places[hand(id)]!.filter((o) => words.object(o).kind === "read");
       if (lent.length)
         out.push(text("watch_with", { objects: words.describe(lent), many: lent.length > 1, server: label(id) }));
