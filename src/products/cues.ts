@@ -14,7 +14,16 @@ import { cardsPhrase, listPhrase, type Side, type Templates } from "../wording.j
 export const FACILITATOR = "facilitator";
 
 /** What an admin does to a server on the facilitator's word (a crash, a cut or a write is nobody's operation). */
-const OPERATED = new Set<TraceEvent["kind"]>(["start", "start-failed", "stop", "promote", "follow", "checkpoint"]);
+const OPERATED = new Set<TraceEvent["kind"]>([
+  "start",
+  "start-failed",
+  "stop",
+  "promote",
+  "follow",
+  "checkpoint",
+  "pause",
+  "resume",
+]);
 
 export interface Cue {
   step: number;

@@ -44,6 +44,8 @@ const ACTION_CHECKS: { [K in ActionName]: ActionCheck<K> } = {
   },
   release: (a, c) => c.ref(a, c.at, CLIENTS, c.what),
   cancel: (a, c) => c.ref(a, c.at, CLIENTS, c.what),
+  pause: (a, c) => c.ref(a, c.at, SERVERS, c.what),
+  resume: (a, c) => c.ref(a, c.at, SERVERS, c.what),
   vacuum: (a, c) => {
     c.ref(a.by, c.at, CLIENTS, `${c.what} "by"`);
     c.ref(a.on, c.at, SERVERS, `${c.what} "on"`);
@@ -115,6 +117,8 @@ export function checkMeaning(scenario: Scenario): Diagnostic[] {
 
   for (const role of scenario.roles) {
     if (role.kind !== "standby" && role.upstream) report(role.at, `role "${role.id}": only a standby has an upstream`);
+    if (role.kind !== "standby" && role.applyDelay > 0)
+      report(role.at, `role "${role.id}": only a standby has a recovery_min_apply_delay`);
     if (role.kind !== "proxy" && role.backends.length > 0)
       report(role.at, `role "${role.id}": only a proxy has backends`);
     if (role.kind === "proxy" && role.backends.length === 0)

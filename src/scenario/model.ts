@@ -10,6 +10,8 @@ export interface Role {
   upstream?: string;
   backends: string[];
   brief?: string;
+  /** Standbys: seconds a commit waits before this standby replays it (recovery_min_apply_delay); 0 for none. */
+  applyDelay: number;
   at: Position;
 }
 

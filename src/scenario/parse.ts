@@ -261,6 +261,7 @@ function build(
     upstream: r.upstream as string | undefined,
     backends: (r.backends as string[] | undefined) ?? [],
     brief: r.brief as string | undefined,
+    applyDelay: (r.settings as { recovery_min_apply_delay?: number } | undefined)?.recovery_min_apply_delay ?? 0,
     at: positions.value(["roles", i]),
   }));
   const rawRuns: { raw: Raw; path: Path }[] = Array.isArray(data.runs)

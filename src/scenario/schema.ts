@@ -42,6 +42,14 @@ export const roleSchema = z.strictObject({
   backends: ids.optional(),
   /** A line for the role card, in the facilitator's words. */
   brief: text(200).optional(),
+  /** This server's own settings, beside the run's (see roleSettingsSchema). */
+  settings: z.lazy(() => roleSettingsSchema).optional(),
+});
+
+/** Settings of one server, in its own postgresql.conf. */
+export const roleSettingsSchema = z.strictObject({
+  /** Standbys only: seconds each commit waits before this standby replays it (replay, not receipt, is delayed). */
+  recovery_min_apply_delay: z.int().min(0).max(86400).optional(),
 });
 
 const NAME = "(?:[a-z][a-z0-9-]{0,31}|\\*)";
@@ -132,6 +140,10 @@ export const actionSchemas = {
   wait: z.int().min(1).max(3600),
   /** A client waiting for a synchronous commit gives up waiting (Ctrl-C). */
   cancel: id,
+  /** pg_wal_replay_pause(): the standby stops replaying (it still receives). */
+  pause: id,
+  /** pg_wal_replay_resume(): the standby replays again. */
+  resume: id,
 } as const;
 
 export type ActionName = keyof typeof actionSchemas;
@@ -160,7 +172,10 @@ export const expectationSchemas = {
     lacks: cards.optional(),
     streaming: z.boolean().optional(),
     upstream: id.optional(),
+    /** pg_is_wal_replay_paused(): replay paused by pg_wal_replay_pause() (not a conflict's wait, nor a delay). */
     replay_paused: z.boolean().optional(),
+    /** Replay waits at a vacuum record for a query it would disturb (max_standby_streaming_delay). */
+    replay_conflict: z.boolean().optional(),
     lag: z.int().min(0).optional(),
     /** pg_stat_replication.sync_state on the primary it streams from. */
     sync_state: z.enum(["sync", "potential", "quorum", "async"]).optional(),

@@ -23,6 +23,8 @@ roles:
     label: Standby
     kind: standby
     brief: You keep a copy of every card, in order.
+    # settings:                # a server's own settings
+    #   recovery_min_apply_delay: 300   # replay each card 5 minutes after its commit
   - id: writer
     label: Writer
     kind: writer
@@ -34,6 +36,8 @@ roles:
 #   # claim a standby's state with  - { server: s1, sync_state: quorum }  (sync, potential, quorum, async)
 #   archive: true
 
+# Actions: write, read, release, cancel, vacuum, clone, start, stop, crash, promote,
+# follow, failover, checkpoint, cut, heal, wait, pause and resume (replay on a standby).
 # Each step: what you say, and what the volunteers do. Never write what happens as a
 # result: replikit works that out. Claims under "expect" are checked against it.
 steps:

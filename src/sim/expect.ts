@@ -56,6 +56,7 @@ function mismatches(e: Expectation, step: TraceStep): string[] {
       compare(`${who} streaming`, c.streaming, s.walreceiver === "streaming");
       compare(`${who} upstream`, c.upstream, s.upstream);
       compare(`${who} replay_paused`, c.replay_paused, s.replayPaused);
+      compare(`${who} replay_conflict`, c.replay_conflict, s.replayConflict === true);
       compare(`${who} lag`, c.lag, s.received - s.replayed);
       // Every walsender has a sync_state; a standby not streaming has none (it is not in pg_stat_replication).
       const state = s.syncState ?? (s.walreceiver === "streaming" ? "async" : "not streaming");

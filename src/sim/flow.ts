@@ -47,7 +47,7 @@ function branchFrom(upstream: Server, timeline: number) {
  * streaming stays on streaming; it turns to the archive only when it is not (PostgreSQL's loop).
  */
 function restoreFromArchive(stage: Stage, s: Server): boolean {
-  if (!stage.settings.archive || s.receiver === "streaming") return false;
+  if (!stage.settings.archive || s.receiver === "streaming" || s.paused) return false;
   let progress = false;
   for (;;) {
     const next = s.wal.length + 1;
@@ -94,6 +94,9 @@ export function receive(stage: Stage, s: Server): boolean {
     }
     return false;
   }
+  // The startup process starts the walreceiver; paused, it starts none: a paused standby that lost
+  // its connection stays away until it is resumed.
+  if (s.paused && s.receiver !== "streaming") return false;
   const source = u.wal;
   const common = commonPrefix(s.wal, source);
   if (common < s.wal.length) {
@@ -162,8 +165,19 @@ export function receive(stage: Stage, s: Server): boolean {
 /** The startup process: replay received WAL, pausing at a vacuum joker while a query needs the rows. */
 export function replay(stage: Stage, s: Server): boolean {
   let progress = false;
+  const delay = stage.roles.get(s.id)?.applyDelay ?? 0;
   while (s.replayed < s.wal.length) {
     const record = s.wal[s.replayed]!;
+    if (s.paused) return progress;
+    // recovery_min_apply_delay: a commit is replayed only that long after it was committed.
+    if (delay > 0 && stage.clock - record.at < delay) {
+      if (s.delayedAt !== record.card) {
+        s.delayedAt = record.card;
+        emit(stage, { kind: "replay-delayed", actor: s.id, card: record.card, seconds: delay });
+        progress = true;
+      }
+      return progress;
+    }
     const holders = [...stage.clients.values()].filter((c) => c.holding?.server === s.id);
     if (record.kind === "vacuum" && holders.length > 0 && !record.shielded?.includes(s.id)) {
       if (s.conflictSince === undefined) {

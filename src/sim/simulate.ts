@@ -36,7 +36,8 @@ function snapshot(stage: Stage): Snapshot {
       lsn: lsn(s.wal.length),
       upstream: s.upstream ?? null,
       walreceiver: s.mode === "standby" && s.up ? s.receiver : "off",
-      replayPaused: s.conflictSince !== undefined,
+      replayPaused: s.paused,
+      replayConflict: s.conflictSince !== undefined ? true : undefined,
       pgWal: s.mode === "primary" ? s.wal.slice(s.recycled).map((r) => r.card) : [],
       error: s.problem ?? null,
     };

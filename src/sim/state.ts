@@ -8,6 +8,8 @@ export interface WalRecord {
   card: number;
   kind: "write" | "vacuum";
   timeline: number;
+  /** The clock when it was committed on its primary (recovery_min_apply_delay counts from it). */
+  at: number;
   /**
    * For a vacuum: the standbys whose oldest snapshot the primary knew when it ran (hot_standby_feedback
    * over a live connection, or kept on a slot). It removed no rows their queries need, so replaying it
@@ -54,6 +56,10 @@ export interface Server {
   learnt?: Branch;
   /** Clock time at which replay stopped at a conflicting vacuum record. */
   conflictSince?: number;
+  /** Replay paused by pg_wal_replay_pause() (until pg_wal_replay_resume() or a restart). */
+  paused: boolean;
+  /** The card whose recovery_min_apply_delay replay was last said to wait for (said once). */
+  delayedAt?: number;
   /** Replication slots on this server: standby id → the first position that standby still needs (its segment is kept). */
   slots: Record<string, number>;
   /** Synchronous commits waiting for a standby's ack. */
@@ -157,6 +163,7 @@ export function freshStage(scenario: Scenario, settings: Settings): Stage {
         slots: {},
         pending: [],
         archived: 0,
+        paused: false,
       });
     } else {
       clients.set(role.id, { id: role.id, wrote: [], acked: [] });

@@ -66,6 +66,9 @@ export const EVENT_KINDS = [
   "restore",
   "replay",
   "replay-paused",
+  "replay-delayed",
+  "pause",
+  "resume",
   "timeline-switch",
   "error",
   "archive",
@@ -98,7 +101,10 @@ export interface ServerSnapshot {
   lsn: string;
   upstream: string | null;
   walreceiver: "off" | "streaming" | "waiting" | "error";
+  /** pg_is_wal_replay_paused(): replay paused by pg_wal_replay_pause(). */
   replayPaused: boolean;
+  /** Replay waits at a vacuum record for a conflicting query (max_standby_streaming_delay); left out when not. */
+  replayConflict?: true;
   /** Cards still in pg_wal (a primary's; what a late standby could still fetch). */
   pgWal: number[];
   /** The last walreceiver or start-up error, verbatim. */

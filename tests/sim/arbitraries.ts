@@ -13,6 +13,7 @@ const role = (id: string, kind: Role["kind"], extra: Partial<Role> = {}): Role =
   kind,
   starts: "streaming",
   backends: [],
+  applyDelay: 0,
   at,
   ...extra,
 });
@@ -21,7 +22,7 @@ const role = (id: string, kind: Role["kind"], extra: Partial<Role> = {}): Role =
 export const ROLES: Role[] = [
   role("p", "primary"),
   role("s1", "standby"),
-  role("s2", "standby", { upstream: "s1" }),
+  role("s2", "standby", { upstream: "s1", applyDelay: 30 }),
   role("s3", "standby", { starts: "empty" }),
   role("w", "writer"),
   role("r", "reader"),
@@ -103,6 +104,12 @@ export const ARBITRARIES: {
     weight: 2,
     args: pair,
     sample: [[{ name: "cut", args: ["p", "s1"] }], [{ name: "heal", args: ["p", "s1"] }]],
+  },
+  pause: { weight: 1, args: server, sample: [[{ name: "pause", args: "s1" }]] },
+  resume: {
+    weight: 1,
+    args: server,
+    sample: [[{ name: "pause", args: "s1" }], [{ name: "resume", args: "s1" }]],
   },
   wait: { weight: 1, args: fc.integer({ min: 1, max: 60 }), sample: [[{ name: "wait", args: 5 }]] },
 };

@@ -27,6 +27,7 @@ function corrupt(e: Expectation, step: TraceStep): void {
       else if (c.streaming !== undefined) s.walreceiver = s.walreceiver === "streaming" ? "waiting" : "streaming";
       else if (c.upstream !== undefined) s.upstream = "nowhere";
       else if (c.replay_paused !== undefined) s.replayPaused = !s.replayPaused;
+      else if (c.replay_conflict !== undefined) s.replayConflict = s.replayConflict ? undefined : true;
       else if (c.lag !== undefined) s.received += 1;
       else if (c.sync_state !== undefined) s.syncState = s.syncState === "async" ? "sync" : "async";
       break;

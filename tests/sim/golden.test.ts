@@ -30,6 +30,7 @@ describe("golden traces", () => {
     expect(shipped).toEqual([
       "archiving.yaml",
       "cascading.yaml",
+      "delayed-standby.yaml",
       "failover-failback.yaml",
       "load-balancing.yaml",
       "quorum-commit.yaml",
@@ -37,6 +38,7 @@ describe("golden traces", () => {
       "replication-lag.yaml",
       "split-brain.yaml",
       "streaming.yaml",
+      "sync-priority.yaml",
       "synchronous.yaml",
     ]);
   });

@@ -80,8 +80,9 @@ export function differences(snapshot: Snapshot, events: TraceEvent[], real: Real
       if (streaming !== Boolean(r.streaming)) say("streaming", streaming, Boolean(r.streaming));
       // Received, or (no walreceiver) the one the startup process replays: streaming or not.
       if (r.timeline !== undefined && s.timeline !== r.timeline) say("timeline", s.timeline, r.timeline);
-      if (r.replayPaused !== undefined && s.replayPaused !== r.replayPaused)
-        say("replay_paused", s.replayPaused, r.replayPaused);
+      // PostgreSQL's side reads a pause (pg_get_wal_replay_pause_state()) or a conflict's wait alike.
+      const waits = s.replayPaused || s.replayConflict === true;
+      if (r.replayPaused !== undefined && waits !== r.replayPaused) say("replay_paused", waits, r.replayPaused);
       const senders = s.upstream ? real.servers[s.upstream]?.syncStates : undefined;
       if (s.syncState && senders && senders[id] !== s.syncState) say("sync_state", s.syncState, senders[id] ?? null);
       const lag = s.unreplayed.length > 0;

@@ -310,6 +310,8 @@ const REPLAY: { [K in ActionName]: Replay<K> } = {
   cut: (stage, _pair, commands) => runAll(stage, commands),
   heal: (stage, _pair, commands) => runAll(stage, commands),
   wait: (stage, _seconds, commands) => runAll(stage, commands),
+  pause: (stage, _id, commands) => runAll(stage, commands),
+  resume: (stage, _id, commands) => runAll(stage, commands),
 };
 
 /** Replays action number `index` of the step with the commands the trace has for it. */

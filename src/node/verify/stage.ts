@@ -190,7 +190,10 @@ export class Stage {
   configure(id: string): void {
     const c = this.cluster(id);
     if (!existsSync(join(c.dir, "PG_VERSION"))) return;
-    const lines = this.settingLines(this.timeoutsOn(id));
+    // A server's own settings (its role's settings:), after the run's.
+    const delay = this.scenario.roles.find((r) => r.id === id)?.applyDelay ?? 0;
+    const own = delay > 0 ? [`recovery_min_apply_delay = '${delay * MS_PER_SECOND}ms'`] : [];
+    const lines = [...this.settingLines(this.timeoutsOn(id)), ...own];
     if (c.writeSettings(lines)) c.reloadSignal();
   }
 

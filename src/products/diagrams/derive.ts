@@ -294,7 +294,7 @@ export function deriveFrames(scenario: Scenario, trace: Trace, stage: StageModel
               ),
             ],
             tray: cellsOf(shot.places[`${id}.wal`]!, `${id}.wal`, present),
-            paused: s.replayPaused ? words.paused : undefined,
+            paused: s.replayPaused || s.replayConflict ? words.paused : undefined,
             queries: shot.places[`${id}.hand`]!.filter((o) => deck.get(o)!.kind === "read").map(
               (o) => `R${deck.get(o)!.card}`,
             ),
@@ -371,7 +371,7 @@ export function deriveFrames(scenario: Scenario, trace: Trace, stage: StageModel
           ? "cut"
           : !v.up
             ? "off"
-            : v.replayPaused && v.walreceiver === "streaming"
+            : (v.replayPaused || v.replayConflict) && v.walreceiver === "streaming"
               ? "streaming"
               : v.walreceiver;
         return { from: id, to: v.upstream!, state, label: state === "off" ? "" : text(`link_${state}`) };

@@ -356,7 +356,17 @@ export function deriveScript(
         out.push(text("watch_empty", { label: label(id) }));
         continue;
       }
-      const walState = !s.up ? "off" : s.replayPaused ? "paused" : s.walreceiver === "off" ? "off" : s.walreceiver;
+      const walState = !s.up
+        ? "off"
+        : s.replayConflict
+          ? "paused"
+          : s.replayPaused
+            ? s.walreceiver === "streaming"
+              ? "paused_streaming"
+              : "paused_waiting"
+            : s.walreceiver === "off"
+              ? "off"
+              : s.walreceiver;
       const state =
         s.mode === "primary"
           ? text("state_primary", { timeline: s.timeline, up: s.up })

@@ -96,7 +96,7 @@ function write(stage: Stage, { by, to, via, count = 1 }: ActionArgs<"write">): v
       return;
     }
     const card = newCard(stage);
-    s.wal.push({ card, kind: "write", timeline: s.timeline });
+    s.wal.push({ card, kind: "write", timeline: s.timeline, at: stage.clock });
     s.replayed = s.wal.length;
     c.wrote.push(card);
     stage.written.add(card);
@@ -206,7 +206,7 @@ function vacuum(stage: Stage, { by, on }: ActionArgs<"vacuum">): void {
   const shielded = stage.settings.hot_standby_feedback
     ? [...stage.servers.values()].filter((d) => xminKnown(stage, d, s)).map((d) => d.id)
     : [];
-  s.wal.push({ card, kind: "vacuum", timeline: s.timeline, shielded });
+  s.wal.push({ card, kind: "vacuum", timeline: s.timeline, shielded, at: stage.clock });
   s.replayed = s.wal.length;
   emit(stage, { kind: "vacuum", actor: by, to: on, card, position: s.wal.length });
   const kept = [...stage.clients.values()]

@@ -53,6 +53,7 @@ function clone(stage: Stage, { from, to, by }: ActionArgs<"clone">): void {
     slots: {},
     pending: [],
     archived: 0,
+    paused: false,
   } satisfies Partial<Server>);
   for (const s of stage.servers.values()) delete s.slots[to];
   if (stage.settings.replication_slots) f.slots[to] = records.length + 1;
@@ -83,6 +84,8 @@ function start(stage: Stage, id: string): void {
   s.up = true;
   s.receiver = "off";
   s.problem = undefined;
+  // A pause lives in shared memory: a restarted standby replays again.
+  s.paused = false;
   emit(stage, { kind: "start", actor: id, result: s.mode });
 }
 
@@ -176,6 +179,7 @@ function promote(stage: Stage, id: string): void {
     problem: undefined,
     conflictSince: undefined,
     slots: {},
+    paused: false,
   });
   s.archived = Math.max(s.archived, s.wal.length);
   if (stage.settings.archive) stage.archivedTimelines.push(timeline);
@@ -295,6 +299,20 @@ function cut(stage: Stage, [a, b]: [string, string], healing: boolean): void {
   emit(stage, { kind: healing ? "heal" : "cut", actor: "facilitator", from: a, to: b });
 }
 
+/** pg_wal_replay_pause() / pg_wal_replay_resume() on a running standby: replay stops (receipt goes on) or goes on. */
+function pauseReplay(stage: Stage, id: string, pause: boolean): void {
+  const s = server(stage, id);
+  const word = pause ? "pause" : "resume";
+  must(s.up, `cannot ${word} replay on "${id}": it is not running at this point`);
+  must(s.mode === "standby", `cannot ${word} replay on "${id}": it is a primary, it replays nothing`);
+  run(stage, {
+    kind: "shell",
+    line: psql(id, [pause ? "SELECT pg_wal_replay_pause();" : "SELECT pg_wal_replay_resume();"]),
+  });
+  s.paused = pause;
+  emit(stage, { kind: pause ? "pause" : "resume", actor: id });
+}
+
 function wait(stage: Stage, seconds: number): void {
   stage.clock += seconds;
   run(stage, { kind: "sleep", seconds });
@@ -313,4 +331,6 @@ export const serverActions = {
   cut: { perform: (stage, pair) => cut(stage, pair, false) },
   heal: { perform: (stage, pair) => cut(stage, pair, true) },
   wait: { perform: wait },
+  pause: { perform: (stage, id) => pauseReplay(stage, id, true) },
+  resume: { perform: (stage, id) => pauseReplay(stage, id, false) },
 } satisfies Partial<ActionTable>;
