@@ -135,7 +135,7 @@ describe("verify's comparison", () => {
 
   it("compares replay_paused, lag and a standby's timeline also when it does not stream", () => {
     const { real, step } = agreeing("replication-lag.yaml", 3);
-    const paused = Object.entries(step.after.servers).find(([, s]) => s.replayPaused)!;
+    const paused = Object.entries(step.after.servers).find(([, s]) => s.replayConflict)!;
     const [id] = paused;
     real.servers[id]!.replayPaused = false;
     real.servers[id]!.lagging = false;
