@@ -11,6 +11,7 @@ import { mm, type Paper } from "./render/units.js";
 import type { Loaded } from "./node/load.js";
 import { plainFsError } from "./node/fs-errors.js";
 import { abandonWrites, recover } from "./node/output.js";
+import { onInterrupt } from "./node/signals.js";
 import { shippedScenarios } from "./node/paths.js";
 import { Session } from "./node/session.js";
 import { version } from "./node/stamp.js";
@@ -347,14 +348,12 @@ for (const stream of [process.stdout, process.stderr]) {
   });
 }
 
-for (const signal of ["SIGINT", "SIGTERM"] as const) {
-  process.on(signal, () => {
-    abandonWrites();
-    for (const cleanup of cleanups) cleanup();
-    process.stderr.write(`replikit: interrupted (${signal}); the previous kits are untouched\n`);
-    process.exit(signal === "SIGINT" ? 130 : 143);
-  });
-}
+onInterrupt((signal) => {
+  abandonWrites();
+  for (const cleanup of cleanups) cleanup();
+  process.stderr.write(`replikit: interrupted (${signal}); the previous kits are untouched\n`);
+  process.exit(signal === "SIGINT" ? 130 : 143);
+});
 
 /** Runs the command line (no top-level await: the bundle is a CommonJS script, see build/bundle.mjs). */
 async function main(): Promise<void> {

@@ -57,15 +57,16 @@ export function versionOf(source: string): string {
 }
 
 /**
- * Builds a scenario's whole kit in memory. `between` is awaited before each product, so that a
- * caller can let signals and progress through (rendering itself never yields).
+ * Builds a scenario's whole kit in memory. `between` is awaited before the layout and before each
+ * product, with what comes next, so that a caller can let signals and progress through
+ * (rendering itself never yields).
  */
 export async function build(
   source: string,
   file: string,
   options: Options,
   assets: Assets,
-  between: () => Promise<void> = async () => {},
+  between: (next: string) => Promise<void> = async () => {},
 ): Promise<BuildOutcome> {
   let loaded;
   try {
@@ -89,11 +90,12 @@ export async function build(
         },
       ],
     };
+  await between("layout");
   const kit = deriveKit(loaded.scenario, loaded.trace, versionOf(source), options, assets);
   const files: KitFile[] = [];
   try {
     for (const product of PRODUCTS) {
-      await between();
+      await between(product.file);
       const rendered = await product.render(kit, options, assets);
       files.push({ path: product.file, bytes: rendered.pdf, pages: rendered.pages }, ...rendered.extras);
     }

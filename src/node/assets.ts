@@ -27,7 +27,14 @@ export function loadFonts(): FontSet {
 }
 
 export function loadWording(dir = templateDir): Wording {
-  const read = (name: string) => parse(readFileSync(join(dir, `${name}.yaml`), "utf8")) as Record<string, never>;
+  const read = (name: string) => {
+    const path = join(dir, `${name}.yaml`);
+    try {
+      return parse(readFileSync(path, "utf8")) as Record<string, never>;
+    } catch (error) {
+      throw new Error(`the template ${path} is broken: ${(error as Error).message.split("\n")[0]}`, { cause: error });
+    }
+  };
   return { cues: read("cues"), script: read("script"), cards: read("cards"), diagrams: read("diagrams") };
 }
 

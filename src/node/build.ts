@@ -20,13 +20,21 @@ export type BuildResult =
 /** Lets pending signals be handled: rendering resolves through microtasks only. */
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-export async function buildFile(path: string, session: Session): Promise<BuildResult> {
+/** Builds one file's kit in memory; `progress` hears what comes next (the layout, then each product's file). */
+export async function buildFile(
+  path: string,
+  session: Session,
+  progress: (next: string) => void = () => {},
+): Promise<BuildResult> {
   const started = performance.now();
   const file = relative(process.cwd(), path) || path;
   const read = readScenario(path);
   if (!read.ok) return { ok: false, file, report: read.report };
   session.assets ??= loadAssets();
-  const result = await build(read.source, file, session.options, session.assets, yieldToEventLoop);
+  const result = await build(read.source, file, session.options, session.assets, (next) => {
+    progress(next);
+    return yieldToEventLoop();
+  });
   if (!result.ok)
     return { ok: false, file, report: formatDiagnostics(result.diagnostics, read.source), claims: result.claims };
   const inputs = stampOf(read.source, session.options, session.templates);

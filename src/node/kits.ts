@@ -1,9 +1,10 @@
 /** Building kits into an output folder: skipping the ones up to date, writing the rest whole, reporting each. */
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { ID_PATTERN } from "../scenario/ids.js";
 import type { BuildResult } from "./build.js";
 import { plainFsError } from "./fs-errors.js";
 import { readScenarioFile } from "./read.js";
+import { computing } from "./signals.js";
 import { KitInTheWay, writeKit } from "./output.js";
 import type { Session } from "./session.js";
 import { intact, readStamp, stampOf } from "./stamp.js";
@@ -30,6 +31,32 @@ export function upToDate(out: string, path: string, session: Session): string | 
   return intact(dir, stamp.files) ? id : undefined;
 }
 
+/** What each step of a build is called on the progress line. */
+const STEPS: Record<string, string> = { layout: "simulating and laying out" };
+
+/**
+ * The progress line, on a terminal only: which kit, which product, for builds longer than a second
+ * (or that look long: parsing and simulating alone took a tenth of one). Rendering does not yield,
+ * so it moves at each product. Cleared when the kit is done.
+ */
+export function progressLine(path: string): { update: (next: string) => void; done: () => void } {
+  if (!process.stderr.isTTY) return { update: () => {}, done: () => {} };
+  const started = performance.now();
+  let shown = false;
+  return {
+    update: (next) => {
+      const elapsed = performance.now() - started;
+      if (!shown && elapsed < 1000 && !(next === "layout" && elapsed > 100)) return;
+      const name = basename(path);
+      process.stderr.write(`\r\x1b[K${name}: ${STEPS[next] ?? `writing ${next}`}… (Ctrl-C stops at once)`);
+      shown = true;
+    },
+    done: () => {
+      if (shown) process.stderr.write("\r\x1b[K");
+    },
+  };
+}
+
 /** Writes one built kit and reports it; returns the number of PDFs written, or -1 on failure. */
 export function deliver(result: BuildResult, out: string): number {
   if (!result.ok) {
@@ -52,7 +79,11 @@ export function deliver(result: BuildResult, out: string): number {
   for (const f of result.files) {
     if (f.pages === undefined) continue;
     pdfs++;
-    process.stdout.write(`${join(out, result.id, f.path)}  ${f.pages} page${f.pages === 1 ? "" : "s"}\n`);
+    const size =
+      f.bytes.length < 1024 * 1024
+        ? `${Math.ceil(f.bytes.length / 1024)} KB`
+        : `${(f.bytes.length / 1024 / 1024).toFixed(1)} MB`;
+    process.stdout.write(`${join(out, result.id, f.path)}  ${f.pages} page${f.pages === 1 ? "" : "s"}, ${size}\n`);
   }
   return pdfs;
 }
@@ -74,7 +105,9 @@ export async function buildKits(paths: string[], session: Session, out: string, 
   // Loaded only when something needs building: an up-to-date check stays fast.
   const { buildFile } = pending.length ? await import("./build.js") : { buildFile: undefined };
   for (const path of pending) {
-    const result = await buildFile!(path, session);
+    const progress = progressLine(path);
+    const result = await computing(() => buildFile!(path, session, progress.update));
+    progress.done();
     const owner = result.ok ? owners.get(result.id) : undefined;
     if (result.ok && owner !== undefined) {
       process.stderr.write(

@@ -8,6 +8,7 @@ import { basename, dirname, join } from "node:path";
 import { templateDir } from "./paths.js";
 import { buildFile, type BuildResult } from "./build.js";
 import type { Session } from "./session.js";
+import { computing } from "./signals.js";
 
 export async function watch(
   paths: string[],
@@ -19,7 +20,15 @@ export async function watch(
   let timer: NodeJS.Timeout | undefined;
 
   const rebuild = async (path: string, since: number) => {
-    const result = await buildFile(path, session);
+    let result: BuildResult;
+    try {
+      result = await computing(() => buildFile(path, session));
+    } catch (error) {
+      // A template saved broken (or anything else unexpected): say so, keep the kits, keep watching.
+      process.stderr.write(`${basename(path)}: cannot be rebuilt: ${(error as Error).message}\n`);
+      process.stdout.write(`the last good kit of ${basename(path)} is unchanged; still watching\n`);
+      return;
+    }
     const written = deliver(result);
     const ms = Math.round(performance.now() - since);
     if (written >= 0 && result.ok) process.stdout.write(`rebuilt ${result.id} in ${ms} ms\n`);

@@ -308,7 +308,7 @@ describe("replikit build", () => {
       ],
       { encoding: "utf8" },
     );
-    expect(r.stdout.trim()).toMatch(/role-cards\.pdf {2}\d+ pages$/);
+    expect(r.stdout.trim()).toMatch(/role-cards\.pdf {2}\d+ pages, \d+ KB$/);
     expect(r.stderr).not.toMatch(/EPIPE|\n\s+at /);
     expect(readdirSync(out).filter((n) => n.startsWith(".replikit-"))).toEqual([]);
   });
@@ -526,5 +526,39 @@ describe("text that cannot print never reaches paper or the terminal", () => {
     expect(r.err).toMatch(/greek\.yaml:\d+:\d+: the control character U\+001B ESCAPE cannot be printed/);
     expect(r.err).not.toContain("\x1b");
     expect(existsSync(join(work, "greek-out", "streaming"))).toBe(false);
+  });
+});
+
+describe("a build at the documented limits", () => {
+  const big = join(work, "at-limits.yaml");
+  const one = join(work, "one-run.yaml");
+
+  it("stops at once on Ctrl-C, however busy, and writes nothing after it", async () => {
+    const { atLimits } = (await import(join(root, "bench", "at-limits.mjs"))) as {
+      atLimits: (runs?: number) => string;
+    };
+    writeFileSync(big, atLimits());
+    writeFileSync(one, atLimits(1));
+    const out = join(work, "interrupted");
+    const child = spawn(process.execPath, [cli, "build", "--out", out, big], { cwd: work });
+    // Laying out 4000 steps takes many seconds; the old handler waited for the next product.
+    await new Promise((r) => setTimeout(r, 2500));
+    const sent = performance.now();
+    child.kill("SIGINT");
+    await new Promise<void>((resolve) => child.on("exit", () => resolve()));
+    expect(performance.now() - sent).toBeLessThan(5000);
+    expect(child.signalCode ?? child.exitCode).not.toBe(0);
+    expect(existsSync(out) ? readdirSync(out) : []).toEqual([]);
+  });
+
+  it("shows which kit and which product it is at, on a terminal only", () => {
+    const out = join(work, "progress");
+    const command = `"${process.execPath}" "${cli}" build --out "${out}" "${one}"`;
+    const tty = spawnSync("script", ["-qfec", command, "/dev/null"], { cwd: work, encoding: "utf8" });
+    expect(tty.status).toBe(0);
+    expect(tty.stdout).toContain("one-run.yaml: writing diagrams.pdf… (Ctrl-C stops at once)");
+    expect(tty.stdout).toMatch(/diagrams\.pdf {2}\d+ pages, \d+(\.\d)? [KM]B/);
+    const piped = run(["build", "--force", "--out", out, one]);
+    expect(piped.err).toBe("");
   });
 });
