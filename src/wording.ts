@@ -4,7 +4,7 @@
  */
 import Handlebars from "handlebars";
 
-export type Side = "actor" | "to" | "from" | "operator";
+export type Side = "actor" | "to" | "from" | "operator" | "supplier";
 /** A side's variant for cards that are also replayed in the same step. */
 type Variant = `${Side}_replayed`;
 

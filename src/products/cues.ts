@@ -199,11 +199,26 @@ export function deriveCues(
       }
       // The operator (the admin who runs the command) comes first: the server acts on their word.
       const operated = OPERATED.has(event.kind) && admin !== undefined && admin !== event.actor;
-      for (const [sideIndex, side] of (["operator", "actor", "from", "to"] as Side[]).entries()) {
+      // The facilitator swaps the tokens of a server that is promoted or changes timeline.
+      const swapsTokens =
+        ["promote", "timeline-switch"].includes(event.kind) &&
+        group.moves.some((m) => m.from === "reserve" && deck.get(m.object)!.kind === "token");
+      for (const [sideIndex, side] of (["operator", "actor", "supplier", "from", "to"] as Side[]).entries()) {
         // The admin runs the operations on servers (pg_ctl, pg_promote, primary_conninfo), when there is one.
         // The facilitator supplies a volunteer's pg_basebackup with fresh copies from the reserve.
         const supplied = event.kind === "clone" && event.actor !== FACILITATOR;
-        const role = side === "operator" ? (operated ? admin : supplied ? FACILITATOR : undefined) : event[side];
+        const role =
+          side === "operator"
+            ? operated
+              ? admin
+              : supplied
+                ? FACILITATOR
+                : undefined
+            : side === "supplier"
+              ? swapsTokens
+                ? FACILITATOR
+                : undefined
+              : event[side];
         if (!role || !cues.has(role)) continue;
         const parties = [event.actor, event.to, event.from].filter((p): p is string => Boolean(p)).map((p) => label(p));
         const seen = seenBy(role, group.moves, deck, label(role), parties);
@@ -245,6 +260,19 @@ export function deriveCues(
           table: seen.table.length ? cardsPhrase(seen.table) : "",
           copies: cards.length > 1 ? "copies" : "copy",
           tokensIn: listPhrase(seen.tokensIn),
+          manyFromReserve:
+            new Set(
+              group.moves
+                .filter((m) => m.from === "reserve" && deck.get(m.object)!.kind === "token")
+                .map((m) => deck.get(m.object)!.label!),
+            ).size > 1,
+          toReserve: listPhrase([
+            ...new Set(
+              group.moves
+                .filter((m) => m.to === "reserve" && deck.get(m.object)!.kind === "token")
+                .map((m) => deck.get(m.object)!.label!),
+            ),
+          ]),
           fromReserve: listPhrase([
             ...new Set(
               group.moves
@@ -263,10 +291,21 @@ export function deriveCues(
         // A volunteer's line comes where they first act (as actor or operator); one who is only
         // acted on (takes a bundle, hears of a cut) comes after the last one who acts on them.
         // A proxy passes a card on just after the client hands it over (its route comes first in the trace).
-        const at = event.kind === "route" ? (group.first + 1) * 4 + 2 : group.first * 4 + sideIndex;
+        // A server hands a released red card back before its reader takes it.
+        const giver = event.kind === "release" && side === "to";
+        // The facilitator hands out what a volunteer's pg_basebackup needs before anyone acts.
+        const supply = supplied && side === "operator";
+        const at =
+          event.kind === "route"
+            ? (group.first + 1) * 5 + 2
+            : giver
+              ? group.first * 5 - 1
+              : supply
+                ? -1
+                : group.first * 5 + sideIndex;
         const entry = phrases.get(key) ?? { texts: [], messages: [], order: Infinity, last: at };
         entry.last = Math.max(entry.last, at);
-        if (side === "actor" || side === "operator") entry.order = Math.min(entry.order, at);
+        if (side === "actor" || side === "operator" || giver) entry.order = Math.min(entry.order, at);
         if (!entry.texts.includes(text)) entry.texts.push(text);
         for (const said of [event.message, event.detail]) {
           if (said && SPOKEN.has(event.kind) && role === speakerOf(event) && !entry.messages.includes(said))
