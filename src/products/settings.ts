@@ -1,6 +1,6 @@
 /** A run's settings as the postgresql.conf lines they stand for, for the script and the diagrams. */
 import { DEFAULT_SETTINGS, type Settings } from "../scenario/model.js";
-import { syncNamesText } from "../sim/syncrep.js";
+import { syncName, syncNamesText } from "../sim/syncrep.js";
 
 /** Non-default settings, as the postgresql.conf lines they stand for. */
 export function settingsLine(s: Settings, label: (id: string) => string, short = false): string | undefined {
@@ -10,7 +10,8 @@ export function settingsLine(s: Settings, label: (id: string) => string, short =
   if (s.wal_keep_size !== DEFAULT_SETTINGS.wal_keep_size)
     lines.push(`wal_keep_size = ${s.wal_keep_size * 16}MB (${s.wal_keep_size} cards)`);
   if (s.replication_slots) lines.push("a replication slot per standby");
-  if (s.synchronous_standby_names.length) lines.push(`synchronous_standby_names = '${syncNamesText(s, label)}'`);
+  // Standbys are named by their application_name (the role id), as postgresql.conf names them.
+  if (s.synchronous_standby_names.length) lines.push(`synchronous_standby_names = '${syncNamesText(s, syncName)}'`);
   if (s.synchronous_commit !== DEFAULT_SETTINGS.synchronous_commit)
     lines.push(`synchronous_commit = ${s.synchronous_commit}`);
   if (s.max_standby_streaming_delay !== DEFAULT_SETTINGS.max_standby_streaming_delay)

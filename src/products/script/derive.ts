@@ -220,8 +220,19 @@ export function deriveScript(
     const parts = phrases.length ? [listPhrase(phrases)] : [];
     if (phrases.length > 1 || groups.size === 1) parts[0] = text("bundles_in_order", { bundles: parts[0] });
     if (rest.length) parts.push(words.describe(rest));
-    return listPhrase(parts);
+    // "the bundles of cards 1–7 …, in number order, and red R1": the comma keeps the two apart.
+    return parts.length > 1 && phrases.length
+      ? `${parts.slice(0, -1).join(", ")}, and ${parts.at(-1)}`
+      : listPhrase(parts);
   };
+  // The strings that stand for network links that will be cut, each held by the two at its ends.
+  const strings = [
+    ...new Set(
+      trace.steps.flatMap((s) =>
+        s.events.filter((e) => e.kind === "cut").map((e) => [label(e.from!), label(e.to!)].sort().join("|")),
+      ),
+    ),
+  ].map((pair) => text("setup_string", { ends: listPhrase(pair.split("|")) }));
   const firstPrimary = scenario.roles.find((x) => x.kind === "primary")!.id;
   const setup = scenario.roles.map((r) => {
     const held = holds(hand(r.id), stage.start);
@@ -234,6 +245,7 @@ export function deriveScript(
     if (r.kind === "basebackup" || r.kind === "admin") return text("setup_tool", { label: r.label });
     return text("setup_client", { label: r.label, holds: held });
   });
+  setup.push(...strings);
   if (stage.start.reserve!.length) setup.push(text("setup_reserve", { holds: words.describe(stage.start.reserve!) }));
 
   // The clock: casting, weighted steps, resets, debrief.
@@ -280,7 +292,23 @@ export function deriveScript(
       reset = {
         heading: text("reset_heading"),
         timing: text("step_minutes", { minutes: timing.reset, clock: clock(elapsed) }),
-        lines: [text("reset_intro"), ...lines],
+        lines: [
+          text("reset_intro", {
+            places: listPhrase(
+              [
+                text("reset_place_rows"),
+                text("reset_place_trays"),
+                text("reset_place_hands"),
+                ...(everUsed("floor") ? [text("reset_place_floor")] : []),
+                ...(everUsed("archive") ? [text("reset_place_archive")] : []),
+                ...(everUsed("bin") ? [text("reset_place_bin")] : []),
+              ].filter(Boolean),
+            ),
+          }),
+          text("reset_stand"),
+          ...lines,
+          ...strings,
+        ],
       };
       elapsed += timing.reset;
       previous = [];
