@@ -35,6 +35,7 @@ describe("golden traces", () => {
       "load-balancing.yaml",
       "quorum-commit.yaml",
       "remastering.yaml",
+      "remote-apply.yaml",
       "replication-lag.yaml",
       "split-brain.yaml",
       "streaming.yaml",
