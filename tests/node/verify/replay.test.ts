@@ -3,9 +3,9 @@
  * these tests are skipped and `npm run verify` says what to install).
  */
 import { spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { chmodSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { findBinaries, ownedDir, serverUser, stopAllServers } from "../../../src/node/verify/pg.js";
 import { replay } from "../../../src/node/verify/replay.js";
@@ -89,7 +89,9 @@ describe.skipIf(!bin)("replay on PostgreSQL", () => {
 
 describe.skipIf(!bin)("replikit verify interrupted", () => {
   it("stops every server it started and removes its folder on Ctrl-C", { timeout: 120_000 }, async () => {
-    const before = new Set(readdirSync(tmpdir()).filter((n) => n.startsWith("replikit-verify-")));
+    // A temporary folder of its own (TMPDIR): other verify runs at the same time leave theirs elsewhere.
+    const tmp = mkdtempSync(join(tmpdir(), "replikit-interrupt-tmp-"));
+    chmodSync(tmp, 0o755);
     const child = spawn(
       process.execPath,
       [
@@ -97,9 +99,9 @@ describe.skipIf(!bin)("replikit verify interrupted", () => {
         "verify",
         join(root, "scenarios", "replication-lag.yaml"),
         "--report",
-        join(tmpdir(), "replikit-interrupted.json"),
+        join(tmp, "..", `${basename(tmp)}.json`),
       ],
-      { cwd: root },
+      { cwd: root, env: { ...process.env, TMPDIR: tmp } },
     );
     let out = "";
     await new Promise<void>((resolve) => {
@@ -110,11 +112,12 @@ describe.skipIf(!bin)("replikit verify interrupted", () => {
       child.on("exit", () => resolve());
     });
     expect(child.exitCode).toBe(130);
-    const created = readdirSync(tmpdir()).filter((n) => n.startsWith("replikit-verify-") && !before.has(n));
-    expect(created).toEqual([]);
+    expect(readdirSync(tmp)).toEqual([]);
     const servers = spawnSync("ps", ["-eo", "args"], { encoding: "utf8" })
       .stdout.split("\n")
-      .filter((l) => /postgres -D .*replikit-verify-/.test(l) && ![...before].some((b) => l.includes(b)));
+      .filter((l) => l.includes(tmp));
     expect(servers).toEqual([]);
+    rmSync(tmp, { recursive: true, force: true });
+    rmSync(`${tmp}.json`, { force: true });
   });
 });
