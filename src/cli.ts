@@ -5,14 +5,14 @@
  */
 import { Command, CommanderError, Option } from "commander";
 import { existsSync, mkdirSync, renameSync, statSync, writeFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { dirname, join, relative, resolve, sep } from "node:path";
 import { dateFromEpoch, type Options } from "./options.js";
 import { mm, type Paper } from "./render/units.js";
 import type { Loaded } from "./node/load.js";
 import { plainFsError } from "./node/fs-errors.js";
 import { abandonWrites, recover } from "./node/output.js";
 import { onInterrupt } from "./node/signals.js";
-import { shippedScenarios } from "./node/paths.js";
+import { packageRoot, shippedScenarios } from "./node/paths.js";
 import { Session } from "./node/session.js";
 import { version } from "./node/stamp.js";
 import { formatDiagnostics, visible } from "./scenario/diagnostics.js";
@@ -65,15 +65,26 @@ function optionsOf(flags: BuildFlags): Options {
   };
 }
 
+/** The largest back-page shift: the calibration sheet reads ±5 mm, and a larger shift pushes content off its page. */
+const MAX_OFFSET_MM = 5;
+
 function parseOffset(value: string): { x: number; y: number } {
   const match = /^(-?\d+(?:\.\d+)?),(-?\d+(?:\.\d+)?)$/.exec(value);
+  const shown = visible(value);
   if (!match)
     throw new CommanderError(
       2,
       "replikit.offset",
-      `error: --back-offset takes two numbers in millimetres, "X,Y" (for example "1.5,-0.5"); got "${value}"`,
+      `error: --back-offset takes two numbers in millimetres, "X,Y" (for example "1.5,-0.5"); got "${shown}"`,
     );
-  return { x: mm(Number(match[1])), y: mm(Number(match[2])) };
+  const [x, y] = [Number(match[1]), Number(match[2])];
+  if (Math.abs(x) > MAX_OFFSET_MM || Math.abs(y) > MAX_OFFSET_MM)
+    throw new CommanderError(
+      2,
+      "replikit.offset",
+      `error: --back-offset shifts back pages by at most ${MAX_OFFSET_MM} mm each way (what replikit calibrate measures); got "${shown}"`,
+    );
+  return { x: mm(x), y: mm(y) };
 }
 
 let debug = false;
@@ -238,7 +249,7 @@ program
     const path = join(opts.out, "calibration.pdf");
     writeFileSync(path, sheet.pdf);
     process.stdout.write(
-      `${path}  ${sheet.pages} pages — print it double-sided (long edge) and follow the instructions on it\n`,
+      `${path}  ${sheet.pages} pages — print it double-sided (${opts.duplex} edge) and follow the instructions on it\n`,
     );
   });
 
@@ -289,7 +300,10 @@ program
     const path = join(opts.dir, `${id}.yaml`);
     if (existsSync(path))
       throw new CommanderError(2, "replikit.exists", `error: ${path} exists already; choose another id or remove it`);
-    writeFileSync(path, starterScenario(id), { flag: "wx" });
+    const schema = relative(resolve(opts.dir), join(packageRoot, "schema", "scenario.schema.json"))
+      .split(sep)
+      .join("/");
+    writeFileSync(path, starterScenario(id, schema), { flag: "wx" });
     process.stdout.write(`${path} written; try: replikit check ${path}\n`);
   });
 

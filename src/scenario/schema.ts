@@ -7,6 +7,7 @@
  */
 import { z } from "zod";
 
+import { describeSchema } from "./descriptions.js";
 import { ID_PATTERN } from "./ids.js";
 
 export { ID_PATTERN };
@@ -256,9 +257,11 @@ export const fullScenarioSchema = scenarioSchema(anyAction, anyExpectation);
 
 /** JSON Schema for YAML editors (yaml-language-server reads the modeline in each scenario). */
 export function scenarioJsonSchema(): object {
-  return {
+  const schema = {
     $id: "https://replikit.invalid/scenario.schema.json",
     title: "replikit scenario",
     ...z.toJSONSchema(fullScenarioSchema, { target: "draft-7" }),
   };
+  describeSchema(schema);
+  return schema;
 }

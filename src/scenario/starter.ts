@@ -1,6 +1,10 @@
-/** The scenario `replikit new` writes: it passes `check`, and its comments teach the language. */
-export function starterScenario(id: string): string {
-  return `# yaml-language-server: $schema=https://replikit.invalid/scenario.schema.json
+/**
+ * The scenario `replikit new` writes: it passes `check`, and its comments teach the language.
+ * `schema` is where its modeline points: the schema file that ships with replikit, as a path
+ * relative to the new file (so YAML editors find it and give hover help).
+ */
+export function starterScenario(id: string, schema = "scenario.schema.json"): string {
+  return `# yaml-language-server: $schema=${schema}
 # A replikit scenario. Run "replikit check ${id}.yaml" after each change, and
 # "replikit build ${id}.yaml" to print the kit. "replikit schema" prints every key.
 

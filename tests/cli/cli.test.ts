@@ -562,3 +562,32 @@ describe("a build at the documented limits", () => {
     expect(piped.err).toBe("");
   });
 });
+
+describe("options and wording", () => {
+  it("refuses a --back-offset the calibration cannot measure, before building anything", () => {
+    for (const offset of ["100,100", "5.5,0", "0,-6", "abc", "\x1b[2J"]) {
+      const r = run(["build", "--out", join(work, "offset"), "--back-offset", offset, scenario("streaming.yaml")]);
+      expect(r.code, offset).toBe(2);
+      expect(r.err).toMatch(/--back-offset (takes two numbers|shifts back pages by at most 5 mm)/);
+      expect(r.err).not.toContain("\x1b");
+    }
+    expect(existsSync(join(work, "offset"))).toBe(false);
+  });
+
+  it("calibrate --duplex short says short edge", () => {
+    const r = run(["calibrate", "--out", join(work, "cal-short"), "--duplex", "short"]);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain("print it double-sided (short edge)");
+  });
+
+  it("new points the modeline at the schema file that ships with replikit", () => {
+    const dir = mkdtempSync(join(work, "modeline-"));
+    expect(run(["new", "hover", "--dir", dir]).code).toBe(0);
+    const line = readFileSync(join(dir, "hover.yaml"), "utf8").split("\n")[0]!;
+    const target = /^# yaml-language-server: \$schema=(\S+)$/.exec(line)![1]!;
+    expect(target).not.toMatch(/^https?:/);
+    expect(readFileSync(join(dir, target), "utf8")).toBe(
+      readFileSync(join(root, "schema", "scenario.schema.json"), "utf8"),
+    );
+  });
+});

@@ -16,6 +16,22 @@ describe("JSON Schema for editors", () => {
     }
   });
 
+  it("describes every key, for editors' hover help", () => {
+    const undescribed: string[] = [];
+    const visit = (node: unknown, where: string) => {
+      if (node === null || typeof node !== "object") return;
+      if (Array.isArray(node)) return node.forEach((n) => visit(n, where));
+      const properties = (node as { properties?: Record<string, { description?: string }> }).properties;
+      for (const [key, value] of Object.entries(properties ?? {})) {
+        if (!value.description) undescribed.push(`${where}.${key}`);
+        visit(value, key);
+      }
+      for (const [key, value] of Object.entries(node)) if (key !== "properties") visit(value, where);
+    };
+    visit(scenarioJsonSchema(), "");
+    expect(undescribed).toEqual([]);
+  });
+
   it("lists every action and every role kind", () => {
     const text = JSON.stringify(scenarioJsonSchema());
     for (const word of [
