@@ -12,7 +12,7 @@ import type { Loaded } from "./node/load.js";
 import { plainFsError } from "./node/fs-errors.js";
 import { abandonWrites, recover } from "./node/output.js";
 import { onInterrupt } from "./node/signals.js";
-import { packageRoot, shippedScenarios } from "./node/paths.js";
+import { packageRoot, shippedScenarios, shippedWorkshops } from "./node/paths.js";
 import { Session } from "./node/session.js";
 import { version } from "./node/stamp.js";
 import { formatDiagnostics, visible } from "./scenario/diagnostics.js";
@@ -21,6 +21,8 @@ import { canonicalJson } from "./sim/trace.js";
 import { starterScenario } from "./scenario/starter.js";
 
 const files = (given: string[]) => (given.length > 0 ? given : shippedScenarios());
+/** What build makes by default: every shipped scenario, then every shipped workshop. */
+const buildable = (given: string[]) => (given.length > 0 ? given : [...shippedScenarios(), ...shippedWorkshops()]);
 
 /**
  * Loads each scenario, reporting the ones that cannot be used; exit code 2 if any could not.
@@ -140,13 +142,20 @@ const buildOptions = (cmd: Command) =>
     .option("--allow-failing-claims", "write the kit even when some of its expect: claims fail");
 
 buildOptions(program.command("build"))
-  .description("write the printable kit of each scenario to OUT/<id>/ (default: every shipped scenario)")
-  .argument("[files...]", "scenario files")
+  .description(
+    "write the printable kit of each scenario or workshop to OUT/<id>/ (default: every shipped scenario and workshop)",
+  )
+  .argument("[files...]", "scenario or workshop files")
   .option("--force", "rebuild kits that are up to date")
   .action(async (given: string[], flags: BuildFlags) => {
     const { buildKits } = await import("./node/kits.js");
     recover(flags.out);
-    process.exitCode = await buildKits(files(given), new Session(optionsOf(flags)), flags.out, Boolean(flags.force));
+    process.exitCode = await buildKits(
+      buildable(given),
+      new Session(optionsOf(flags)),
+      flags.out,
+      Boolean(flags.force),
+    );
   });
 
 buildOptions(program.command("watch"))
@@ -342,10 +351,13 @@ program
 
 program
   .command("schema")
-  .description("print the scenario language as JSON Schema (for YAML editors)")
-  .action(async () => {
-    const { scenarioJsonSchema } = await import("./scenario/schema.js");
-    process.stdout.write(JSON.stringify(scenarioJsonSchema(), null, 2) + "\n");
+  .description("print the scenario language as JSON Schema (for YAML editors); --workshop: the workshop file's")
+  .option("--workshop", "print the workshop file's schema instead")
+  .action(async (opts: { workshop?: boolean }) => {
+    const schema = opts.workshop
+      ? (await import("./workshop/schema.js")).workshopJsonSchema()
+      : (await import("./scenario/schema.js")).scenarioJsonSchema();
+    process.stdout.write(JSON.stringify(schema, null, 2) + "\n");
   });
 
 /** What must be undone however the process ends: servers started by verify, its folders. */

@@ -97,7 +97,12 @@ export async function build(
     for (const product of PRODUCTS) {
       await between(product.file);
       const rendered = await product.render(kit, options, assets);
-      files.push({ path: product.file, bytes: rendered.pdf, pages: rendered.pages }, ...rendered.extras);
+      files.push(
+        "pdf" in rendered
+          ? { path: product.file, bytes: rendered.pdf, pages: rendered.pages }
+          : { path: product.file, bytes: rendered.bytes },
+        ...rendered.extras,
+      );
     }
   } catch (error) {
     if (error instanceof OverflowError) return { ok: false, diagnostics: [{ file, message: error.message }] };

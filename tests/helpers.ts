@@ -49,10 +49,13 @@ export function kitOf(name: string, paper: Paper = "letter"): Kit {
   return deriveKit(scenario, trace, "cafe1234", options(paper), assets);
 }
 
-/** Every product of a shipped scenario's kit, rendered in memory: file name → bytes. */
+/** Every PDF product of a shipped scenario's kit, rendered in memory: file name → bytes. */
 export async function renderAll(name: string, paper: Paper = "letter"): Promise<Map<string, Uint8Array>> {
   const kit = kitOf(name, paper);
   const out = new Map<string, Uint8Array>();
-  for (const product of PRODUCTS) out.set(product.file, (await product.render(kit, options(paper), assets)).pdf);
+  for (const product of PRODUCTS) {
+    const rendered = await product.render(kit, options(paper), assets);
+    if ("pdf" in rendered) out.set(product.file, rendered.pdf);
+  }
   return out;
 }

@@ -1,6 +1,7 @@
 /** Building kits into an output folder: skipping the ones up to date, writing the rest whole, reporting each. */
 import { basename, join } from "node:path";
 import { ID_PATTERN } from "../scenario/ids.js";
+import { isWorkshopSource } from "../workshop/detect.js";
 import type { BuildResult } from "./build.js";
 import { plainFsError } from "./fs-errors.js";
 import { readScenarioFile } from "./read.js";
@@ -23,6 +24,8 @@ export function upToDate(out: string, path: string, session: Session): string | 
   const read = readScenarioFile(path, path);
   if (!read.ok) return undefined;
   const source = read.source;
+  // A workshop's kit depends on the scenario files it plays too: it is always rebuilt.
+  if (isWorkshopSource(source)) return undefined;
   const id = idOf(source);
   if (!id) return undefined;
   const dir = join(out, id);
@@ -104,9 +107,14 @@ export async function buildKits(paths: string[], session: Session, out: string, 
   let written = 0;
   // Loaded only when something needs building: an up-to-date check stays fast.
   const { buildFile } = pending.length ? await import("./build.js") : { buildFile: undefined };
+  const { buildWorkshopFile } = pending.some(isWorkshop)
+    ? await import("./workshop.js")
+    : { buildWorkshopFile: undefined };
   for (const path of pending) {
     const progress = progressLine(path);
-    const result = await computing(() => buildFile!(path, session, progress.update));
+    const result = await computing(() =>
+      (isWorkshop(path) ? buildWorkshopFile! : buildFile!)(path, session, progress.update),
+    );
     progress.done();
     const owner = result.ok ? owners.get(result.id) : undefined;
     if (result.ok && owner !== undefined) {
@@ -126,4 +134,10 @@ export async function buildKits(paths: string[], session: Session, out: string, 
     `${written} PDF${written === 1 ? "" : "s"} written${code ? "; some scenarios failed (see above)" : ""}\n`,
   );
   return code;
+}
+
+/** A workshop file (it lists interactives) rather than a scenario; an unreadable file is left to the scenario path to report. */
+function isWorkshop(path: string): boolean {
+  const read = readScenarioFile(path, path);
+  return read.ok && isWorkshopSource(read.source);
 }

@@ -21,3 +21,14 @@ export function shippedScenarios(): string[] {
     .sort()
     .map((f) => join(dir, f));
 }
+
+/** The shipped workshops: ./workshops when run from a checkout, else the package's own (if any). */
+export function shippedWorkshops(): string[] {
+  const local = resolve("workshops");
+  const dir = existsSync(local) ? local : join(packageRoot, "workshops");
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((f) => f.endsWith(".yaml") || f.endsWith(".yml"))
+    .sort()
+    .map((f) => join(dir, f));
+}

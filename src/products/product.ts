@@ -12,10 +12,16 @@ export interface Rendered {
   extras: { path: string; bytes: Uint8Array }[];
 }
 
-export interface Product {
-  /** The PDF's file name in out/<scenario-id>/. */
+/** A product that is not a PDF (the presenter's HTML page). */
+export interface RenderedFile {
+  bytes: Uint8Array;
+  extras: { path: string; bytes: Uint8Array }[];
+}
+
+export interface Product<R extends Rendered | RenderedFile = Rendered> {
+  /** The product's file name in out/<scenario-id>/: a PDF, or presenter/index.html. */
   file: string;
   description: string;
-  /** Draws the product; its PDF goes to `sink` as each page is made, or (without one) into `pdf`. */
-  render(kit: Kit, options: Options, assets: Assets, sink?: PdfSink): Promise<Rendered>;
+  /** Draws the product; a PDF goes to `sink` as each page is made, or (without one) into `pdf`. */
+  render(kit: Kit, options: Options, assets: Assets, sink?: PdfSink): Promise<R>;
 }

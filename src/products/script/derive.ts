@@ -14,7 +14,7 @@ import { areaOf, hand, ownerOf, type Place, type StageModel } from "../../stage/
 import { cardsPhrase, listPhrase, type Templates } from "../../wording.js";
 import { FACILITATOR, type Cue } from "../cues.js";
 import { numbers, TableWords } from "./table.js";
-import { clock, planTiming } from "./timing.js";
+import { clock, planTiming, type Timing } from "./timing.js";
 
 export interface ScriptLine {
   role: string;
@@ -59,6 +59,8 @@ export interface Script {
   setup: string[];
   simplifications: string[];
   timing: string[];
+  /** The clock behind the timing lines, in minutes (the workshop agenda reads it). */
+  clock: Timing;
   runs: ScriptRun[];
   debrief: { question: string; answer: string }[];
   debriefTime: string;
@@ -533,6 +535,7 @@ export function deriveScript(
         ? [text("timing_over", { total: timing.total, minutes: scenario.minutes })]
         : []),
     ],
+    clock: timing,
     runs,
     debrief: scenario.debrief,
     debriefTime: text("debrief_time", { minutes: timing.debrief }),

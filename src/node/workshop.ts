@@ -1,0 +1,72 @@
+/**
+ * Building a workshop file: read it, find the scenario files it names (a shipped id, or a path
+ * relative to the workshop file), let the pure library build it, add the stamp.
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { basename, dirname, relative, resolve } from "node:path";
+import { didYouMean, formatDiagnostics } from "../scenario/diagnostics.js";
+import { buildWorkshop, type Resolved } from "../workshop/build.js";
+import { loadAssets } from "./assets.js";
+import type { BuildResult } from "./build.js";
+import { readScenario } from "./load.js";
+import { shippedScenarios } from "./paths.js";
+import type { Session } from "./session.js";
+import { STAMP_FILE, stampOf, stampText } from "./stamp.js";
+
+const yieldToEventLoop = () => new Promise<void>((done) => setImmediate(done));
+
+/** Where a workshop's scenario reference leads: a path ending in .yaml, else a scenario id. */
+export function resolveScenario(ref: string, from: string): Resolved {
+  const shown = (path: string) => relative(process.cwd(), path) || path;
+  let path: string;
+  if (/\.ya?ml$/.test(ref)) path = resolve(dirname(from), ref);
+  else {
+    const beside = resolve(dirname(from), "..", "scenarios", `${ref}.yaml`);
+    const shipped = shippedScenarios();
+    path = existsSync(beside) ? beside : (shipped.find((p) => basename(p).replace(/\.ya?ml$/, "") === ref) ?? "");
+    if (!path) {
+      const ids = shipped.map((p) => basename(p).replace(/\.ya?ml$/, ""));
+      return {
+        ok: false,
+        message: `no scenario "${ref}"${didYouMean(ref, ids)} (the shipped ones: ${ids.join(", ")}; or give a path ending in .yaml)`,
+      };
+    }
+  }
+  try {
+    return { ok: true, source: readFileSync(path, "utf8"), file: shown(path) };
+  } catch (error) {
+    return { ok: false, message: `cannot read ${shown(path)} (${(error as NodeJS.ErrnoException).code ?? "error"})` };
+  }
+}
+
+export async function buildWorkshopFile(path: string, session: Session): Promise<BuildResult> {
+  const started = performance.now();
+  const file = relative(process.cwd(), path) || path;
+  const read = readScenario(path);
+  if (!read.ok) return { ok: false, file, report: read.report };
+  session.assets ??= loadAssets();
+  const result = await buildWorkshop(
+    read.source,
+    file,
+    resolveScenario,
+    session.options,
+    session.assets,
+    yieldToEventLoop,
+  );
+  if (!result.ok) {
+    const sources = result.sources ?? new Map([[file, read.source]]);
+    // Each problem is shown with the line of the file it is in (the workshop's, or a scenario's).
+    const report = result.diagnostics.map((d) => formatDiagnostics([d], sources.get(d.file))).join("\n");
+    return { ok: false, file, report };
+  }
+  const stamp = new TextEncoder().encode(
+    stampText(stampOf(read.source, session.options, session.templates), result.files),
+  );
+  return {
+    ok: true,
+    file,
+    id: result.id,
+    files: [...result.files, { path: STAMP_FILE, bytes: stamp }],
+    millis: performance.now() - started,
+  };
+}
