@@ -19,7 +19,9 @@ import { createDocument } from "../render/pdf.js";
 import { PAPER } from "../render/units.js";
 import { ScenarioError, type Diagnostic } from "../scenario/diagnostics.js";
 import { checkExpectations } from "../sim/expect.js";
+import type { Scenario } from "../scenario/model.js";
 import { simulate } from "../sim/simulate.js";
+import type { Trace } from "../sim/trace.js";
 import { clock } from "../products/script/timing.js";
 import { planAgenda } from "./agenda.js";
 import { castWorkshop } from "./casting.js";
@@ -58,25 +60,28 @@ function workshopHash(source: string, sources: string[]): string {
   return hash.digest("hex").slice(0, 8);
 }
 
+/** An interactive as the workshop plays it: the scenario cut to its runs and length, simulated. */
+export interface PlayedScenario {
+  title: string;
+  scenario: Scenario;
+  trace: Trace;
+  /** The scenario file's text (the workshop's version hashes it). */
+  source: string;
+  /** Printed on its pages and cards. */
+  version: string;
+}
+
+export type LoadedWorkshop =
+  | { ok: true; workshop: Workshop; interactives: PlayedScenario[] }
+  | { ok: false; diagnostics: Diagnostic[]; sources: Map<string, string> };
+
 /** Parses the workshop and loads every interactive it plays; the positioned problems otherwise. */
 export function loadWorkshop(
   source: string,
   file: string,
   resolve: (ref: string, from: string) => Resolved,
-):
-  | {
-      ok: true;
-      workshop: Workshop;
-      interactives: {
-        title: string;
-        kit?: never;
-        scenario: ReturnType<typeof load>["scenario"];
-        trace: ReturnType<typeof load>["trace"];
-        source: string;
-        version: string;
-      }[];
-    }
-  | { ok: false; diagnostics: Diagnostic[]; sources: Map<string, string> } {
+  allowFailingClaims = false,
+): LoadedWorkshop {
   const sources = new Map<string, string>([[file, source]]);
   let workshop: Workshop;
   try {
@@ -86,7 +91,7 @@ export function loadWorkshop(
     throw error;
   }
   const problems: Diagnostic[] = [];
-  const interactives = [];
+  const interactives: PlayedScenario[] = [];
   for (const item of workshop.items) {
     if (item.kind !== "interactive") continue;
     const found = resolve(item.scenario, file);

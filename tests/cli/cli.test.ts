@@ -424,6 +424,7 @@ describe("replikit build never removes what it did not write", () => {
       "data-cards.pdf",
       "diagrams.pdf",
       "facilitator-script.pdf",
+      "presenter",
       "role-cards.pdf",
     ]);
     expect(readdirSync(dir).filter((n) => n.startsWith(".replikit-"))).toEqual([]);
