@@ -47,13 +47,14 @@ describe("documents", () => {
     expect(Buffer.from(pdf).toString("latin1")).not.toContain("Helvetica");
   });
 
-  it.each(PRODUCTS.map((p) => [p.file, p] as const))(
+  it.each(PRODUCTS.filter((p) => p.file.endsWith(".pdf")).map((p) => [p.file, p] as const))(
     "%s: the same bytes streamed as in memory",
     async (_f, product) => {
       const kit = kitOf("failover-failback.yaml");
       const sink = collector();
       const streamed = await product.render(kit, options(), assets, sink);
       const held = await product.render(kit, options(), assets);
+      if (!("pdf" in streamed) || !("pdf" in held)) throw new Error(`${product.file} is not a PDF`);
       expect(streamed.pages).toBe(held.pages);
       expect(sink.bytes()).toEqual(held.pdf);
     },
