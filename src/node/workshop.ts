@@ -2,13 +2,14 @@
  * Building a workshop file: read it, find the scenario files it names (a shipped id, or a path
  * relative to the workshop file), let the pure library build it, add the stamp.
  */
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { basename, dirname, relative, resolve } from "node:path";
 import { didYouMean, formatDiagnostics } from "../scenario/diagnostics.js";
 import { buildWorkshop, type Resolved } from "../workshop/build.js";
 import { loadAssets } from "./assets.js";
 import type { BuildResult } from "./build.js";
 import { readScenario } from "./load.js";
+import { readScenarioFile } from "./read.js";
 import { shippedScenarios } from "./paths.js";
 import type { Session } from "./session.js";
 import { STAMP_FILE, stampOf, stampText } from "./stamp.js";
@@ -32,11 +33,9 @@ export function resolveScenario(ref: string, from: string): Resolved {
       };
     }
   }
-  try {
-    return { ok: true, source: readFileSync(path, "utf8"), file: shown(path) };
-  } catch (error) {
-    return { ok: false, message: `cannot read ${shown(path)} (${(error as NodeJS.ErrnoException).code ?? "error"})` };
-  }
+  // The same careful read as a scenario given on the command line (regular files, size, UTF-8).
+  const read = readScenarioFile(path, shown(path));
+  return read.ok ? { ok: true, source: read.source, file: shown(path) } : { ok: false, message: read.report };
 }
 
 export async function buildWorkshopFile(path: string, session: Session): Promise<BuildResult> {
