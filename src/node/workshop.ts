@@ -38,20 +38,21 @@ export function resolveScenario(ref: string, from: string): Resolved {
   return read.ok ? { ok: true, source: read.source, file: shown(path) } : { ok: false, message: read.report };
 }
 
-export async function buildWorkshopFile(path: string, session: Session): Promise<BuildResult> {
+/** Builds one workshop file in memory; `progress` hears what comes next (each interactive's files in turn). */
+export async function buildWorkshopFile(
+  path: string,
+  session: Session,
+  progress: (next: string) => void = () => {},
+): Promise<BuildResult> {
   const started = performance.now();
   const file = relative(process.cwd(), path) || path;
   const read = readScenario(path);
   if (!read.ok) return { ok: false, file, report: read.report };
   session.assets ??= loadAssets();
-  const result = await buildWorkshop(
-    read.source,
-    file,
-    resolveScenario,
-    session.options,
-    session.assets,
-    yieldToEventLoop,
-  );
+  const result = await buildWorkshop(read.source, file, resolveScenario, session.options, session.assets, (next) => {
+    progress(next);
+    return yieldToEventLoop();
+  });
   if (!result.ok) {
     const sources = result.sources ?? new Map([[file, read.source]]);
     // Each problem is shown with the line of the file it is in (the workshop's, or a scenario's).

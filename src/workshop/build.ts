@@ -169,7 +169,7 @@ export async function buildWorkshop(
   resolve: (ref: string, from: string) => Resolved,
   options: Options,
   assets: Assets,
-  between: () => Promise<void> = async () => {},
+  between: (next: string) => Promise<void> = async () => {},
 ): Promise<BuildOutcome & { sources?: Map<string, string> }> {
   const loaded = loadWorkshop(source, file, resolve, options.allowFailingClaims);
   if (!loaded.ok) return { ok: false, diagnostics: loaded.diagnostics, sources: loaded.sources };
@@ -196,7 +196,7 @@ export async function buildWorkshop(
       const files: Played["files"] = [];
       const extras: KitFile[] = [];
       for (const product of PRODUCTS) {
-        await between();
+        await between(`${folder}/${product.file}`);
         const rendered = await product.render(kit, options, assets);
         if ("pdf" in rendered) files.push({ path: product.file, bytes: rendered.pdf, pages: rendered.pages });
         else extras.push({ path: `${folder}/${product.file}`, bytes: rendered.bytes });
