@@ -117,6 +117,8 @@ export function checkMeaning(scenario: Scenario): Diagnostic[] {
 
   for (const role of scenario.roles) {
     if (role.kind !== "standby" && role.upstream) report(role.at, `role "${role.id}": only a standby has an upstream`);
+    if (role.synchronousCommit && !CLIENTS.includes(role.kind))
+      report(role.at, `role "${role.id}": synchronous_commit is a client's setting (a writer, reader or application)`);
     if (role.kind !== "standby" && role.applyDelay > 0)
       report(role.at, `role "${role.id}": only a standby has a recovery_min_apply_delay`);
     if (role.kind !== "proxy" && role.backends.length > 0)
@@ -148,7 +150,11 @@ export function checkMeaning(scenario: Scenario): Diagnostic[] {
     for (const step of run.steps) {
       for (const action of step.actions) {
         // One psql session commits one card at a time: it cannot send the next before the ack of the last.
-        if (action.name === "write" && (action.args.count ?? 1) > 1 && commitWaits(run.settings))
+        if (
+          action.name === "write" &&
+          (action.args.count ?? 1) > 1 &&
+          commitWaits(run.settings, roles.get(action.args.by))
+        )
           report(
             action.keysAt?.count ?? action.at,
             `write: "count: ${action.args.count}" under synchronous commit: the client waits for each card's ack before it can send the next, and acks come only when time passes; write one card per step`,

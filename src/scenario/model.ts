@@ -12,6 +12,8 @@ export interface Role {
   brief?: string;
   /** Standbys: seconds a commit waits before this standby replays it (recovery_min_apply_delay); 0 for none. */
   applyDelay: number;
+  /** Clients: synchronous_commit SET in its session, overriding the run's. */
+  synchronousCommit?: (typeof SYNC_COMMIT)[number];
   at: Position;
 }
 
@@ -39,9 +41,9 @@ export const DEFAULT_SETTINGS: Settings = {
   hot_standby_feedback: false,
 };
 
-/** Whether a commit under these settings waits for a standby's ack (synchronous_standby_names set, synchronous_commit above local). */
-export function commitWaits(settings: Settings): boolean {
-  const level = settings.synchronous_commit;
+/** Whether a commit under these settings (and the client's own synchronous_commit) waits for a standby's ack (synchronous_standby_names set, synchronous_commit above local). */
+export function commitWaits(settings: Settings, client?: Role): boolean {
+  const level = client?.synchronousCommit ?? settings.synchronous_commit;
   return settings.synchronous_standby_names.length > 0 && level !== "off" && level !== "local";
 }
 

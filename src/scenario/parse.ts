@@ -262,6 +262,8 @@ function build(
     backends: (r.backends as string[] | undefined) ?? [],
     brief: r.brief as string | undefined,
     applyDelay: (r.settings as { recovery_min_apply_delay?: number } | undefined)?.recovery_min_apply_delay ?? 0,
+    synchronousCommit: (r.settings as { synchronous_commit?: Role["synchronousCommit"] } | undefined)
+      ?.synchronous_commit,
     at: positions.value(["roles", i]),
   }));
   const rawRuns: { raw: Raw; path: Path }[] = Array.isArray(data.runs)

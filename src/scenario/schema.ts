@@ -47,10 +47,12 @@ export const roleSchema = z.strictObject({
   settings: z.lazy(() => roleSettingsSchema).optional(),
 });
 
-/** Settings of one server, in its own postgresql.conf. */
+/** Settings of one role: a server's, in its own postgresql.conf; a client's, SET in its session. */
 export const roleSettingsSchema = z.strictObject({
   /** Standbys only: seconds each commit waits before this standby replays it (replay, not receipt, is delayed). */
   recovery_min_apply_delay: z.int().min(0).max(86400).optional(),
+  /** Clients only: SET synchronous_commit in its session, instead of the run's (e.g. local: this client never waits). */
+  synchronous_commit: z.enum(["off", "local", "remote_write", "on", "remote_apply"]).optional(),
 });
 
 const NAME = "(?:[a-z][a-z0-9-]{0,31}|\\*)";

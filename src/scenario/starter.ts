@@ -33,6 +33,8 @@ roles:
     label: Writer
     kind: writer
     brief: You hand new cards to the primary.
+    # settings:                # a client's own: SET in its session before each write
+    #   synchronous_commit: local       # this writer never waits for a standby's ack
 
 # settings:                    # optional, per scenario or per run
 #   synchronous_standby_names: [standby]   # then each commit waits for its ack: write one card a step

@@ -219,14 +219,14 @@ export function walsenders(stage: Stage, p: Server): Server[] {
  * The standbys whose acks release a commit at `position`, or undefined while it must wait:
  * under FIRST n every sync standby (and n of them), under ANY n the first n of the quorum that have it.
  */
-function ackers(stage: Stage, p: Server, position: number): Server[] | undefined {
+function ackers(stage: Stage, p: Server, position: number, level?: string): Server[] | undefined {
   const senders = walsenders(stage, p);
   const states = syncStates(
     stage.settings,
     senders.map((s) => s.id),
   );
   const voters = senders.filter((s) => ["sync", "quorum"].includes(states.get(s.id)!));
-  const applied = stage.settings.synchronous_commit === "remote_apply";
+  const applied = (level ?? stage.settings.synchronous_commit) === "remote_apply";
   const reached = voters.filter((s) => (applied ? s.replayed : s.wal.length) >= position);
   const need = numSync(stage.settings);
   if (stage.settings.synchronous_rule?.method === "ANY")
@@ -241,7 +241,6 @@ function ackers(stage: Stage, p: Server, position: number): Server[] | undefined
  */
 function acknowledge(stage: Stage, p: Server): void {
   if (p.pending.length === 0 || !p.up) return;
-  const applied = stage.settings.synchronous_commit === "remote_apply";
   const senders = walsenders(stage, p);
   const states = syncStates(
     stage.settings,
@@ -251,6 +250,7 @@ function acknowledge(stage: Stage, p: Server): void {
   for (const entry of p.pending) {
     const position = p.wal.findIndex((r) => r.card === entry.card) + 1;
     entry.acked ??= [];
+    const applied = (entry.level ?? stage.settings.synchronous_commit) === "remote_apply";
     for (const s of voters) {
       if ((applied ? s.replayed : s.wal.length) < position || entry.acked.includes(s.id)) continue;
       entry.acked.push(s.id);
@@ -258,9 +258,9 @@ function acknowledge(stage: Stage, p: Server): void {
     }
   }
   while (p.pending.length > 0) {
-    const { card, client: who } = p.pending[0]!;
+    const { card, client: who, level } = p.pending[0]!;
     const position = p.wal.findIndex((r) => r.card === card) + 1;
-    const acks = ackers(stage, p, position);
+    const acks = ackers(stage, p, position, level);
     if (!acks) return;
     p.pending.shift();
     emit(stage, { kind: "commit-ack", actor: p.id, to: who, card });

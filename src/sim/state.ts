@@ -64,7 +64,8 @@ export interface Server {
   slots: Record<string, number>;
   /** Synchronous commits waiting for a standby's ack. */
   /** Commits waiting for their synchronous acks, oldest first, with the standbys that have acked each. */
-  pending: { card: number; client: string; acked?: string[] }[];
+  /** `level`: the client's own synchronous_commit, when it SETs one. */
+  pending: { card: number; client: string; acked?: string[]; level?: string }[];
   /** Positions 1..archived have been copied to the archive. */
   archived: number;
 }

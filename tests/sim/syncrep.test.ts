@@ -113,3 +113,58 @@ describe("quorum and priority commit", () => {
     expect(() => stage("FIRST 1 (a, a)", step("x", "write: { by: w, to: p }"))).toThrow(/named twice/);
   });
 });
+
+describe("a client's own synchronous_commit", () => {
+  const scenario = (logger: string, steps: string) =>
+    parseScenario(
+      `id: c
+title: c
+summary: c
+goals: [c]
+minutes: 5
+settings:
+  synchronous_standby_names: [s]
+roles:
+  - { id: p, label: P, kind: primary }
+  - { id: s, label: S, kind: standby }
+  - { id: bank, label: Bank, kind: writer }
+  - { id: logger, label: Logger, kind: writer, settings: { synchronous_commit: ${logger} } }
+steps:
+${steps}`,
+      "c.yaml",
+    );
+
+  it("is SET in its session: with local it never waits, and may write several cards a step", () => {
+    const trace = simulate(
+      scenario(
+        "local",
+        step("down", "crash: s", "write: { by: bank, to: p }", "write: { by: logger, to: p, count: 2 }"),
+      ),
+    );
+    const after = trace.steps[0]!.after;
+    expect(after.clients.bank!.waiting).toBe(1);
+    expect(after.clients.logger!.acked).toEqual([2, 3]);
+    const lines = trace.steps[0]!.commands.flatMap((c) =>
+      c.kind === "shell" ? [c.line.filter((p): p is string => typeof p === "string").join("")] : [],
+    );
+    expect(lines.filter((l) => l.includes("SET synchronous_commit = local;"))).toHaveLength(2);
+  });
+
+  it("waits for replay under its own remote_apply", () => {
+    const trace = simulate(scenario("remote_apply", step("one", "write: { by: logger, to: p }")));
+    expect(trace.steps[0]!.after.clients.logger!.acked).toEqual([1]);
+    expect(trace.steps[0]!.commands.length).toBe(1);
+  });
+
+  it("is a client's setting, and count under its own synchronous commit is refused", () => {
+    expect(() => scenario("on", step("x", "write: { by: logger, to: p, count: 2 }"))).toThrow(
+      /under synchronous commit: the client waits for each card's ack/,
+    );
+    expect(() =>
+      parseScenario(
+        `id: c\ntitle: c\nsummary: c\ngoals: [c]\nminutes: 5\nroles:\n  - { id: p, label: P, kind: primary, settings: { synchronous_commit: local } }\nsteps:\n  - { title: t, say: s }\n`,
+        "c.yaml",
+      ),
+    ).toThrow(/role "p": synchronous_commit is a client's setting/);
+  });
+});

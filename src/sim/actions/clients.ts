@@ -3,6 +3,7 @@
  * vacuum joker — directly or through a proxy that routes writes to the primary and reads to a
  * standby.
  */
+import { commitWaits } from "../../scenario/model.js";
 import type { ActionArgs } from "../../scenario/schema.js";
 import { emit, must, run, StepProblem } from "../act.js";
 import { psql, SQL } from "../commands.js";
@@ -59,9 +60,15 @@ function target(
   return { server: chosen, path: chosen ? [by, via!, chosen.id] : [by, via!] };
 }
 
-function synchronous(stage: Stage): boolean {
-  const { synchronous_standby_names: names, synchronous_commit: level } = stage.settings;
-  return names.length > 0 && level !== "off" && level !== "local";
+/** What a client SETs in its session before its statements: its own synchronous_commit. */
+function ownSettings(stage: Stage, by: string): string[] {
+  const level = stage.roles.get(by)?.synchronousCommit;
+  return level ? [`SET synchronous_commit = ${level};`] : [];
+}
+
+/** Whether this client's commits wait for a standby's ack (the run's synchronous_commit, or its own). */
+function synchronous(stage: Stage, by: string): boolean {
+  return commitWaits(stage.settings, stage.roles.get(by));
 }
 
 function write(stage: Stage, { by, to, via, count = 1 }: ActionArgs<"write">): void {
@@ -86,9 +93,12 @@ function write(stage: Stage, { by, to, via, count = 1 }: ActionArgs<"write">): v
     run(stage, {
       kind: "shell",
       // On a standby pg_switch_wal() would fail first ("recovery is in progress"): only the INSERT is tried.
-      line: psql(s.id, s.mode === "standby" ? SQL.write(stage.nextCard).slice(-1) : SQL.write(stage.nextCard)),
+      line: psql(s.id, [
+        ...ownSettings(stage, by),
+        ...(s.mode === "standby" ? SQL.write(stage.nextCard).slice(-1) : SQL.write(stage.nextCard)),
+      ]),
       client: by,
-      session: synchronous(stage) ? "waits" : undefined,
+      session: synchronous(stage, by) ? "waits" : undefined,
     });
     const failure = unreachable(stage, path, s) ?? (s.mode === "standby" ? messages.readOnly("INSERT") : undefined);
     if (failure) {
@@ -101,8 +111,8 @@ function write(stage: Stage, { by, to, via, count = 1 }: ActionArgs<"write">): v
     c.wrote.push(card);
     stage.written.add(card);
     emit(stage, { kind: "write", actor: by, to: s.id, via, card, position: s.wal.length });
-    if (synchronous(stage)) {
-      s.pending.push({ card, client: by });
+    if (synchronous(stage, by)) {
+      s.pending.push({ card, client: by, level: stage.roles.get(by)?.synchronousCommit });
       c.waiting = { card, on: s.id };
       emit(stage, { kind: "commit-wait", actor: s.id, to: by, card, message: messages.syncWait() });
     } else {
