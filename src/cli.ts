@@ -11,7 +11,7 @@ import { mm, type Paper } from "./render/units.js";
 import type { Loaded } from "./node/load.js";
 import { plainFsError } from "./node/fs-errors.js";
 import { abandonWrites, recover } from "./node/output.js";
-import { onInterrupt } from "./node/signals.js";
+import { computing, onInterrupt } from "./node/signals.js";
 import { packageRoot, shippedScenarios, shippedWorkshops } from "./node/paths.js";
 import { Session } from "./node/session.js";
 import { version } from "./node/stamp.js";
@@ -103,14 +103,30 @@ const program = new Command()
 
 program
   .command("check")
-  .description("parse, simulate and verify every expect: claim (default: every shipped scenario)")
+  .description(
+    "parse, simulate, verify every expect: claim and lay the kit out, so that what passes builds (default: every shipped scenario)",
+  )
   .argument("[files...]", "scenario files")
-  .action(async (given: string[]) => {
+  .addOption(new Option("--paper <size>", "the sheet size to lay out for").choices(["letter", "a4"]).default("letter"))
+  .action(async (given: string[], flags: { paper: Paper }) => {
     const all = await loadAll(given);
-    const { checkExpectations } = await import("./sim/expect.js");
+    const [{ checkExpectations }, { layOut }, { loadAssets }] = await Promise.all([
+      import("./sim/expect.js"),
+      import("./index.js"),
+      import("./node/assets.js"),
+    ]);
+    const options = optionsOf({ out: "", paper: flags.paper, duplex: "long", commands: true });
+    const assets = all.scenarios.length > 0 ? loadAssets() : undefined;
     let code = all.code;
     for (const loaded of all.scenarios) {
       const report = checkExpectations(loaded.scenario, loaded.trace);
+      // What does not fit its box, found by laying the kit out as build does (nothing is written).
+      if (report.problems.length === 0) {
+        const laid = await computing(() =>
+          layOut(loaded.scenario, loaded.trace, loaded.source, options, assets!, () => new Promise(setImmediate)),
+        );
+        report.problems.push(...laid.problems);
+      }
       if (report.problems.length > 0) {
         process.stderr.write(formatDiagnostics(report.problems, loaded.source) + "\n");
         code = 2;

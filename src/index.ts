@@ -15,7 +15,7 @@ import { PRODUCTS } from "./products/index.js";
 import { OverflowError } from "./render/fit.js";
 import { printableIn } from "./render/fonts/coverage.js";
 import type { FontSet } from "./render/pdf.js";
-import { ScenarioError, type Diagnostic } from "./scenario/diagnostics.js";
+import { ScenarioError, type Diagnostic, type Position } from "./scenario/diagnostics.js";
 import type { Scenario } from "./scenario/model.js";
 import { parseScenario } from "./scenario/parse.js";
 import { checkExpectations } from "./sim/expect.js";
@@ -49,6 +49,55 @@ export type BuildOutcome =
 export function load(source: string, file: string, fonts?: FontSet): { scenario: Scenario; trace: Trace } {
   const scenario = parseScenario(source, file, fonts && printableIn(fonts));
   return { scenario, trace: simulate(scenario) };
+}
+
+/**
+ * Where in the scenario a text that does not fit comes from: the step of a diagram or of a cue,
+ * the role of a role card, else the role whose label the text carries; undefined when unknown.
+ */
+function overflowAt(error: OverflowError, scenario: Scenario): Position | undefined {
+  const steps = scenario.runs.flatMap((r) => r.steps);
+  const step = /\bstep (\d+)/.exec(error.where)?.[1];
+  if (step) return steps.find((s) => s.number === Number(step))?.at;
+  const roles = [...scenario.roles].sort((a, b) => b.label.length - a.label.length);
+  const label = /"(.+)"/.exec(error.where)?.[1];
+  const role =
+    roles.find((r) => r.label === label) ?? roles.find((r) => `${error.where} ${error.text}`.includes(r.label));
+  return role?.at;
+}
+
+/**
+ * Derives and renders every product of a parsed, simulated scenario: its files, or every text
+ * that does not fit (one per product: a product stops at its first), positioned at the scenario
+ * line that causes it. `replikit check` runs this too, so that what passes check builds.
+ */
+export async function layOut(
+  scenario: Scenario,
+  trace: Trace,
+  source: string,
+  options: Options,
+  assets: Assets,
+  between: (next: string) => Promise<void> = async () => {},
+): Promise<{ files: KitFile[]; problems: Diagnostic[] }> {
+  const kit = deriveKit(scenario, trace, versionOf(source), options, assets);
+  const files: KitFile[] = [];
+  const problems: Diagnostic[] = [];
+  for (const product of PRODUCTS) {
+    await between(product.file);
+    try {
+      const rendered = await product.render(kit, options, assets);
+      files.push(
+        "pdf" in rendered
+          ? { path: product.file, bytes: rendered.pdf, pages: rendered.pages }
+          : { path: product.file, bytes: rendered.bytes },
+        ...rendered.extras,
+      );
+    } catch (error) {
+      if (!(error instanceof OverflowError)) throw error;
+      problems.push({ file: scenario.file, position: overflowAt(error, scenario), message: error.message });
+    }
+  }
+  return { files, problems };
 }
 
 /** A short hash of the scenario's text, printed on every page and card back. */
@@ -91,22 +140,8 @@ export async function build(
       ],
     };
   await between("layout");
-  const kit = deriveKit(loaded.scenario, loaded.trace, versionOf(source), options, assets);
-  const files: KitFile[] = [];
-  try {
-    for (const product of PRODUCTS) {
-      await between(product.file);
-      const rendered = await product.render(kit, options, assets);
-      files.push(
-        "pdf" in rendered
-          ? { path: product.file, bytes: rendered.pdf, pages: rendered.pages }
-          : { path: product.file, bytes: rendered.bytes },
-        ...rendered.extras,
-      );
-    }
-  } catch (error) {
-    if (error instanceof OverflowError) return { ok: false, diagnostics: [{ file, message: error.message }] };
-    throw error;
-  }
+  const laid = await layOut(loaded.scenario, loaded.trace, source, options, assets, between);
+  if (laid.problems.length > 0) return { ok: false, diagnostics: laid.problems };
+  const files = laid.files;
   return { ok: true, id: loaded.scenario.id, files };
 }

@@ -1,7 +1,12 @@
 /** Text that never overflows its box: it wraps, or shrinks down to a floor, and past that the build fails. */
 
 export class OverflowError extends Error {
-  constructor(where: string, text: string, min: number) {
+  constructor(
+    /** Which product and place: "diagram of step 3", 'role card "Writer"', … (check maps it to a scenario line). */
+    readonly where: string,
+    readonly text: string,
+    min: number,
+  ) {
     const shown = text.length > 60 ? `${text.slice(0, 57)}…` : text;
     super(`${where}: the text "${shown}" does not fit its box even at ${min} pt; shorten it`);
     this.name = "OverflowError";

@@ -598,3 +598,24 @@ describe("options and wording", () => {
     );
   });
 });
+
+describe("check means this builds", () => {
+  it("lays the kit out and reports every text that does not fit at the scenario line that causes it", () => {
+    const file = join(work, "too-wide.yaml");
+    writeFileSync(
+      file,
+      readFileSync(scenario("streaming.yaml"), "utf8").replace("label: Writer", "label: WWWWWWWWWWWWWWWWWWWWWWWW"),
+    );
+    const lines = readFileSync(file, "utf8").split("\n");
+    const role = lines.findIndex((l) => l.includes("id: writer")) + 1;
+    const r = run(["check", file]);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain(`too-wide.yaml:${role}:5: role card "WWWWWWWWWWWWWWWWWWWWWWWW": the text`);
+    expect(r.err).toMatch(/too-wide\.yaml:\d+:5: diagram of step 1: the text "W+" does not fit/);
+    expect(r.out).toContain("too-wide.yaml: FAILED");
+    // And build says the same.
+    const b = run(["build", "--out", join(work, "too-wide-out"), file]);
+    expect(b.code).toBe(2);
+    expect(b.err).toContain(`too-wide.yaml:${role}:5: role card`);
+  });
+});
