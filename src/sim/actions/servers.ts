@@ -190,6 +190,10 @@ function promote(stage: Stage, id: string): void {
     position: s.wal.length,
     message: messages.newTimeline(timeline),
   });
+  // A promotion is followed at once by a checkpoint (PostgreSQL 15 logs "checkpoint starting: force"
+  // right after "selected new timeline ID"; seen recycling four segments 0.3 s later): WAL nothing
+  // keeps leaves pg_wal, so a standby re-pointed to the new primary needs its segment kept.
+  recycle(stage, s);
 }
 
 function follow(stage: Stage, { server: id, upstream }: ActionArgs<"follow">): void {
@@ -276,15 +280,22 @@ function checkpoint(stage: Stage, id: string): void {
   must(s.mode === "primary", `checkpoint acts on a primary: "${id}" is a standby at this point`);
   run(stage, { kind: "shell", line: psql(id, SQL.checkpoint()) });
   archiveSegments(stage, s);
-  // The newest card's segment is still being written; wal_keep_size keeps that many segments before
-  // it; a slot keeps the segment its standby needs next, from its start.
+  emit(stage, { kind: "checkpoint", actor: id });
+  recycle(stage, s);
+}
+
+/**
+ * What a checkpoint on primary `s` removes from pg_wal. The newest card's segment is still being
+ * written; wal_keep_size keeps that many segments before it; a slot keeps the segment its standby
+ * needs next, from its start; with an archive, only archived segments go.
+ */
+function recycle(stage: Stage, s: Server): void {
   const limits = [s.wal.length - 1 - stage.settings.wal_keep_size, ...Object.values(s.slots).map((need) => need - 1)];
   if (stage.settings.archive) limits.push(s.archived);
   const upto = Math.max(s.recycled, Math.min(...limits));
   const cards = s.wal.slice(s.recycled, upto).map((r) => r.card);
   s.recycled = upto;
-  emit(stage, { kind: "checkpoint", actor: id });
-  if (cards.length > 0) emit(stage, { kind: "recycle", actor: id, cards });
+  if (cards.length > 0) emit(stage, { kind: "recycle", actor: s.id, cards });
 }
 
 function cut(stage: Stage, [a, b]: [string, string], healing: boolean): void {
