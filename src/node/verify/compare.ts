@@ -25,6 +25,8 @@ export interface RealServer {
   lagging?: boolean;
   /** A primary's pg_stat_replication: each walsender's application_name and sync_state. */
   syncStates?: Record<string, string>;
+  /** The standbys (application_name) its walsenders stream to: the other end of each connection. */
+  walsenders?: string[];
   /** What the server logged during the step. */
   log: string;
 }
@@ -75,6 +77,16 @@ export function differences(snapshot: Snapshot, events: TraceEvent[], real: Real
     if (r.cards && JSON.stringify(s.cards) !== JSON.stringify(r.cards)) say("cards", s.cards, r.cards);
     if (s.mode === "primary" && r.timeline !== undefined && s.timeline !== r.timeline)
       say("timeline", s.timeline, r.timeline);
+    // The upstream's end of each replication connection: behind a cut it lingers until
+    // wal_sender_timeout, and the model's standby stops streaming only when time passes.
+    if (r.walsenders) {
+      const streaming = Object.entries(snapshot.servers)
+        .filter(([, d]) => d.upstream === id && d.up && d.mode === "standby" && d.walreceiver === "streaming")
+        .map(([d]) => d)
+        .sort();
+      const found = [...r.walsenders].sort();
+      if (JSON.stringify(streaming) !== JSON.stringify(found)) say("streams to", streaming, found);
+    }
     if (s.mode === "standby") {
       const streaming = s.walreceiver === "streaming";
       if (streaming !== Boolean(r.streaming)) say("streaming", streaming, Boolean(r.streaming));
@@ -163,8 +175,9 @@ export const HARMLESS: readonly Allowed[] = [
   {
     pattern:
       /could not connect to the primary server|could not receive data from WAL stream: server closed the connection/,
-    why: "a walreceiver retrying, every wal_retrieve_retry_interval, an upstream that is down (the trace logs it once)",
+    why: "a walreceiver whose upstream went down in the step (the trace may re-point it at once), or retrying, every wal_retrieve_retry_interval, one that is down (the trace logs it once)",
     when: (server, step) => {
+      if (step.events.some((e) => e.kind === "crash" || e.kind === "stop")) return true;
       const upstream = server ? step.after.servers[server]?.upstream : null;
       return upstream ? step.after.servers[upstream]?.up !== true : true;
     },

@@ -251,10 +251,6 @@ const failover: Replay<"failover"> = async (stage, { candidates }, commands) => 
   for (const id of candidates) {
     if (id === promoted || !promoted) continue;
     stage.upstream.set(id, promoted);
-    // A failover is one act: promoted and re-pointed in the same instant. The new primary's
-    // end-of-recovery checkpoint follows within a second and recycles WAL nobody keeps, so a
-    // re-pointed standby connects at once, as the model has it, rather than at the step's end.
-    await stage.letThroughLink(id, promoted, true);
   }
   if (promoted) stage.upstream.delete(promoted);
   stage.configureAll();

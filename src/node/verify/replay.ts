@@ -74,10 +74,12 @@ async function observe(stage: Stage, logFrom: Map<string, number>): Promise<Real
           "CASE WHEN pg_is_in_recovery() THEN pg_get_wal_replay_pause_state() <> 'not paused' OR EXISTS " +
           "(SELECT 1 FROM pg_stat_activity WHERE backend_type = 'startup' AND wait_event LIKE 'RecoveryConflict%') END, " +
           "CASE WHEN pg_is_in_recovery() THEN coalesce(pg_last_wal_receive_lsn() > pg_last_wal_replay_lsn(), false) END, " +
-          "(SELECT pid FROM pg_stat_activity WHERE backend_type = 'startup');",
+          "(SELECT pid FROM pg_stat_activity WHERE backend_type = 'startup'), " +
+          "(SELECT coalesce(string_agg(application_name, ','), '') FROM pg_stat_replication WHERE state IN ('streaming', 'catchup'));",
       ]);
       if (r.code === 0) {
-        const [recovery, cards, timeline, streaming, paused, lag, startup] = r.out.trim().split("|");
+        const [recovery, cards, timeline, streaming, paused, lag, startup, senders] = r.out.trim().split("|");
+        server.walsenders = senders ? senders.split(",") : [];
         server.inRecovery = recovery === "t";
         server.cards = cards ? cards.split(",").map(Number) : [];
         server.timeline = timeline ? Number(timeline) : server.inRecovery ? startupTimeline(startup) : undefined;

@@ -235,14 +235,17 @@ function vacuum(stage: Stage, { by, on }: ActionArgs<"vacuum">): void {
 /**
  * Whether primary `p` knows standby `d`'s oldest snapshot (hot_standby_feedback): over a live
  * replication connection — up the chain, for a cascaded standby — or kept on a slot when the
- * connection is gone. Without either, the primary forgets it the moment the connection drops.
+ * connection is gone. Without either, the primary forgets it when its walsender goes: at once when
+ * the standby stops, after wal_sender_timeout behind a cut (a partition is not a crash).
  */
 function xminKnown(stage: Stage, d: Server, p: Server, seen = new Set<string>()): boolean {
   // Standbys can be told to follow each other in a circle; that chain reaches no primary.
   if (d.mode !== "standby" || !d.upstream || d.id === p.id || seen.has(d.id)) return false;
   seen.add(d.id);
   const u = server(stage, d.upstream);
-  const connected = d.up && d.receiver === "streaming" && u.up && linked(stage, d.id, u.id);
+  // Behind a cut the walsender, and the xmin it holds, lives on until wal_sender_timeout; the
+  // model's standby stops streaming when time passes at the step's end, which stands for that.
+  const connected = d.up && d.receiver === "streaming" && u.up;
   if (!connected && u.slots[d.id] === undefined) return false;
   return u.id === p.id || (u.mode === "standby" && xminKnown(stage, u, p, seen));
 }

@@ -152,6 +152,20 @@ describe("verify's comparison", () => {
   });
 });
 
+describe("verify's comparison of both ends of a replication connection", () => {
+  it("reports a walsender still streaming to a standby the trace has cut off", () => {
+    const { real, step } = agreeing("streaming.yaml", 4);
+    real.servers.primary!.walsenders = ["standby"];
+    expect(differences(step.after, step.events, real)).toEqual([]);
+    const cut = agreeing("streaming.yaml", 5);
+    expect(cut.step.after.servers.standby!.walreceiver).not.toBe("streaming");
+    cut.real.servers.primary!.walsenders = ["standby"];
+    expect(differences(cut.step.after, cut.step.events, cut.real)).toEqual([
+      'primary streams to: trace [], PostgreSQL ["standby"]',
+    ]);
+  });
+});
+
 describe("verify's comparison the other way: errors the trace does not predict", () => {
   const line = (text: string) => `2026-12-01 17:00:00.000 UTC [123] ${text}`;
 

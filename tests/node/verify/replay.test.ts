@@ -5,7 +5,7 @@
 import { spawn, spawnSync } from "node:child_process";
 import { chmodSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { basename, join } from "node:path";
+import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { findBinaries, ownedDir, serverUser, stopAllServers } from "../../../src/node/verify/pg.js";
 import { replay } from "../../../src/node/verify/replay.js";
@@ -89,35 +89,37 @@ describe.skipIf(!bin)("replay on PostgreSQL", () => {
 
 describe.skipIf(!bin)("replikit verify interrupted", () => {
   it("stops every server it started and removes its folder on Ctrl-C", { timeout: 120_000 }, async () => {
-    // A temporary folder of its own (TMPDIR): other verify runs at the same time leave theirs elsewhere.
-    const tmp = mkdtempSync(join(tmpdir(), "replikit-interrupt-tmp-"));
+    // A temporary folder of its own (TMPDIR): other verify runs on the machine make folders too.
+    const tmp = mkdtempSync(join(tmpdir(), "replikit-interrupt-"));
     chmodSync(tmp, 0o755);
-    const child = spawn(
-      process.execPath,
-      [
-        join(root, "dist", "cli.js"),
-        "verify",
-        join(root, "scenarios", "replication-lag.yaml"),
-        "--report",
-        join(tmp, "..", `${basename(tmp)}.json`),
-      ],
-      { cwd: root, env: { ...process.env, TMPDIR: tmp } },
-    );
-    let out = "";
-    await new Promise<void>((resolve) => {
-      child.stdout.on("data", (d: Buffer) => {
-        out += d.toString();
-        if (out.includes("step  2")) child.kill("SIGINT");
+    try {
+      const child = spawn(
+        process.execPath,
+        [
+          join(root, "dist", "cli.js"),
+          "verify",
+          join(root, "scenarios", "replication-lag.yaml"),
+          "--report",
+          join(tmp, "replikit-interrupted.json"),
+        ],
+        { cwd: root, env: { ...process.env, TMPDIR: tmp } },
+      );
+      let out = "";
+      await new Promise<void>((resolve) => {
+        child.stdout.on("data", (d: Buffer) => {
+          out += d.toString();
+          if (out.includes("step  2")) child.kill("SIGINT");
+        });
+        child.on("exit", () => resolve());
       });
-      child.on("exit", () => resolve());
-    });
-    expect(child.exitCode).toBe(130);
-    expect(readdirSync(tmp)).toEqual([]);
-    const servers = spawnSync("ps", ["-eo", "args"], { encoding: "utf8" })
-      .stdout.split("\n")
-      .filter((l) => l.includes(tmp));
-    expect(servers).toEqual([]);
-    rmSync(tmp, { recursive: true, force: true });
-    rmSync(`${tmp}.json`, { force: true });
+      expect(child.exitCode).toBe(130);
+      expect(readdirSync(tmp).filter((n) => n.startsWith("replikit-verify-"))).toEqual([]);
+      const servers = spawnSync("ps", ["-eo", "args"], { encoding: "utf8" })
+        .stdout.split("\n")
+        .filter((l) => l.includes(tmp));
+      expect(servers).toEqual([]);
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
+    }
   });
 });
