@@ -57,6 +57,7 @@ function sharedFaces(fonts: FontSet): Shared {
       autoFirstPage: false,
       font: null as unknown as string,
     }) as unknown as PDFKit.PDFDocument & FontInternals;
+    batchStringWrites(Object.getPrototypeOf(probe.ref({})) as StreamObject);
     const faces = new Map<string, Face>();
     let embed: EmbeddedFontClass | undefined;
     for (const [name, bytes] of faceList(fonts)) {
@@ -79,6 +80,49 @@ function sharedFaces(fonts: FontSet): Shared {
     parsed.set(fonts, entry);
   }
   return entry;
+}
+
+/** pdfkit 0.20's PDFReference: an object with a stream (a page's content, a font's tables). */
+interface StreamObject {
+  write: (this: StreamObject, chunk: string | Uint8Array) => void;
+  finalize: (this: StreamObject) => void;
+}
+const pending = new WeakMap<StreamObject, string[]>();
+const batched = new WeakSet<StreamObject>();
+
+/**
+ * pdfkit writes every drawing operator into a page's content stream as its own small byte array
+ * (a loop over the string's characters, then one allocation per operator), and joins them when
+ * the page ends: thousands of tiny arrays per diagram page, and much of a build's garbage. Here
+ * operator strings are kept as strings and turned into bytes once, when anything else is written
+ * or the stream is finalized. The bytes are the same: pdfkit writes each string followed by a
+ * newline, keeping the low byte of each character, which is what Buffer's latin1 encoding does.
+ * Patched once, on the class (pinned pdfkit 0.20; the byte-identity tests cover it).
+ */
+function batchStringWrites(proto: StreamObject): void {
+  if (batched.has(proto)) return;
+  batched.add(proto);
+  const { write, finalize } = proto;
+  const flush = (ref: StreamObject) => {
+    const strings = pending.get(ref);
+    if (!strings?.length) return;
+    pending.delete(ref);
+    write.call(ref, Buffer.from(strings.join("\n") + "\n", "latin1"));
+  };
+  proto.write = function (chunk) {
+    if (!(chunk instanceof Uint8Array)) {
+      const strings = pending.get(this);
+      if (strings) strings.push(String(chunk));
+      else pending.set(this, [String(chunk)]);
+      return;
+    }
+    flush(this);
+    write.call(this, chunk);
+  };
+  proto.finalize = function () {
+    flush(this);
+    finalize.call(this);
+  };
 }
 
 const faceList = (fonts: FontSet): [string, Uint8Array][] => [
