@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { createDocument, finish, FONT, pageCount, type PdfSink } from "../../src/render/pdf.js";
+import { measurer } from "../../src/render/measure.js";
 import { PRODUCTS } from "../../src/products/index.js";
 import { assets, kitOf, options } from "../helpers.js";
 
@@ -59,4 +60,20 @@ describe("documents", () => {
       expect(sink.bytes()).toEqual(held.pdf);
     },
   );
+
+  it("measure widths as pdfkit does, remembered per font set", () => {
+    const measure = measurer(assets.fonts);
+    expect(measurer(assets.fonts)).toBe(measure);
+    const doc = createDocument(assets.fonts, new Date(0), meta, page);
+    for (const [text, font, size] of [
+      ["Standby 2", FONT.bold, 14],
+      ["Standby 2", FONT.bold, 15],
+      ["Standby 2", FONT.regular, 14],
+      ["pg_ctl promote", FONT.mono, 11.5],
+    ] as const) {
+      const width = doc.font(font).fontSize(size).widthOfString(text);
+      expect(measure(text, font, size)).toBe(width);
+      expect(measure(text, font, size)).toBe(width);
+    }
+  });
 });

@@ -53,7 +53,14 @@ export const diagrams: Product = {
           bytes: new TextEncoder().encode(drawSvg(drawing, SVG_FONTS)),
         });
       doc.addPage();
-      drawPdf(doc, drawing, (page.width - VIEW.width * scale) / 2, (page.height - VIEW.height * scale) / 2, scale);
+      drawPdf(
+        doc,
+        drawing,
+        (page.width - VIEW.width * scale) / 2,
+        (page.height - VIEW.height * scale) / 2,
+        scale,
+        measure,
+      );
     });
     const done = await finish(doc);
     return { ...done, extras };

@@ -3,13 +3,24 @@
  * presenter view). Both read the same shape list, so the page and the screen show the same thing.
  * The SVG is written directly: a shape list this small needs no DOM.
  */
+import type { Measure } from "../../render/measure.js";
 import type { Drawing, Shape } from "./shapes.js";
 import { VIEW } from "./shapes.js";
 
-/** Draws the shapes on the current PDF page, the view scaled by `scale` with its corner at (x0, y0). */
-export function drawPdf(doc: PDFKit.PDFDocument, drawing: Drawing, x0: number, y0: number, scale: number): void {
+/**
+ * Draws the shapes on the current PDF page, the view scaled by `scale` with its corner at (x0, y0).
+ * `measure` (the one the layout used) spares measuring centred and right-aligned text again.
+ */
+export function drawPdf(
+  doc: PDFKit.PDFDocument,
+  drawing: Drawing,
+  x0: number,
+  y0: number,
+  scale: number,
+  measure?: Measure,
+): void {
   doc.save().translate(x0, y0).scale(scale);
-  for (const s of drawing.shapes) pdfShape(doc, s, scale);
+  for (const s of drawing.shapes) pdfShape(doc, s, measure);
   doc.restore();
 }
 
@@ -19,7 +30,7 @@ function stroke(doc: PDFKit.PDFDocument, s: { stroke?: string; width?: number; d
   else doc.undash();
 }
 
-function pdfShape(doc: PDFKit.PDFDocument, s: Shape, scale: number): void {
+function pdfShape(doc: PDFKit.PDFDocument, s: Shape, measure: Measure | undefined): void {
   switch (s.kind) {
     case "rect": {
       const shape = () => (s.r ? doc.roundedRect(s.x, s.y, s.w, s.h, s.r) : doc.rect(s.x, s.y, s.w, s.h));
@@ -63,13 +74,12 @@ function pdfShape(doc: PDFKit.PDFDocument, s: Shape, scale: number): void {
       return;
     case "text": {
       doc.font(s.font).fontSize(s.size).fillColor(s.fill);
-      const width = s.anchor === "start" ? 0 : doc.widthOfString(s.text);
+      const width = s.anchor === "start" ? 0 : measure ? measure(s.text, s.font, s.size) : doc.widthOfString(s.text);
       const x = s.x - (s.anchor === "middle" ? width / 2 : s.anchor === "end" ? width : 0);
       doc.text(s.text, x, s.y, { lineBreak: false, baseline: "alphabetic" });
       return;
     }
   }
-  void scale;
 }
 
 /** The three corners of an arrowhead at the end of a polyline. */
