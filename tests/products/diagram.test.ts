@@ -6,12 +6,13 @@
 import { describe, expect, it } from "vitest";
 import type { Frame } from "../../src/products/diagrams/derive.js";
 import { fold, layoutFrame, MIN } from "../../src/products/diagrams/layout.js";
+import { diagrams, frameSvg } from "../../src/products/diagrams/draw.js";
 import { drawSvg } from "../../src/products/diagrams/pens.js";
 import { overlaps, VIEW, type Drawing } from "../../src/products/diagrams/shapes.js";
 import { OverflowError } from "../../src/render/fit.js";
 import { measurer } from "../../src/render/measure.js";
 import { mm, PAPER } from "../../src/render/units.js";
-import { assets, kitOf, shipped } from "../helpers.js";
+import { assets, kitOf, options, shipped } from "../helpers.js";
 
 const measure = measurer(assets.fonts);
 
@@ -126,5 +127,18 @@ describe("diagram text", () => {
     const svg = drawSvg(d, {});
     expect(svg).toContain("Primary &amp; &lt;co&gt;");
     expect((svg.match(/<text /g) ?? []).length).toBe(d.texts.length);
+  });
+});
+
+describe("frameSvg", () => {
+  it("gives each frame the SVG that --svg writes for it", async () => {
+    const kit = kitOf("failover-failback.yaml");
+    const rendered = await diagrams.render(kit, options("letter", { svg: true }), assets);
+    expect(rendered.extras.length).toBe(kit.frames.length);
+    kit.frames.forEach((frame, i) => {
+      const svg = frameSvg(frame, assets.fonts);
+      expect(svg.startsWith("<svg ")).toBe(true);
+      expect(new TextDecoder().decode(rendered.extras[i]!.bytes)).toBe(svg);
+    });
   });
 });

@@ -3,9 +3,10 @@
  * pen from the same shape list the SVG pen writes for --svg (diagrams/step-NN[a|b].svg).
  */
 import { measurer } from "../../render/measure.js";
-import { createDocument, finish, FONT } from "../../render/pdf.js";
+import { createDocument, finish, FONT, type FontSet } from "../../render/pdf.js";
 import { mm, PAPER } from "../../render/units.js";
 import type { Product } from "../product.js";
+import type { Frame } from "./derive.js";
 import { layoutFrame } from "./layout.js";
 import { drawPdf, drawSvg } from "./pens.js";
 import { VIEW } from "./shapes.js";
@@ -26,6 +27,14 @@ export function frameNames(frames: { step: number }[]): string[] {
     const index = frames.slice(0, i).filter((g) => g.step === f.step).length;
     return `${String(f.step).padStart(2, "0")}${count > 1 ? "ab"[index] : ""}`;
   });
+}
+
+/**
+ * One frame as a standalone SVG document: the same shape list the PDF page is drawn from, in the
+ * SVG pen. What --svg writes for each frame, and what a screen (the presenter view) can show.
+ */
+export function frameSvg(frame: Frame, fonts: FontSet): string {
+  return drawSvg(layoutFrame(frame, measurer(fonts)), SVG_FONTS);
 }
 
 export const diagrams: Product = {
@@ -50,7 +59,7 @@ export const diagrams: Product = {
       if (options.svg)
         extras.push({
           path: `diagrams/step-${names[i]}.svg`,
-          bytes: new TextEncoder().encode(drawSvg(drawing, SVG_FONTS)),
+          bytes: new TextEncoder().encode(drawSvg(drawing, SVG_FONTS)), // frameSvg, without laying out twice
         });
       doc.addPage();
       drawPdf(
