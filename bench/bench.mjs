@@ -208,7 +208,7 @@ async function watchCase(runs) {
 
 const out = (name) => join(work, name);
 const cold = await paired(
-  "nine shipped kits, cold",
+  `${readdirSync(join(root, "scenarios")).filter((f) => f.endsWith(".yaml")).length} shipped kits, cold`,
   [...cli, "build", "--force", "--out", out("cold")],
   out("cold"),
   RUNS,
