@@ -619,3 +619,33 @@ describe("check means this builds", () => {
     expect(b.err).toContain(`too-wide.yaml:${role}:5: role card`);
   });
 });
+
+describe("a diagram never drops cards silently", () => {
+  it("35 cards: a standby that crashed after card 30 shows 1–30, not the primary's 1–35", () => {
+    const file = join(work, "c35.yaml");
+    writeFileSync(
+      file,
+      [
+        "id: c35",
+        "title: Many cards",
+        "summary: Thirty-five cards, and a standby that misses the last five.",
+        "goals: [Count.]",
+        "minutes: 5",
+        "roles:",
+        "  - { id: primary, label: Primary, kind: primary }",
+        "  - { id: standby, label: Standby, kind: standby }",
+        "  - { id: writer, label: Writer, kind: writer }",
+        "steps:",
+        "  - { title: Thirty, say: Go., actions: [write: { by: writer, to: primary, count: 30 }] }",
+        "  - { title: Crash, say: Go., actions: [crash: standby] }",
+        "  - { title: Five more, say: Go., actions: [write: { by: writer, to: primary, count: 5 }] }",
+        "",
+      ].join("\n"),
+    );
+    expect(run(["check", file]).code).toBe(0);
+    expect(run(["build", "--svg", "--out", join(work, "c35-out"), file]).code).toBe(0);
+    const svg = readFileSync(join(work, "c35-out", "c35", "diagrams", "step-03.svg"), "utf8");
+    expect(svg).toContain(">1–35<");
+    expect(svg).toContain(">1–30<");
+  });
+});
