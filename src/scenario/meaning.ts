@@ -90,6 +90,9 @@ function pairChecks(pair: [string, string], c: Checker): void {
   c.distinct(pair[0], pair[1], c.at, c.what);
 }
 
+/** Servers on one stage: the diagrams give each its own box in one row. */
+export const MAX_SERVERS = 4;
+
 export function checkMeaning(scenario: Scenario): Diagnostic[] {
   const problems: Diagnostic[] = [];
   const report = (at: Position, message: string) => problems.push({ file: scenario.file, position: at, message });
@@ -114,6 +117,14 @@ export function checkMeaning(scenario: Scenario): Diagnostic[] {
   const distinct = (a: string, b: string, at: Position, what: string) => {
     if (a === b) report(at, `${what}: "${a}" is named twice; name two different roles`);
   };
+
+  // The step diagrams draw at most four servers legibly (one row of boxes, 12 pt text at the least).
+  const servers = scenario.roles.filter((r) => r.kind === "primary" || r.kind === "standby");
+  if (servers.length > MAX_SERVERS)
+    report(
+      servers[MAX_SERVERS]!.at,
+      `role "${servers[MAX_SERVERS]!.id}": at most ${MAX_SERVERS} servers (a primary and standbys) fit the step diagrams`,
+    );
 
   for (const role of scenario.roles) {
     if (role.kind !== "standby" && role.upstream) report(role.at, `role "${role.id}": only a standby has an upstream`);

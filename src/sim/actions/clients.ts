@@ -16,6 +16,8 @@ import type { ActionTable } from "./table.js";
  * 30 mm tall on a poker-size card (three digits would need 84 mm of a 63 mm card).
  */
 export const MAX_CARDS = 99;
+/** Red read cards one run may use: "R" and one digit, at the same 30 mm. */
+export const MAX_READS = 9;
 
 function newCard(stage: Stage): number {
   if (stage.nextCard > MAX_CARDS) {
@@ -124,7 +126,8 @@ function write(stage: Stage, { by, to, via, count = 1 }: ActionArgs<"write">): v
 function read(stage: Stage, { by, from, via, wants = "latest", hold = false }: ActionArgs<"read">): void {
   const c = client(stage, by);
   must(!(hold && c.holding), `"${by}" already holds a query open on "${c.holding?.server}"; release it first`);
-  must(stage.nextQuery <= MAX_CARDS, `this run would need more than ${MAX_CARDS} read cards`);
+  // R10 would not print 30 mm tall on a poker-size card: red cards are R1 to R9.
+  must(stage.nextQuery <= MAX_READS, `this run would need more than ${MAX_READS} red read cards (R1 to R${MAX_READS})`);
   const query = stage.nextQuery++;
   if (c.waiting) {
     emit(stage, {
