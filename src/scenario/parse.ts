@@ -2,11 +2,11 @@
  * YAML text → Scenario. Every problem — syntax, schema or meaning — becomes a Diagnostic with
  * the line and column it was written at; all of a file's problems are reported together.
  */
-import { LineCounter, parseDocument } from "yaml";
 import { z } from "zod";
 import { ScenarioError, didYouMean, type Diagnostic, type Position } from "./diagnostics.js";
 import { describeIssue, withoutEchoes } from "./issues.js";
-import { Positions, valueAt, type Path } from "./positions.js";
+import { valueAt, type Path, type Positions } from "./positions.js";
+import { readYaml } from "./yaml.js";
 import {
   ACTION_NAMES,
   EXPECTATION_NAMES,
@@ -41,39 +41,7 @@ export function parseScenario(source: string, file: string, printable?: Readonly
     throw new ScenarioError(problems);
   }
 
-  const deep = flowTooDeep(source, LIMITS.depth);
-  if (deep) {
-    report(deep, `nesting deeper than ${LIMITS.depth} levels`);
-    throw new ScenarioError(problems);
-  }
-  const lines = new LineCounter();
-  const doc = parseDocument(source, { lineCounter: lines, prettyErrors: false, uniqueKeys: true, strict: true });
-  // The first syntax error is the one to fix: those after it are mostly its echoes.
-  const syntax = [...doc.errors, ...doc.warnings].sort((a, b) => a.pos[0] - b.pos[0]);
-  if (syntax.length > 0) {
-    const first = syntax[0]!;
-    const { line, col } = lines.linePos(first.pos[0]);
-    const more = syntax.length > 1 ? ` (${syntax.length - 1} more YAML error(s) may follow from it)` : "";
-    report(
-      { line, column: col },
-      `YAML: ${first.message.split("\n")[0]!.replace(/ at line \d+, column \d+:?$/, "")}${more}`,
-    );
-    throw new ScenarioError(problems);
-  }
-
-  const positions = new Positions(doc, lines);
-  let raw: unknown;
-  try {
-    raw = doc.toJS({ maxAliasCount: LIMITS.aliases });
-  } catch (error) {
-    report({ line: 1, column: 1 }, `YAML: ${(error as Error).message} (at most ${LIMITS.aliases} aliases)`);
-    throw new ScenarioError(problems);
-  }
-  const tooDeep = depthPath(raw, LIMITS.depth);
-  if (tooDeep) {
-    report(positions.value(tooDeep), `nesting deeper than ${LIMITS.depth} levels`);
-    throw new ScenarioError(problems);
-  }
+  const { raw, positions } = readYaml(source, problems, report, LIMITS);
   if (raw === null || typeof raw !== "object" || Array.isArray(raw)) {
     report({ line: 1, column: 1 }, "a scenario is a map with keys such as id, title, roles and steps");
     throw new ScenarioError(problems);
@@ -126,54 +94,8 @@ export function parseScenario(source: string, file: string, printable?: Readonly
   return scenario;
 }
 
-/**
- * Where flow collections ([ and {) nest deeper than the limit, found before the YAML parser
- * recurses into them (it would exhaust the stack long before any check of ours could run).
- */
-function flowTooDeep(source: string, limit: number): Position | undefined {
-  let depth = 0;
-  let line = 1;
-  let column = 0;
-  let quote: string | undefined;
-  let comment = false;
-  for (const ch of source) {
-    column++;
-    if (ch === "\n") {
-      line++;
-      column = 0;
-      comment = false;
-      continue;
-    }
-    if (comment) continue;
-    if (quote) {
-      if (ch === quote) quote = undefined;
-    } else if (ch === '"' || ch === "'") quote = ch;
-    else if (ch === "#") comment = true;
-    else if (ch === "[" || ch === "{") {
-      if (++depth > limit) return { line, column };
-    } else if (ch === "]" || ch === "}") depth = Math.max(0, depth - 1);
-  }
-  return undefined;
-}
-
 function isMap(value: unknown): value is Raw {
   return value !== null && typeof value === "object" && !Array.isArray(value);
-}
-
-function depthPath(value: unknown, limit: number, path: (string | number)[] = []): Path | undefined {
-  if (path.length > limit) return path;
-  if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) {
-      const found = depthPath(value[i], limit, [...path, i]);
-      if (found) return found;
-    }
-  } else if (isMap(value)) {
-    for (const key of Object.keys(value)) {
-      const found = depthPath(value[key], limit, [...path, key]);
-      if (found) return found;
-    }
-  }
-  return undefined;
 }
 
 function listSteps(top: Raw): Path[] {

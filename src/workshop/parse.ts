@@ -2,10 +2,9 @@
  * Workshop YAML → Workshop, with the scenario parser's machinery: every problem a Diagnostic at
  * its line and column (FILE:LINE:COL, exit 2), all of a file's problems reported together.
  */
-import { LineCounter, parseDocument } from "yaml";
 import { ScenarioError, type Diagnostic, type Position } from "../scenario/diagnostics.js";
 import { describeIssue, withoutEchoes } from "../scenario/issues.js";
-import { Positions } from "../scenario/positions.js";
+import { readYaml } from "../scenario/yaml.js";
 import { WORKSHOP_DEFAULTS, workshopSchema } from "./schema.js";
 
 export type WorkshopItem =
@@ -45,23 +44,8 @@ export function parseWorkshop(source: string, file: string): Workshop {
     report(undefined, `file is larger than ${LIMIT_BYTES / 1024} KiB; a workshop is a page of text`);
     throw new ScenarioError(problems);
   }
-  const lines = new LineCounter();
-  const doc = parseDocument(source, { lineCounter: lines, prettyErrors: false, uniqueKeys: true, strict: true });
-  const syntax = [...doc.errors, ...doc.warnings].sort((a, b) => a.pos[0] - b.pos[0]);
-  if (syntax.length > 0) {
-    const first = syntax[0]!;
-    const { line, col } = lines.linePos(first.pos[0]);
-    report({ line, column: col }, `YAML: ${first.message.split("\n")[0]!.replace(/ at line \d+, column \d+:?$/, "")}`);
-    throw new ScenarioError(problems);
-  }
-  const positions = new Positions(doc, lines);
-  let raw: unknown;
-  try {
-    raw = doc.toJS({ maxAliasCount: 20 });
-  } catch (error) {
-    report({ line: 1, column: 1 }, `YAML: ${(error as Error).message} (at most 20 aliases)`);
-    throw new ScenarioError(problems);
-  }
+  // The same reading as a scenario: nesting guarded before the parser, aliases limited.
+  const { raw, positions } = readYaml(source, problems, report, { depth: 24, aliases: 20 });
   if (raw === null || typeof raw !== "object" || Array.isArray(raw)) {
     report({ line: 1, column: 1 }, "a workshop is a map with keys such as id, title, minutes and interactives");
     throw new ScenarioError(problems);

@@ -293,6 +293,12 @@ describe("bad workshops: FILE:LINE:COL messages", () => {
     expect(await refused(base + "  - scenario: [\n")).toMatch(/^workshops\/test\.yaml:\d+:\d+: YAML: /);
   });
 
+  it("nesting too deep for the YAML parser's stack, at its line and column, as in a scenario", async () => {
+    expect(await refused(`title: ${"[".repeat(5_000)}\n`)).toMatch(
+      /^workshops\/test\.yaml:1:\d+: nesting deeper than 24 levels/,
+    );
+  });
+
   it("parses the shipped files without problems and throws ScenarioError on bad ones", () => {
     expect(() => parseWorkshop("id: 3", "w.yaml")).toThrow(ScenarioError);
     const loaded = loadWorkshop(text("intro.yaml"), "workshops/intro.yaml", (ref) =>

@@ -1,0 +1,101 @@
+/**
+ * YAML text → a plain value with the positions of its nodes, for every file replikit reads
+ * (scenarios and workshops): flow nesting checked before the parser recurses, the first syntax
+ * error at its line, aliases and nesting within limits. Each problem is reported at its line and
+ * column, and ends the reading (what follows would mostly echo it).
+ */
+import { LineCounter, parseDocument } from "yaml";
+import { ScenarioError, type Diagnostic, type Position } from "./diagnostics.js";
+import { Positions, type Path } from "./positions.js";
+
+export function readYaml(
+  source: string,
+  problems: Diagnostic[],
+  report: (position: Position | undefined, message: string) => void,
+  limits: { depth: number; aliases: number },
+): { raw: unknown; positions: Positions } {
+  const deep = flowTooDeep(source, limits.depth);
+  if (deep) {
+    report(deep, `nesting deeper than ${limits.depth} levels`);
+    throw new ScenarioError(problems);
+  }
+  const lines = new LineCounter();
+  const doc = parseDocument(source, { lineCounter: lines, prettyErrors: false, uniqueKeys: true, strict: true });
+  // The first syntax error is the one to fix: those after it are mostly its echoes.
+  const syntax = [...doc.errors, ...doc.warnings].sort((a, b) => a.pos[0] - b.pos[0]);
+  if (syntax.length > 0) {
+    const first = syntax[0]!;
+    const { line, col } = lines.linePos(first.pos[0]);
+    const more = syntax.length > 1 ? ` (${syntax.length - 1} more YAML error(s) may follow from it)` : "";
+    report(
+      { line, column: col },
+      `YAML: ${first.message.split("\n")[0]!.replace(/ at line \d+, column \d+:?$/, "")}${more}`,
+    );
+    throw new ScenarioError(problems);
+  }
+
+  const positions = new Positions(doc, lines);
+  let raw: unknown;
+  try {
+    raw = doc.toJS({ maxAliasCount: limits.aliases });
+  } catch (error) {
+    report({ line: 1, column: 1 }, `YAML: ${(error as Error).message} (at most ${limits.aliases} aliases)`);
+    throw new ScenarioError(problems);
+  }
+  const tooDeep = depthPath(raw, limits.depth);
+  if (tooDeep) {
+    report(positions.value(tooDeep), `nesting deeper than ${limits.depth} levels`);
+    throw new ScenarioError(problems);
+  }
+  return { raw, positions };
+}
+
+function isMap(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === "object" && !Array.isArray(value);
+}
+
+/**
+ * Where flow collections ([ and {) nest deeper than the limit, found before the YAML parser
+ * recurses into them (it would exhaust the stack long before any check of ours could run).
+ */
+function flowTooDeep(source: string, limit: number): Position | undefined {
+  let depth = 0;
+  let line = 1;
+  let column = 0;
+  let quote: string | undefined;
+  let comment = false;
+  for (const ch of source) {
+    column++;
+    if (ch === "\n") {
+      line++;
+      column = 0;
+      comment = false;
+      continue;
+    }
+    if (comment) continue;
+    if (quote) {
+      if (ch === quote) quote = undefined;
+    } else if (ch === '"' || ch === "'") quote = ch;
+    else if (ch === "#") comment = true;
+    else if (ch === "[" || ch === "{") {
+      if (++depth > limit) return { line, column };
+    } else if (ch === "]" || ch === "}") depth = Math.max(0, depth - 1);
+  }
+  return undefined;
+}
+
+function depthPath(value: unknown, limit: number, path: (string | number)[] = []): Path | undefined {
+  if (path.length > limit) return path;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const found = depthPath(value[i], limit, [...path, i]);
+      if (found) return found;
+    }
+  } else if (isMap(value)) {
+    for (const key of Object.keys(value)) {
+      const found = depthPath(value[key], limit, [...path, key]);
+      if (found) return found;
+    }
+  }
+  return undefined;
+}
