@@ -346,7 +346,11 @@ export function deriveFrames(scenario: Scenario, trace: Trace, stage: StageModel
                 e.kind === "cancel-wait" ||
                 e.kind === "query-lost"),
           )
-          .map((e) => ({ role: label(speakerOf(e)), message: e.message! })),
+          // With its DETAIL line: "The transaction has already committed locally…" is the point of the step.
+          .flatMap((e) => [
+            { role: label(speakerOf(e)), message: e.message! },
+            ...(e.detail ? [{ role: label(speakerOf(e)), message: e.detail }] : []),
+          ]),
         footer: text("footer", { scenario: scenario.title, hash, number: step.number, steps: trace.steps.length }),
         words,
       });
