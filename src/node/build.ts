@@ -18,7 +18,26 @@ export type BuildResult =
   | { ok: false; file: string; report: string; claims?: boolean };
 
 /** Lets pending signals be handled: rendering resolves through microtasks only. */
-const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+export const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** A built kit with its stamp added: what lets the next build know it is replikit's and up to date. */
+export function stamped(
+  file: string,
+  id: string,
+  files: KitFile[],
+  source: string,
+  session: Session,
+  started: number,
+): BuildResult {
+  const stamp = new TextEncoder().encode(stampText(stampOf(source, session.options, session.templates), files));
+  return {
+    ok: true,
+    file,
+    id,
+    files: [...files, { path: STAMP_FILE, bytes: stamp }],
+    millis: performance.now() - started,
+  };
+}
 
 /** Builds one file's kit in memory; `progress` hears what comes next (the layout, then each product's file). */
 export async function buildFile(
@@ -37,13 +56,5 @@ export async function buildFile(
   });
   if (!result.ok)
     return { ok: false, file, report: formatDiagnostics(result.diagnostics, read.source), claims: result.claims };
-  const inputs = stampOf(read.source, session.options, session.templates);
-  const stamp = new TextEncoder().encode(stampText(inputs, result.files));
-  return {
-    ok: true,
-    file,
-    id: result.id,
-    files: [...result.files, { path: STAMP_FILE, bytes: stamp }],
-    millis: performance.now() - started,
-  };
+  return stamped(file, result.id, result.files, read.source, session, started);
 }

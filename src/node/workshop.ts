@@ -7,14 +7,11 @@ import { basename, dirname, relative, resolve } from "node:path";
 import { didYouMean, formatDiagnostics } from "../scenario/diagnostics.js";
 import { buildWorkshop, type Resolved } from "../workshop/build.js";
 import { loadAssets } from "./assets.js";
-import type { BuildResult } from "./build.js";
+import { stamped, yieldToEventLoop, type BuildResult } from "./build.js";
 import { readScenario } from "./load.js";
 import { readScenarioFile } from "./read.js";
 import { shippedScenarios } from "./paths.js";
 import type { Session } from "./session.js";
-import { STAMP_FILE, stampOf, stampText } from "./stamp.js";
-
-const yieldToEventLoop = () => new Promise<void>((done) => setImmediate(done));
 
 /** Where a workshop's scenario reference leads: a path ending in .yaml, else a scenario id. */
 export function resolveScenario(ref: string, from: string): Resolved {
@@ -59,14 +56,5 @@ export async function buildWorkshopFile(
     const report = result.diagnostics.map((d) => formatDiagnostics([d], sources.get(d.file))).join("\n");
     return { ok: false, file, report };
   }
-  const stamp = new TextEncoder().encode(
-    stampText(stampOf(read.source, session.options, session.templates), result.files),
-  );
-  return {
-    ok: true,
-    file,
-    id: result.id,
-    files: [...result.files, { path: STAMP_FILE, bytes: stamp }],
-    millis: performance.now() - started,
-  };
+  return stamped(file, result.id, result.files, read.source, session, started);
 }

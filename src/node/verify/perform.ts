@@ -143,38 +143,39 @@ async function runAll(stage: Stage, commands: Command[], from: From = {}): Promi
   for (const command of commands) await execute(stage, command, from);
 }
 
+/** Each command in turn; a shell line runs as a client's psql session, handed to `withSession`. */
+async function eachSession(
+  stage: Stage,
+  commands: Command[],
+  from: From,
+  withSession: (s: Session, command: Command & { kind: "shell" }) => Promise<void>,
+): Promise<void> {
+  for (const command of commands) {
+    if (command.kind === "shell") await withSession(await session(stage, command, from), command);
+    else await execute(stage, command, from);
+  }
+}
+
 const write: Replay<"write"> = async (stage, args, commands) => {
   const c = stage.client(args.by);
-  const from = { client: args.by, via: args.via };
-  for (const command of commands) {
-    if (command.kind !== "shell") {
-      await execute(stage, command, from);
-      continue;
-    }
-    const s = await session(stage, command, from);
+  await eachSession(stage, commands, { client: args.by, via: args.via }, async (s, command) => {
     c.session = s;
     // A synchronous commit may wait for its standby: give it a moment, then leave it waiting.
     const done = await s.finished(command.session === "waits" ? 1500 : 20_000);
     c.said += s.err;
     if (!done) c.waitingCard = Number(/VALUES \((\d+)\)/.exec(literal(command))?.[1]);
     await stage.refresh();
-  }
+  });
 };
 
 const read: Replay<"read"> = async (stage, args, commands) => {
   const c = stage.client(args.by);
-  const from = { client: args.by, via: args.via };
-  for (const command of commands) {
-    if (command.kind !== "shell") {
-      await execute(stage, command, from);
-      continue;
-    }
-    const s = await session(stage, command, from);
+  await eachSession(stage, commands, { client: args.by, via: args.via }, async (s, command) => {
     if (command.session === "holds") {
       for (let i = 0; i < 400 && !s.done && !/\d/.test(s.out); i++) await sleep(20);
       c.holding = s;
       c.read = s.done && s.code !== 0 ? "error" : "found";
-      continue;
+      return;
     }
     await s.finished(20_000);
     c.said += s.err;
@@ -186,7 +187,7 @@ const read: Replay<"read"> = async (stage, args, commands) => {
         : wanted === undefined || rows.some((r) => r.trim() === wanted)
           ? "found"
           : "stale";
-  }
+  });
 };
 
 /** A clean shutdown of a primary sends its standbys what they lack first: their links are let through for it. */

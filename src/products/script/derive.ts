@@ -132,10 +132,12 @@ export function deriveScript(
     return kind === "writer" || kind === "application" || kind === "reader";
   }
   // A cut string cannot be cut again: one length for every cut, in every run.
-  const cutList = trace.steps.flatMap((s) =>
-    s.events.filter((e) => e.kind === "cut").map((e) => [label(e.from!), label(e.to!)].sort().join(" – ")),
+  const cutPairs = trace.steps.flatMap((s) =>
+    s.events.filter((e) => e.kind === "cut").map((e) => [label(e.from!), label(e.to!)].sort()),
   );
-  const cuts = [...new Set(cutList)].map((link) => {
+  const cutList = cutPairs.map((pair) => pair.join(" – "));
+  const linksCut = [...new Set(cutList)];
+  const cuts = linksCut.map((link) => {
     const times = cutList.filter((c) => c === link).length;
     return times > 1 ? `${link} × ${times}` : link;
   });
@@ -228,13 +230,7 @@ export function deriveScript(
       : listPhrase(parts);
   };
   // The strings that stand for network links that will be cut, each held by the two at its ends.
-  const strings = [
-    ...new Set(
-      trace.steps.flatMap((s) =>
-        s.events.filter((e) => e.kind === "cut").map((e) => [label(e.from!), label(e.to!)].sort().join("|")),
-      ),
-    ),
-  ].map((pair) => text("setup_string", { ends: listPhrase(pair.split("|")) }));
+  const strings = linksCut.map((link) => text("setup_string", { ends: listPhrase(cutPairs[cutList.indexOf(link)]!) }));
   const firstPrimary = scenario.roles.find((x) => x.kind === "primary")!.id;
   const setup = scenario.roles.map((r) => {
     const held = holds(hand(r.id), stage.start);
