@@ -92,3 +92,17 @@ describe.each(shipped)("the script pages of %s", (name) => {
     },
   );
 });
+
+describe("facilitator script of load-balancing", () => {
+  const steps = kitOf("load-balancing.yaml").script.runs.flatMap((r) => r.steps);
+  const watch = (n: number) => steps.find((s) => s.number === n)!.watch.map((w) => w.text);
+
+  it("names the card a read of the newest answered, and a newer card still on its way", () => {
+    expect(watch(3)).toContain(
+      "Application's read R4 from Standby: answered card 4, its newest; card 5 was still in Primary's tray, on the way.",
+    );
+    expect(watch(1).filter((t) => t.includes("read R1"))).toEqual([
+      "Application's read R1 from Primary: answered card 2, its newest.",
+    ]);
+  });
+});

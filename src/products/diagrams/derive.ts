@@ -319,7 +319,9 @@ export function deriveFrames(scenario: Scenario, trace: Trace, stage: StageModel
           );
           if (read) {
             const result = read.kind === "read-failed" ? "error" : read.result!;
-            lines.push(text(`read_${result}`, { query: read.query }));
+            lines.push(
+              text(`read_${result}`, { query: read.query, card: read.wants === undefined ? read.card : undefined }),
+            );
             alarm ||= result !== "found";
           } else if (ended) {
             lines.push(text(ended.kind === "query-canceled" ? "read_canceled" : "read_error", { query: ended.query }));

@@ -436,6 +436,25 @@ export function deriveScript(
       const reads = stepEvents.filter((e) => e.kind === "read" && e.actor === id);
       for (const read of reads) {
         let result = text(`read_${read.result}`);
+        if (read.result === "found" && read.wants === undefined && read.card !== undefined) {
+          // The newest card it saw, and any newer card on its way to that server (a lagging standby).
+          const newer = Object.entries(beforeFlow).flatMap(([p, list]) =>
+            areaOf(p) === "wal"
+              ? list
+                  .map((o) => words.object(o))
+                  .filter((o) => o.kind === "write" && o.mark === label(read.from!) && o.card! > read.card!)
+                  .map((o) => ({ card: o.card!, tray: ownerOf(p)! }))
+              : [],
+          );
+          const trays = [...new Set(newer.map((n) => n.tray))];
+          result = text("read_found_newest", {
+            card: read.card,
+            behind: newer.length ? cardsPhrase(newer.map((n) => n.card).sort((a, b) => a - b)) : undefined,
+            many: newer.length > 1,
+            own: trays.length === 1 && trays[0] === read.from,
+            place: trays.map((t) => text("place_tray", { label: label(t) })).join(", "),
+          });
+        }
         if (read.result === "stale" && read.card !== undefined) {
           const copy = Object.entries(beforeFlow).find(
             ([p, list]) =>
