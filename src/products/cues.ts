@@ -34,6 +34,19 @@ export interface Cue {
   order: number;
   /** PostgreSQL's messages this role meets in the step, verbatim. */
   messages: string[];
+  /** The cue's sentences, each with where it falls in the step and the event it belongs to. */
+  parts: CuePart[];
+}
+
+export interface CuePart {
+  text: string;
+  /** Where in the step this sentence happens: givers before takers, a proxy after its client. */
+  at: number;
+  /** The event it belongs to: parts of one event must be read in the order of `at`. */
+  event: number;
+  /** Who takes part in the event: its actor, the roles it names, and the one this is said to. */
+  parties: string[];
+  actor: string;
 }
 
 /** Event kinds whose message a volunteer should read out. */
@@ -167,7 +180,10 @@ export function deriveCues(
     // Cards a standby both receives and replays in this step get one cue ("take … and lay them in your row").
     const replayed = new Set(step.events.filter((e) => e.kind === "replay").map((e) => `${e.actor}:${e.card}`));
     const covered = new Set<string>();
-    const phrases = new Map<string, { texts: string[]; messages: string[]; order: number; last: number }>();
+    const phrases = new Map<
+      string,
+      { texts: string[]; messages: string[]; order: number; last: number; parts: CuePart[] }
+    >();
     const moments = (["do", "flow"] as const).map((moment) =>
       merge(
         step.events
@@ -295,18 +311,35 @@ export function deriveCues(
         const giver = event.kind === "release" && side === "to";
         // The facilitator hands out what a volunteer's pg_basebackup needs before anyone acts.
         const supply = supplied && side === "operator";
+        // The facilitator hands over a promoted server's tokens before it takes them; a cloned
+        // server lets its row be copied before the copies are handed on.
+        const handsFirst = event.kind === "clone" && side === "from";
         const at =
           event.kind === "route"
             ? (group.first + 1) * 5 + 2
-            : giver
+            : giver || handsFirst
               ? group.first * 5 - 1
               : supply
                 ? -1
-                : group.first * 5 + sideIndex;
-        const entry = phrases.get(key) ?? { texts: [], messages: [], order: Infinity, last: at };
+                : side === "supplier"
+                  ? group.first * 5 + 0.5
+                  : group.first * 5 + sideIndex;
+        const entry = phrases.get(key) ?? { texts: [], messages: [], order: Infinity, last: at, parts: [] };
         entry.last = Math.max(entry.last, at);
         if (side === "actor" || side === "operator" || giver) entry.order = Math.min(entry.order, at);
-        if (!entry.texts.includes(text)) entry.texts.push(text);
+        if (!entry.texts.includes(text)) {
+          entry.texts.push(text);
+          entry.parts.push({
+            text,
+            at,
+            event: event.kind === "route" ? group.first + 1 : group.first,
+            parties: [...new Set([event.actor, event.to, event.from, event.via, role])].filter((p): p is string =>
+              Boolean(p),
+            ),
+            // The admin who runs a command, the facilitator who hands tokens over, act on the server.
+            actor: side === "operator" || side === "supplier" || giver ? role : event.actor,
+          });
+        }
         for (const said of [event.message, event.detail]) {
           if (said && SPOKEN.has(event.kind) && role === speakerOf(event) && !entry.messages.includes(said))
             entry.messages.push(said);
@@ -324,8 +357,48 @@ export function deriveCues(
         text: entry.texts.join(" "),
         messages: entry.messages,
         order: entry.order,
+        parts: entry.parts,
       });
     }
   }
   return cues;
+}
+
+/**
+ * The script's lines for one moment, in the order things happen. A volunteer's sentences share a
+ * line unless something they depend on comes between: a part of the same event said to someone
+ * else (the writer hands the bundle before the server takes it), an event that acts on them (their
+ * row is copied), or one that involves another party of theirs.
+ */
+export function lineUp(acting: { role: string; cue: Cue }[]): { role: string; text: string }[] {
+  return arrange(acting).map((l) => ({ role: l.label, text: l.parts.map((p) => p.text).join(" ") }));
+}
+
+/** lineUp's lines with their parts: the role's id and label, and the sentences in the order read. */
+export function arrange(acting: { role: string; cue: Cue }[]): { role: string; label: string; parts: CuePart[] }[] {
+  const parts = acting
+    .flatMap(({ role, cue }) => cue.parts.map((part) => ({ role: cue.role, label: role, part })))
+    .sort((a, b) => a.part.at - b.part.at);
+  type Said = { role: string; label: string; part: CuePart };
+  // Whether an event acts on a volunteer someone else drives: their row copied, their link cut.
+  const actsOn = (a: Said, role: string) => a.part.parties.includes(role) && a.part.actor !== role;
+  // q may be passed over by p, to join p's earlier line: unless they are parts of one event, or one
+  // acts on the other's volunteer (an event p's line has already met is no reason to wait).
+  // p acting on q's volunteer may still come first when that volunteer's own later sentence voices it
+  // (a red card handed to a server that first takes a bundle, then reads the card).
+  const voicedLater = (p: Said, q: Said) =>
+    parts.some((x) => x.role === q.role && x.part.event === p.part.event && x.part.at > q.part.at);
+  const independent = (p: Said, q: Said, met: Set<number>) =>
+    p.part.event !== q.part.event &&
+    !(actsOn(q, p.role) && !met.has(q.part.event)) &&
+    !(actsOn(p, q.role) && !voicedLater(p, q));
+  const lines: { role: string; label: string; parts: Said[] }[] = [];
+  for (const p of parts) {
+    const last = lines.map((l) => l.role).lastIndexOf(p.role);
+    const met = new Set(last >= 0 ? lines[last]!.parts.map((q) => q.part.event) : []);
+    if (last >= 0 && lines.slice(last + 1).every((l) => l.parts.every((q) => independent(p, q, met))))
+      lines[last]!.parts.push(p);
+    else lines.push({ role: p.role, label: p.label, parts: [p] });
+  }
+  return lines.map((l) => ({ role: l.role, label: l.label, parts: l.parts.map((p) => p.part) }));
 }

@@ -12,7 +12,7 @@ import { printCommand } from "../../sim/commands.js";
 import type { Snapshot, Trace } from "../../sim/trace.js";
 import { areaOf, hand, ownerOf, type Place, type StageModel } from "../../stage/index.js";
 import { cardsPhrase, listPhrase, type Templates } from "../../wording.js";
-import { FACILITATOR, type Cue } from "../cues.js";
+import { FACILITATOR, lineUp, type Cue } from "../cues.js";
 import { numbers, TableWords } from "./table.js";
 import { clock, planTiming, type Timing } from "./timing.js";
 
@@ -353,11 +353,8 @@ export function deriveScript(
           minutes,
           timing: stepTiming,
           say: `${text("say_step", { number: step.number })} ${step.say}`,
-          do:
-            done.length || acting("flow").length
-              ? done.map(({ role, cue }) => ({ role, text: cue.text }))
-              : [{ role: "", text: text("nobody_acts") }],
-          then: acting("flow").map(({ role, cue }) => ({ role, text: cue.text })),
+          do: done.length || acting("flow").length ? lineUp(done) : [{ role: "", text: text("nobody_acts") }],
+          then: lineUp(acting("flow")),
           watch,
           postgres: [...acting("do"), ...acting("flow")].flatMap(({ role, cue }) =>
             cue.messages.map((m) => ({ role, text: m })),
