@@ -4,6 +4,7 @@
  */
 import PDFDocument from "pdfkit";
 import { TrueTypeFace } from "./subset.js";
+import { rememberWraps } from "./wrap-memo.js";
 
 /** The three faces the kit uses, as TTF bytes. Registered under these names in every document and SVG. */
 export interface FontSet {
@@ -66,6 +67,12 @@ function sharedFaces(fonts: FontSet): Shared {
       faces.set(name, probe._font.font);
       embed = probe._font.constructor;
     }
+    // pdfkit's LineWrapper is not exported: a continued text keeps its wrapper on the document.
+    probe.addPage();
+    probe.text("a", { width: 100, continued: true });
+    rememberWraps(
+      Object.getPrototypeOf((probe as unknown as { _wrapper: object })._wrapper) as Parameters<typeof rememberWraps>[0],
+    );
     const subsetters = new Map<string, TrueTypeFace>();
     for (const [name, bytes] of faceList(fonts)) {
       const face = TrueTypeFace.parse(bytes);
