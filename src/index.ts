@@ -12,6 +12,7 @@ import type { Assets } from "./assets.js";
 import { deriveKit } from "./kit.js";
 import type { Options } from "./options.js";
 import { PRODUCTS } from "./products/index.js";
+import { kitKey, kitOnce, renderOnce } from "./products/memo.js";
 import { OverflowError } from "./render/fit.js";
 import { printableIn } from "./render/fonts/coverage.js";
 import type { FontSet } from "./render/pdf.js";
@@ -79,13 +80,15 @@ export async function layOut(
   assets: Assets,
   between: (next: string) => Promise<void> = async () => {},
 ): Promise<{ files: KitFile[]; problems: Diagnostic[] }> {
-  const kit = deriveKit(scenario, trace, versionOf(source), options, assets);
+  const version = versionOf(source);
+  const key = kitKey(scenario, version, options);
+  const kit = kitOnce(assets, key, () => deriveKit(scenario, trace, version, options, assets));
   const files: KitFile[] = [];
   const problems: Diagnostic[] = [];
   for (const product of PRODUCTS) {
     await between(product.file);
     try {
-      const rendered = await product.render(kit, options, assets);
+      const rendered = await renderOnce(assets, key, product.file, () => product.render(kit, options, assets));
       files.push(
         "pdf" in rendered
           ? { path: product.file, bytes: rendered.pdf, pages: rendered.pages }

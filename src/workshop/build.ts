@@ -10,6 +10,7 @@ import { load, versionOf, type BuildOutcome, type KitFile } from "../index.js";
 import { deriveKit, type Kit } from "../kit.js";
 import type { Options } from "../options.js";
 import { PRODUCTS } from "../products/index.js";
+import { kitKey, kitOnce, renderOnce } from "../products/memo.js";
 import { scenarioScreens, type Screen } from "../products/presenter/derive.js";
 import { presenterPage } from "../products/presenter/draw.js";
 import { frameNames } from "../products/diagrams/draw.js";
@@ -180,7 +181,11 @@ export async function buildWorkshop(
   );
   const folders = new Map<string, number>();
   // The agenda first, from the scripts' clocks: a plan that does not fit is refused before any rendering.
-  const kits = loaded.interactives.map((it) => deriveKit(it.scenario, it.trace, it.version, options, assets));
+  const kits = loaded.interactives.map((it) =>
+    kitOnce(assets, kitKey(it.scenario, it.version, options), () =>
+      deriveKit(it.scenario, it.trace, it.version, options, assets),
+    ),
+  );
   const agenda = planAgenda(
     workshop,
     loaded.interactives.map((it, i) => ({ title: it.title, clock: kits[i]!.script.clock })),
@@ -197,7 +202,9 @@ export async function buildWorkshop(
       const extras: KitFile[] = [];
       for (const product of PRODUCTS) {
         await between(`${folder}/${product.file}`);
-        const rendered = await product.render(kit, options, assets);
+        const rendered = await renderOnce(assets, kitKey(it.scenario, it.version, options), product.file, () =>
+          product.render(kit, options, assets),
+        );
         if ("pdf" in rendered) files.push({ path: product.file, bytes: rendered.pdf, pages: rendered.pages });
         else extras.push({ path: `${folder}/${product.file}`, bytes: rendered.bytes });
         for (const e of rendered.extras) extras.push({ path: `${folder}/${e.path}`, bytes: e.bytes });
