@@ -22,6 +22,8 @@ export interface DataCard {
   note: string;
   /** For cards written on timeline 2 or later: the band's words ("TIMELINE 2"). */
   band?: string;
+  /** The band's hatching, one per timeline so that two timelines differ at a glance: 2 "/", 3 "\\", 4 and on crossed. */
+  hatch?: "rising" | "falling" | "crossed";
   /** Card numbers are printed at least 30 mm tall; a token's word fits the width instead. */
   numeric: boolean;
 }
@@ -30,6 +32,7 @@ export function deriveDeck(deck: DeckObject[], t: Templates, _scenario: Scenario
   const text = (key: string, data: object = {}) => t.text("cards", key, data);
   return deck.map((o): DataCard => {
     const band = (o.timeline ?? 1) > 1 ? text("band_timeline", { timeline: o.timeline }) : undefined;
+    const hatch = band ? (o.timeline === 2 ? "rising" : o.timeline === 3 ? "falling" : "crossed") : undefined;
     switch (o.kind) {
       case "write":
       case "joker":
@@ -46,6 +49,7 @@ export function deriveDeck(deck: DeckObject[], t: Templates, _scenario: Scenario
                 ? text("note_archive")
                 : text(`note_${o.kind}_own`, { owner: o.mark }),
           band,
+          hatch,
           numeric: true,
         };
       case "read":

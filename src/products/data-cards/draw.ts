@@ -46,18 +46,26 @@ function corner(doc: PDFKit.PDFDocument, card: DataCard, x: number, y: number): 
 }
 
 /** A card written on a later timeline: a hatched band across the top, in orange, with its words. */
-function band(doc: PDFKit.PDFDocument, words: string, x: number, y: number): void {
+function band(doc: PDFKit.PDFDocument, words: string, hatch: DataCard["hatch"], x: number, y: number): void {
   const top = y + mm(3.5);
   const left = x + mm(17);
   const w = DATA_CARD.width - mm(34);
   const h = mm(7.5);
   doc.save().rect(left, top, w, h).clip();
   doc.lineWidth(1.2).strokeColor(COLOURS.orange);
-  for (let d = -h; d < w + h; d += 5)
-    doc
-      .moveTo(left + d, top + h)
-      .lineTo(left + d + h, top)
-      .stroke();
+  for (let d = -h; d < w + h; d += 5) {
+    // Timeline 2 rises, 3 falls, later ones cross: two timelines on one table differ at a glance.
+    if (hatch !== "falling")
+      doc
+        .moveTo(left + d, top + h)
+        .lineTo(left + d + h, top)
+        .stroke();
+    if (hatch !== "rising")
+      doc
+        .moveTo(left + d, top)
+        .lineTo(left + d + h, top + h)
+        .stroke();
+  }
   doc.restore();
   doc.save().lineWidth(1).strokeColor(COLOURS.orange).rect(left, top, w, h).stroke().restore();
   doc.font(FONT.bold).fontSize(11).fillColor(COLOURS.black);
@@ -74,7 +82,7 @@ function front(doc: PDFKit.PDFDocument, card: DataCard, x: number, y: number): v
   doc.save().rotate(180, { origin: [x + width / 2, y + height / 2] });
   corner(doc, card, x + mm(3), y + mm(3.5));
   doc.restore();
-  if (card.band) band(doc, card.band, x, y);
+  if (card.band) band(doc, card.band, card.hatch, x, y);
 
   drawSymbol(doc, card.kind, x + width / 2 - mm(7), y + mm(11), mm(14));
   const size = numberSize(doc, card);
