@@ -140,6 +140,7 @@ function seenBy(role: string, moves: Move[], deck: Map<string, DeckObject>, own:
     tray: numbers(copies(mine("wal"))),
     pending: copies(mine("hand")).length > 0,
     passOn: passOnPhrase(byOwner),
+    passOnTo: listPhrase([...byOwner.keys()]),
     wal: copies(mine("wal")).some((m) => deck.get(m.object)!.mark === "WAL"),
     archiveCopy: copies(moves).some((m) => deck.get(m.object)!.mark === ARCHIVE && m.to !== "archive"),
     ack: moves.some((m) => deck.get(m.object)!.kind === "ack"),
