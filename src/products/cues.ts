@@ -60,6 +60,8 @@ const SPOKEN = new Set([
   "query-canceled",
   "query-lost",
   "promote",
+  "slot-failed",
+  "slot-invalidated",
 ]);
 
 /**
@@ -218,8 +220,8 @@ export function deriveCues(
       const operated = OPERATED.has(event.kind) && admin !== undefined && admin !== event.actor;
       // The facilitator swaps the tokens of a server that is promoted or changes timeline.
       const swapsTokens =
-        ["promote", "timeline-switch"].includes(event.kind) &&
-        group.moves.some((m) => m.from === "reserve" && deck.get(m.object)!.kind === "token");
+        ["promote", "timeline-switch", "slot-create", "slot-drop"].includes(event.kind) &&
+        group.moves.some((m) => (m.from === "reserve" || m.to === "reserve") && deck.get(m.object)!.kind === "token");
       for (const [sideIndex, side] of (["operator", "actor", "supplier", "from", "to"] as Side[]).entries()) {
         // The admin runs the operations on servers (pg_ctl, pg_promote, primary_conninfo), when there is one.
         // The facilitator supplies a volunteer's pg_basebackup with fresh copies from the reserve.

@@ -38,8 +38,12 @@ export const DESCRIPTIONS: Record<string, string> = {
     "How long a commit waits: off, local, remote_write, on (flushed on the synchronous standby) or remote_apply (replayed there).",
   "settings.max_standby_streaming_delay":
     "Seconds a standby delays replay for a conflicting query before cancelling it; -1 waits forever.",
+  "settings.slot":
+    "Servers only: a physical replication slot on its upstream, its primary_slot_name: true (named after its role id), a slot name, or false (none, whatever replication_slots says).",
+  "settings.max_slot_wal_keep_size":
+    "How many cards (16 MB segments) a replication slot may hold back; a checkpoint invalidates a slot holding more (wal_status lost). -1 (the default): no limit.",
   "settings.hot_standby_feedback":
-    "Standbys tell their upstream which rows their queries still need, so VACUUM keeps them.",
+    "Standbys tell their upstream which rows their queries still need, so VACUUM keeps them (in a server's own settings: that standby only).",
   "steps.title": "The step's title, printed in the script and on the diagram.",
   "steps.say": "What the facilitator says to the room at this step.",
   "steps.actions": "What the volunteers do, in order: each action is one real PostgreSQL operation.",
@@ -72,6 +76,16 @@ export const DESCRIPTIONS: Record<string, string> = {
   "actions.cancel": "A client waiting for a synchronous commit gives up waiting (Ctrl-C).",
   "actions.pause": "pg_wal_replay_pause(): the standby stops replaying (it still receives).",
   "actions.resume": "pg_wal_replay_resume(): the standby replays again.",
+  "actions.create_slot":
+    "pg_create_physical_replication_slot(name, true) on a primary: a slot that keeps WAL from now on for the standby that streams through it.",
+  "actions.drop_slot":
+    "pg_drop_replication_slot(name): the slot goes, and the WAL it kept may be recycled; refused while a standby streams through it.",
+  "create_slot.on": "The primary the slot is made on.",
+  "create_slot.slot": "The slot: a server's role id (the slot it streams through) or a slot name.",
+  "create_slot.by": "The role that runs it (default: an admin, if any).",
+  "drop_slot.on": "The server the slot is dropped on.",
+  "drop_slot.slot": "The slot: a server's role id (the slot it streams through) or a slot name.",
+  "drop_slot.by": "The role that runs it (default: an admin, if any).",
   "write.by": "The client that writes.",
   "write.to": "The server it writes to (or give via).",
   "write.via": "The proxy it writes through (or give to).",
@@ -111,7 +125,13 @@ export const DESCRIPTIONS: Record<string, string> = {
   "expect.read": "What its last read got: found, stale, canceled or error.",
   "expect.holding": "Whether it holds a snapshot open.",
   "expect.error": "An error message a server logs at this step (PostgreSQL's words).",
-  "expect.on": "The server that logs it.",
+  "expect.on": "error: the role that logs it or is told it; slot: the server the slot is on.",
+  "expect.slot":
+    "A claim about a replication slot (pg_replication_slots): a server's role id (the slot it streams through) or a slot name.",
+  "expect.exists": "Whether the slot exists on that server.",
+  "expect.active": "Whether a standby streams through the slot now.",
+  "expect.wal_status":
+    "pg_replication_slots.wal_status: reserved (its WAL is kept), unreserved (it holds more than max_slot_wal_keep_size: the next checkpoint invalidates it), lost (invalidated), extended.",
   "expect.streamed": "These cards reach a server at this step.",
   "expect.to": "The server they reach.",
   "expect.from": "Where they come from: a server, or archive.",

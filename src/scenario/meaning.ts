@@ -4,8 +4,8 @@
  * is down) are the simulator's.
  */
 import { didYouMean, type Diagnostic, type Position } from "./diagnostics.js";
-import { commitWaits, type Role, type Scenario } from "./model.js";
-import type { ActionArgs, ActionName, RoleKind } from "./schema.js";
+import { commitWaits, standbySlot, type Role, type Scenario } from "./model.js";
+import { SLOT_NAME_PATTERN, type ActionArgs, type ActionName, type RoleKind } from "./schema.js";
 
 const SERVERS: RoleKind[] = ["primary", "standby"];
 const CLIENTS: RoleKind[] = ["writer", "reader", "application"];
@@ -74,7 +74,40 @@ const ACTION_CHECKS: { [K in ActionName]: ActionCheck<K> } = {
   cut: (a, c) => pairChecks(a, c),
   heal: (a, c) => pairChecks(a, c),
   wait: () => {},
+  create_slot: (a, c) => slotChecks(a, c),
+  drop_slot: (a, c) => slotChecks(a, c),
 };
+
+/** A slot action names a server to run on, maybe its operator, and a slot (a server's id or a slot name). */
+function slotChecks(a: { on: string; slot: string; by?: string }, c: Checker): void {
+  c.ref(a.on, c.at, SERVERS, `${c.what} "on"`);
+  c.ref(a.by, c.at, TOOLS, `${c.what} "by"`);
+  slotRefCheck(
+    a.slot,
+    c.at,
+    `${c.what} "slot"`,
+    (id) => c.role(id),
+    (at, m) => c.report(at, m),
+  );
+}
+
+/** A slot reference that is no server's id must be a slot name PostgreSQL accepts. */
+function slotRefCheck(
+  ref: string,
+  at: Position,
+  what: string,
+  role: (id: string) => Role | undefined,
+  report: (at: Position, message: string) => void,
+): void {
+  const r = role(ref);
+  if (r && r.kind !== "primary" && r.kind !== "standby")
+    report(at, `${what}: "${ref}" is a ${r.kind}; name a server (its slot) or a slot`);
+  else if (!r && !SLOT_NAME_PATTERN.test(ref))
+    report(
+      at,
+      `${what}: no server "${ref}", and a slot name may only contain lower case letters, numbers, and the underscore character`,
+    );
+}
 
 /** A client's statement goes either straight to a server or through a proxy. */
 function targetChecks(a: { by: string; via?: string }, target: string | undefined, key: string, c: Checker): void {
@@ -132,6 +165,11 @@ export function checkMeaning(scenario: Scenario): Diagnostic[] {
       report(role.at, `role "${role.id}": synchronous_commit is a client's setting (a writer, reader or application)`);
     if (role.kind !== "standby" && role.applyDelay > 0)
       report(role.at, `role "${role.id}": only a standby has a recovery_min_apply_delay`);
+    const server = role.kind === "primary" || role.kind === "standby";
+    if (!server && role.slot !== undefined)
+      report(role.at, `role "${role.id}": a slot is a server's setting (the slot it streams through as a standby)`);
+    if (!server && role.hotStandbyFeedback !== undefined)
+      report(role.at, `role "${role.id}": hot_standby_feedback is a server's setting (a standby sends it)`);
     if (role.kind !== "proxy" && role.backends.length > 0)
       report(role.at, `role "${role.id}": only a proxy has backends`);
     if (role.kind === "proxy" && role.backends.length === 0)
@@ -158,6 +196,16 @@ export function checkMeaning(scenario: Scenario): Diagnostic[] {
         run.settingsAt,
         `synchronous_standby_names: ${rule.method} ${rule.num} names only ${names.length} standby(s), so every commit would wait forever`,
       );
+    // Two standbys streaming through one slot: the second would be refused ("is active for PID").
+    const slotOwners = new Map<string, string>();
+    for (const role of scenario.roles) {
+      const name = standbySlot(run.settings, role);
+      if (name === undefined) continue;
+      const other = slotOwners.get(name);
+      if (other)
+        report(role.at, `role "${role.id}": slot "${name}" is already "${other}"'s; give each standby its own slot`);
+      else slotOwners.set(name, role.id);
+    }
     for (const step of run.steps) {
       for (const action of step.actions) {
         // One psql session commits one card at a time: it cannot send the next before the ack of the last.
@@ -202,6 +250,10 @@ export function checkMeaning(scenario: Scenario): Diagnostic[] {
             break;
           case "promoted":
             ref(e.claim.promoted, at, SERVERS, "expect promoted");
+            break;
+          case "slot":
+            ref(e.claim.on, at, SERVERS, "expect slot on");
+            slotRefCheck(e.claim.slot, at, "expect slot", (id) => roles.get(id), report);
             break;
           case "lost":
             break;

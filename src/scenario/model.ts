@@ -14,6 +14,10 @@ export interface Role {
   applyDelay: number;
   /** Clients: synchronous_commit SET in its session, overriding the run's. */
   synchronousCommit?: (typeof SYNC_COMMIT)[number];
+  /** Servers: its slot setting (true: named after it; a name; false: none); absent: the run's replication_slots. */
+  slot?: boolean | string;
+  /** Servers: its own hot_standby_feedback; absent: the run's. */
+  hotStandbyFeedback?: boolean;
   at: Position;
 }
 
@@ -29,6 +33,8 @@ export interface Settings {
   synchronous_commit: (typeof SYNC_COMMIT)[number];
   max_standby_streaming_delay: number;
   hot_standby_feedback: boolean;
+  /** Cards a slot may hold back before a checkpoint invalidates it; absent (or -1): no limit. Absent by default, so traces of runs without it read as before. */
+  max_slot_wal_keep_size?: number;
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -45,6 +51,31 @@ export const DEFAULT_SETTINGS: Settings = {
 export function commitWaits(settings: Settings, client?: Role): boolean {
   const level = client?.synchronousCommit ?? settings.synchronous_commit;
   return settings.synchronous_standby_names.length > 0 && level !== "off" && level !== "local";
+}
+
+/** A slot name for a role id: slot names allow only [a-z0-9_]. */
+export function slotName(id: string): string {
+  return id.replace(/-/g, "_");
+}
+
+/** The slot a server uses as a standby (its primary_slot_name) in a run, or undefined for none. */
+export function standbySlot(settings: Settings, role: Role | undefined): string | undefined {
+  if (!role || (role.kind !== "primary" && role.kind !== "standby")) return undefined;
+  if (typeof role.slot === "string") return role.slot;
+  if (role.slot === false) return undefined;
+  return role.slot === true || settings.replication_slots ? slotName(role.id) : undefined;
+}
+
+/** Whether a server sends hot_standby_feedback: its own setting, else the run's. */
+export function sendsFeedback(settings: Settings, role: Role | undefined): boolean {
+  return role?.hotStandbyFeedback ?? settings.hot_standby_feedback;
+}
+
+/** A slot as an action or claim names it: a server's role id is that server's slot (or its id as a name). */
+export function resolveSlot(settings: Settings, roles: Map<string, Role> | Role[], ref: string): string {
+  const role = Array.isArray(roles) ? roles.find((r) => r.id === ref) : roles.get(ref);
+  if (role && (role.kind === "primary" || role.kind === "standby")) return standbySlot(settings, role) ?? slotName(ref);
+  return ref;
 }
 
 export interface Step {

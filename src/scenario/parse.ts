@@ -186,6 +186,8 @@ function build(
     applyDelay: (r.settings as { recovery_min_apply_delay?: number } | undefined)?.recovery_min_apply_delay ?? 0,
     synchronousCommit: (r.settings as { synchronous_commit?: Role["synchronousCommit"] } | undefined)
       ?.synchronous_commit,
+    slot: (r.settings as { slot?: boolean | string } | undefined)?.slot,
+    hotStandbyFeedback: (r.settings as { hot_standby_feedback?: boolean } | undefined)?.hot_standby_feedback,
     at: positions.value(["roles", i]),
   }));
   const rawRuns: { raw: Raw; path: Path }[] = Array.isArray(data.runs)

@@ -18,6 +18,13 @@ const text = (max: number) => z.string().min(1).max(max);
 const ids = z.array(id).min(1);
 const pair = z.tuple([id, id]);
 const cards = z.array(z.int().min(1).max(9999));
+/** A replication slot's name, as PostgreSQL allows it (lower-case letters, digits and '_', at most 63). */
+export const SLOT_NAME_PATTERN = /^[a-z0-9_]{1,63}$/;
+const SLOT_NAME_WORDS = "a slot name: lower case letters, numbers and the underscore character, at most 63";
+/** A slot as an action or claim names it: a server's role id (that server's slot) or a slot name. */
+const slotRef = z
+  .string()
+  .regex(/^[a-z0-9_-]{1,63}$/, "a server's role id (its slot) or a slot name: lower case letters, numbers and '_'");
 
 export const ROLE_KINDS = [
   "primary",
@@ -53,6 +60,13 @@ export const roleSettingsSchema = z.strictObject({
   recovery_min_apply_delay: z.int().min(0).max(86400).optional(),
   /** Clients only: SET synchronous_commit in its session, instead of the run's (e.g. local: this client never waits). */
   synchronous_commit: z.enum(["off", "local", "remote_write", "on", "remote_apply"]).optional(),
+  /**
+   * Servers only: a physical replication slot on its upstream, used as its primary_slot_name — `true` (named
+   * after the role id, '-' as '_'), a slot name, or `false` (none, whatever the run's replication_slots say).
+   */
+  slot: z.union([z.boolean(), z.string().regex(SLOT_NAME_PATTERN, SLOT_NAME_WORDS)]).optional(),
+  /** Servers only: hot_standby_feedback in this server's own postgresql.conf, instead of the run's. */
+  hot_standby_feedback: z.boolean().optional(),
 });
 
 const NAME = "(?:[a-z][a-z0-9-]{0,31}|\\*)";
@@ -103,6 +117,11 @@ export const settingsSchema = z.strictObject({
   /** Seconds a standby delays replay for a conflicting query before cancelling it; -1 waits forever. */
   max_standby_streaming_delay: z.int().min(-1).max(86400).optional(),
   hot_standby_feedback: z.boolean().optional(),
+  /**
+   * How many cards (16 MB segments) a replication slot may hold back at most; a checkpoint invalidates a slot
+   * that holds more (wal_status lost). -1, the default, is no limit.
+   */
+  max_slot_wal_keep_size: z.int().min(-1).max(1000).optional(),
 });
 
 /** Every action, keyed by the word the scenario uses. Each maps onto one real PostgreSQL operation. */
@@ -147,6 +166,10 @@ export const actionSchemas = {
   pause: id,
   /** pg_wal_replay_resume(): the standby replays again. */
   resume: id,
+  /** pg_create_physical_replication_slot(name, true): a slot on a primary, keeping WAL from now on. */
+  create_slot: z.strictObject({ on: id, slot: slotRef, by: id.optional() }),
+  /** pg_drop_replication_slot(name): the slot and the WAL it kept are let go (refused while a standby uses it). */
+  drop_slot: z.strictObject({ on: id, slot: slotRef, by: id.optional() }),
 } as const;
 
 export type ActionName = keyof typeof actionSchemas;
@@ -195,6 +218,17 @@ export const expectationSchemas = {
   lost: z.strictObject({ lost: cards }),
   diverged: z.strictObject({ diverged: pair }),
   promoted: z.strictObject({ promoted: id }),
+  /** A replication slot on a server, as pg_replication_slots shows it. */
+  slot: z.strictObject({
+    slot: slotRef,
+    on: id,
+    /** Whether the slot exists there. */
+    exists: z.boolean().optional(),
+    /** Whether a standby streams through it now. */
+    active: z.boolean().optional(),
+    /** pg_replication_slots.wal_status (extended needs more WAL than max_wal_size, which the model never holds). */
+    wal_status: z.enum(["reserved", "extended", "unreserved", "lost"]).optional(),
+  }),
 } as const;
 
 export type ExpectationName = keyof typeof expectationSchemas;

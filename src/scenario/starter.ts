@@ -29,6 +29,8 @@ roles:
     brief: You keep a copy of every card, in order.
     # settings:                # a server's own settings
     #   recovery_min_apply_delay: 300   # replay each card 5 minutes after its commit
+    #   slot: true                      # a replication slot on its upstream keeps the WAL it still needs
+    #   hot_standby_feedback: true      # VACUUM on the primary keeps rows this standby's queries need
   - id: writer
     label: Writer
     kind: writer
@@ -41,9 +43,13 @@ roles:
 #   # or PostgreSQL's text: "ANY 2 (s1, s2, s3)" (any two acks), "FIRST 2 (s1, s2, s3)", "*";
 #   # claim a standby's state with  - { server: s1, sync_state: quorum }  (sync, potential, quorum, async)
 #   archive: true
+#   max_slot_wal_keep_size: 2   # a slot may hold back 2 cards; at a checkpoint one holding more is lost
+#   # claim a slot's state with  - { slot: standby, on: primary, active: false, wal_status: lost }
+#   # (reserved, unreserved: past the cap, lost: invalidated; exists: false once dropped)
 
 # Actions: write, read, release, cancel, vacuum, clone, start, stop, crash, promote,
-# follow, failover, checkpoint, cut, heal, wait, pause and resume (replay on a standby).
+# follow, failover, checkpoint, cut, heal, wait, pause and resume (replay on a standby),
+# create_slot and drop_slot ({ on: primary, slot: standby }: a standby's slot, or a slot name).
 # Each step: what you say, and what the volunteers do. Never write what happens as a
 # result: replikit works that out. Claims under "expect" are checked against it.
 steps:

@@ -46,12 +46,12 @@ export const SQL = {
   checkpoint: () => ["CHECKPOINT;"],
   positions: () => ["SELECT pg_last_wal_receive_lsn(), pg_last_wal_replay_lsn();"],
   reload: () => ["SELECT pg_reload_conf();"],
+  /** A physical slot reserving WAL at once (immediately_reserve), as a standby's slot must. */
+  createSlot: (name: string) => `SELECT pg_create_physical_replication_slot('${name}', true);`,
+  dropSlot: (name: string) => `SELECT pg_drop_replication_slot('${name}');`,
 };
 
-/** A replication slot's name for a standby: its id, as slot names allow only [a-z0-9_]. */
-export function slotName(standby: string): string {
-  return standby.replace(/-/g, "_");
-}
+export { slotName } from "../scenario/model.js";
 
 /** A psql line running each statement in turn on a server. */
 export function psql(server: string, statements: string[]): (string | Hole)[] {

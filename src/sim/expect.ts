@@ -3,7 +3,7 @@
  * bear out is a failure (exit 1); a claim about a card the run never uses is bad input (exit 2).
  */
 import type { Diagnostic } from "../scenario/diagnostics.js";
-import type { Scenario } from "../scenario/model.js";
+import { resolveSlot, type Run, type Scenario } from "../scenario/model.js";
 import type { Expectation } from "../scenario/schema.js";
 import type { Trace, TraceStep } from "./trace.js";
 
@@ -27,7 +27,7 @@ function cardsIn(claim: Expectation): number[] {
 }
 
 /** Each mismatch of one claim against one step, as "expected …, simulated …". */
-function mismatches(e: Expectation, step: TraceStep): string[] {
+function mismatches(e: Expectation, step: TraceStep, scenario: Scenario, run: Run): string[] {
   const out: string[] = [];
   const compare = (what: string, expected: unknown, actual: unknown) => {
     if (expected !== undefined && !same(expected, actual))
@@ -119,6 +119,20 @@ function mismatches(e: Expectation, step: TraceStep): string[] {
       }
       break;
     }
+    case "slot": {
+      const c = e.claim;
+      const name = resolveSlot(run.settings, scenario.roles, c.slot);
+      const slot = servers[c.on]!.slots?.[name];
+      const who = `slot "${name}" on "${c.on}"`;
+      compare(`${who} exists`, c.exists, slot !== undefined);
+      if ((c.active !== undefined || c.wal_status !== undefined) && !slot && c.exists !== false)
+        out.push(`${who}: expected it to exist, simulated no such slot`);
+      else if (slot) {
+        compare(`${who} active`, c.active, slot.active);
+        compare(`${who} wal_status`, c.wal_status, slot.walStatus);
+      }
+      break;
+    }
     case "promoted": {
       const promoted = step.events.filter((ev) => ev.kind === "promote").map((ev) => ev.actor);
       if (!promoted.includes(e.claim.promoted))
@@ -153,7 +167,7 @@ export function checkExpectations(scenario: Scenario, trace: Trace): Expectation
           });
           continue;
         }
-        for (const m of mismatches(e, traced))
+        for (const m of mismatches(e, traced, scenario, run))
           report.failures.push({
             file: scenario.file,
             position: e.at,

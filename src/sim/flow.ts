@@ -6,6 +6,7 @@
  */
 import { emit } from "./act.js";
 import { messages } from "./messages.js";
+import { activeUser, slotOf } from "./slots.js";
 import { numSync, syncStates } from "./syncrep.js";
 import { client, linked, type Server, type Stage, type WalRecord } from "./state.js";
 
@@ -113,17 +114,22 @@ export function receive(stage: Stage, s: Server): boolean {
     // A walreceiver asks for the start of the segment holding its last record (the next segment,
     // when it stands at a boundary). A standby already streaming got what was written in flight.
     const need = s.atBoundary ? s.wal.length + 1 : Math.max(1, s.wal.length);
-    if (need <= source.length && need <= u.recycled) {
-      const record = source[need - 1]!;
-      const archived =
-        stage.settings.archive && stage.archive.some((a) => a.position === need && a.timeline === record.timeline);
-      // restore_command reads that segment again from the archive; then it stands at a boundary.
-      if (archived && !s.atBoundary) {
-        s.atBoundary = true;
-        return true;
-      }
-      if (!archived) return problem(stage, s, messages.segmentRemoved(record.timeline, need));
+    const removed = need <= source.length && need <= u.recycled;
+    const record = removed ? source[need - 1]! : undefined;
+    const archived =
+      record !== undefined &&
+      stage.settings.archive &&
+      stage.archive.some((a) => a.position === need && a.timeline === record.timeline);
+    // restore_command reads that segment again from the archive; then it stands at a boundary.
+    if (archived && !s.atBoundary) {
+      s.atBoundary = true;
+      return true;
     }
+    // START_REPLICATION SLOT name: the walsender takes the slot before it looks for the WAL asked for.
+    const name = slotOf(stage, s.id);
+    if (name !== undefined && u.slots[name] === undefined) return problem(stage, s, messages.slotMissing(name));
+    if (name !== undefined && activeUser(stage, u, name)) return problem(stage, s, messages.slotActive(name));
+    if (record && !archived) return problem(stage, s, messages.segmentRemoved(record.timeline, need));
   }
   let progress = false;
   if (s.receiver !== "streaming") {
@@ -158,7 +164,13 @@ export function receive(stage: Stage, s: Server): boolean {
     emit(stage, { kind: "stream", actor: u.id, to: s.id, card: record.card });
     progress = true;
   }
-  if (u.slots[s.id] !== undefined) u.slots[s.id] = s.atBoundary ? s.wal.length + 1 : s.wal.length;
+  // The walsender moves the slot to what the standby has flushed. PostgreSQL 15 does so even for a
+  // slot a checkpoint invalidated (it has no check there until 16): streaming again revives it.
+  const slot = u.slots[slotOf(stage, s.id) ?? ""];
+  if (slot) {
+    slot.need = s.atBoundary ? s.wal.length + 1 : s.wal.length;
+    delete slot.lost;
+  }
   return progress;
 }
 

@@ -18,6 +18,9 @@ export function segment(timeline: number, position: number): string {
   return `${hex8(timeline)}${hex8(0)}${hex8(position + 1)}`;
 }
 
+/** A walsender's process id in messages that name one: the model has no processes, so this one illustrates. */
+export const ILLUSTRATIVE_PID = 4242;
+
 export const messages = {
   readOnly: (statement: string) => `ERROR:  cannot execute ${statement} in a read-only transaction`,
   vacuumInRecovery: () => "ERROR:  cannot execute VACUUM during recovery",
@@ -49,6 +52,18 @@ export const messages = {
   syncCancel: () => "WARNING:  canceling wait for synchronous replication due to user request",
   syncCancelDetail: () =>
     "DETAIL:  The transaction has already committed locally, but might not have been replicated to the standby.",
+  /** What the walreceiver logs when its upstream has no slot of its primary_slot_name. */
+  slotMissing: (name: string) =>
+    `FATAL:  could not start WAL streaming: ERROR:  replication slot "${name}" does not exist`,
+  slotActive: (name: string) =>
+    `FATAL:  could not start WAL streaming: ERROR:  replication slot "${name}" is active for PID ${ILLUSTRATIVE_PID}`,
+  slotExists: (name: string) => `ERROR:  replication slot "${name}" already exists`,
+  slotDoesNotExist: (name: string) => `ERROR:  replication slot "${name}" does not exist`,
+  /** pg_drop_replication_slot() on a slot a walsender holds (the PID is the walsender's; illustrated). */
+  slotInUse: (name: string) => `ERROR:  replication slot "${name}" is active for PID ${ILLUSTRATIVE_PID}`,
+  /** A checkpoint's log line as it invalidates a slot holding more than max_slot_wal_keep_size (PostgreSQL 15). */
+  slotInvalidated: (name: string, position: number) =>
+    `LOG:  invalidating slot "${name}" because its restart_lsn ${lsn(position)} exceeds max_slot_wal_keep_size`,
   conflictCancel: () => "ERROR:  canceling statement due to conflict with recovery",
   conflictDetail: () => "DETAIL:  User query might have needed to see row versions that must be removed.",
 };

@@ -7,8 +7,9 @@ import { perform, StepProblem } from "./actions/index.js";
 import { settle, walsenders } from "./flow.js";
 import { syncStates } from "./syncrep.js";
 import { lsn } from "./messages.js";
-import { freshStage, visibleCards, type Stage } from "./state.js";
-import { TRACE_FORMAT, type Snapshot, type Trace, type TraceStep } from "./trace.js";
+import { activeUser, heldCard, walStatus } from "./slots.js";
+import { freshStage, visibleCards, type Server, type Stage } from "./state.js";
+import { TRACE_FORMAT, type SlotSnapshot, type Snapshot, type Trace, type TraceStep } from "./trace.js";
 
 /** Cards no server (nor the archive) holds any more: they are gone for good. */
 function noteLosses(stage: Stage): void {
@@ -19,6 +20,24 @@ function noteLosses(stage: Stage): void {
   if (gone.length === 0) return;
   for (const card of gone) stage.lost.add(card);
   stage.events.push({ kind: "lost", actor: "facilitator", cards: gone });
+}
+
+function slotsSnapshot(stage: Stage, s: Server): Record<string, SlotSnapshot> | undefined {
+  const names = Object.keys(s.slots).sort();
+  if (names.length === 0) return undefined;
+  return Object.fromEntries(
+    names.map((name) => {
+      const slot = s.slots[name]!;
+      return [
+        name,
+        {
+          active: activeUser(stage, s, name) !== undefined,
+          walStatus: walStatus(stage, s, slot),
+          holds: heldCard(s, slot),
+        },
+      ];
+    }),
+  );
 }
 
 function snapshot(stage: Stage): Snapshot {
@@ -40,6 +59,7 @@ function snapshot(stage: Stage): Snapshot {
       replayConflict: s.conflictSince !== undefined ? true : undefined,
       pgWal: s.mode === "primary" ? s.wal.slice(s.recycled).map((r) => r.card) : [],
       error: s.problem ?? null,
+      slots: slotsSnapshot(stage, s),
     };
   }
   if (stage.settings.synchronous_standby_names.length > 0) {

@@ -1,5 +1,5 @@
 /** The stage as the simulator holds it between actions. Plain data; the engine mutates one copy per run. */
-import type { Role, Scenario, Settings } from "../scenario/model.js";
+import { standbySlot, type Role, type Scenario, type Settings } from "../scenario/model.js";
 import type { Command } from "./commands.js";
 import type { TraceEvent } from "./trace.js";
 
@@ -23,6 +23,13 @@ export interface Branch {
   timeline: number;
   parent: number;
   forkAt: number;
+}
+
+/** A physical replication slot: the first position its standby still needs (that segment is kept), or lost. */
+export interface Slot {
+  need: number;
+  /** Invalidated by a checkpoint for holding more than max_slot_wal_keep_size: it keeps nothing. */
+  lost?: boolean;
 }
 
 export type Receiver = "off" | "streaming" | "waiting" | "error";
@@ -60,8 +67,8 @@ export interface Server {
   paused: boolean;
   /** The card whose recovery_min_apply_delay replay was last said to wait for (said once). */
   delayedAt?: number;
-  /** Replication slots on this server: standby id → the first position that standby still needs (its segment is kept). */
-  slots: Record<string, number>;
+  /** Replication slots on this server, by slot name (see slots.ts). */
+  slots: Record<string, Slot>;
   /** Synchronous commits waiting for a standby's ack. */
   /** Commits waiting for their synchronous acks, oldest first, with the standbys that have acked each. */
   /** `level`: the client's own synchronous_commit, when it SETs one. */
@@ -170,8 +177,9 @@ export function freshStage(scenario: Scenario, settings: Settings): Stage {
       clients.set(role.id, { id: role.id, wrote: [], acked: [] });
     }
   }
-  if (settings.replication_slots) {
-    for (const s of servers.values()) if (s.upstream) servers.get(s.upstream)!.slots[s.id] = 1;
+  for (const s of servers.values()) {
+    const name = standbySlot(settings, roles.get(s.id));
+    if (s.upstream && name !== undefined) servers.get(s.upstream)!.slots[name] = { need: 1 };
   }
   return {
     scenario,

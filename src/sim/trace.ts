@@ -74,6 +74,10 @@ export const EVENT_KINDS = [
   "archive",
   "checkpoint",
   "recycle",
+  "slot-create",
+  "slot-drop",
+  "slot-failed",
+  "slot-invalidated",
   "cut",
   "heal",
   "wait",
@@ -114,6 +118,18 @@ export interface ServerSnapshot {
    * the run names synchronous standbys (without them every standby is async, and this is left out).
    */
   syncState?: "sync" | "potential" | "quorum" | "async";
+  /**
+   * Its replication slots (pg_replication_slots), by name; left out when it has none. `holds`: the
+   * card of the oldest segment the slot keeps (null when it keeps none: lost, or nothing written yet).
+   */
+  slots?: Record<string, SlotSnapshot>;
+}
+
+export interface SlotSnapshot {
+  /** A walsender streams through it now. */
+  active: boolean;
+  walStatus: "reserved" | "extended" | "unreserved" | "lost";
+  holds: number | null;
 }
 
 export interface ClientSnapshot {

@@ -21,6 +21,8 @@ export interface RunNeeds {
 export const TOKEN_ID: Record<string, (label: string) => string> = {
   PRIMARY: () => "primary",
   TIMELINE: (label) => `timeline-${label.split(" ")[1]}`,
+  /** A replication slot on a server: "SLOT kept" (the slot's name). */
+  SLOT: (label) => `slot-${label.slice(5).replace(/_/g, "-")}`,
 };
 
 export function tokenId(label: string, copy: number): string {

@@ -4,7 +4,7 @@
  * moment's places. Run once without a deck ("dry") to learn how many tokens the run needs, then
  * with the deck.
  */
-import type { Scenario } from "../scenario/model.js";
+import { standbySlot, type Scenario } from "../scenario/model.js";
 import type { TraceEvent, TraceStep } from "../sim/trace.js";
 import { ackId, readId, tokenId } from "./deck.js";
 import { bundle, eventKey, Timelines, type Node, type RunPlan } from "./plan.js";
@@ -104,6 +104,26 @@ export function replayRun(scenario: Scenario, steps: TraceStep[], plan: RunPlan,
     give(r.id, "TIMELINE 1");
     if (r.kind === "primary") give(r.id, "PRIMARY");
   }
+  // A standby streaming from the start through a slot: its upstream holds the SLOT token already.
+  const settings = scenario.runs.find((r) => r.number === steps[0]?.run)?.settings;
+  const firstPrimary = servers.find((r) => r.kind === "primary")?.id;
+  for (const r of servers) {
+    const name = settings ? standbySlot(settings, r) : undefined;
+    const upstream = r.upstream ?? firstPrimary;
+    if (r.kind === "standby" && r.starts === "streaming" && name !== undefined && upstream)
+      give(upstream, `SLOT ${name}`);
+  }
+  /** A slot dropped: its token goes back to the reserve. */
+  const takeSlot = (server: string, label: string, moves: Move[]) => {
+    const mine = tokensHeld.get(server) ?? [];
+    const token = mine.find((t) => tokenLabel.get(t) === label);
+    if (!token) return;
+    move(moves, token, "reserve");
+    tokensHeld.set(
+      server,
+      mine.filter((t) => t !== token),
+    );
+  };
   const start = new Map(where);
 
   function move(moves: Move[], object: string, to: Place): void {
@@ -262,6 +282,12 @@ export function replayRun(scenario: Scenario, steps: TraceStep[], plan: RunPlan,
         return;
       case "follow":
         takeBack(e.actor, "PRIMARY", moves);
+        return;
+      case "slot-create":
+        give(e.actor, `SLOT ${e.result}`, moves);
+        return;
+      case "slot-drop":
+        takeSlot(e.actor, `SLOT ${e.result}`, moves);
         return;
     }
   }

@@ -23,7 +23,7 @@ export const ROLES: Role[] = [
   role("p", "primary"),
   role("s1", "standby"),
   role("s2", "standby", { upstream: "s1", applyDelay: 30 }),
-  role("s3", "standby", { starts: "empty" }),
+  role("s3", "standby", { starts: "empty", slot: "spare", hotStandbyFeedback: true }),
   role("w", "writer"),
   role("r", "reader"),
   role("a", "application"),
@@ -33,6 +33,8 @@ const SERVERS = ["p", "s1", "s2", "s3"];
 const server = fc.constantFrom(...SERVERS);
 const anyone = fc.constantFrom(...ROLES.map((r) => r.id));
 const pair = fc.tuple(anyone, anyone).filter(([a, b]) => a !== b);
+/** A slot: a standby's (by its role id) or one of a name no standby uses. */
+const slotRef = fc.constantFrom("s1", "s2", "s3", "extra");
 
 /** Steps (lists of actions) on the ROLES stage that make an action possible, the action itself last. */
 export type Sample = Omit<Action, "at">[][];
@@ -112,6 +114,20 @@ export const ARBITRARIES: {
     sample: [[{ name: "pause", args: "s1" }], [{ name: "resume", args: "s1" }]],
   },
   wait: { weight: 1, args: fc.integer({ min: 1, max: 60 }), sample: [[{ name: "wait", args: 5 }]] },
+  create_slot: {
+    weight: 2,
+    args: fc.record({ on: server, slot: slotRef }),
+    sample: [[{ name: "create_slot", args: { on: "p", slot: "extra" } }]],
+  },
+  drop_slot: {
+    weight: 2,
+    args: fc.record({ on: server, slot: slotRef }),
+    sample: [
+      [{ name: "create_slot", args: { on: "p", slot: "s1" } }],
+      [{ name: "stop", args: "s1" }],
+      [{ name: "drop_slot", args: { on: "p", slot: "s1" } }],
+    ],
+  },
 };
 
 /** Any action, without its position. */
@@ -136,6 +152,7 @@ export const settings: fc.Arbitrary<Settings> = fc.record({
   synchronous_commit: fc.constantFrom("on", "remote_apply", "remote_write", "local", "off"),
   max_standby_streaming_delay: fc.constantFrom(-1, 0, 30),
   hot_standby_feedback: fc.boolean(),
+  max_slot_wal_keep_size: fc.constantFrom(undefined, -1, 0, 1, 2),
 });
 
 const randomSteps = fc.array(fc.array(anyAction, { maxLength: 4 }), { minLength: 1, maxLength: 14 });

@@ -27,6 +27,8 @@ export interface RealServer {
   syncStates?: Record<string, string>;
   /** The standbys (application_name) its walsenders stream to: the other end of each connection. */
   walsenders?: string[];
+  /** pg_replication_slots: each slot's active and wal_status. */
+  slots?: Record<string, { active: boolean; walStatus: string }>;
   /** What the server logged during the step. */
   log: string;
 }
@@ -53,11 +55,17 @@ export function messagePattern(message: string): RegExp {
     escaped
       .replace(/[0-9A-F]{24}/g, "[0-9A-F]{24}")
       .replace(/[0-9A-F]+\/[0-9A-F]+/g, "[0-9A-F]+/[0-9A-F]+")
-      .replace(/port \d+/g, "port \\d+"),
+      .replace(/port \d+/g, "port \\d+")
+      .replace(/PID \d+/g, "PID \\d+"),
   );
 }
 
-const KINDS_LOGGED_BY_SERVER = new Set<TraceEvent["kind"]>(["error", "start-failed"]);
+const KINDS_LOGGED_BY_SERVER = new Set<TraceEvent["kind"]>([
+  "error",
+  "start-failed",
+  "slot-failed",
+  "slot-invalidated",
+]);
 const KINDS_SAID_TO_CLIENT = new Set<TraceEvent["kind"]>(["write-failed", "cancel-wait", "query-canceled"]);
 
 /** Every way the real servers differ from the trace after a step; empty when they agree. */
@@ -86,6 +94,18 @@ export function differences(snapshot: Snapshot, events: TraceEvent[], real: Real
         .sort();
       const found = [...r.walsenders].sort();
       if (JSON.stringify(streaming) !== JSON.stringify(found)) say("streams to", streaming, found);
+    }
+    if (r.slots) {
+      const traced = s.slots ?? {};
+      for (const name of [...new Set([...Object.keys(traced), ...Object.keys(r.slots)])].sort()) {
+        const t = traced[name];
+        const f = r.slots[name];
+        if (!t || !f) say(`slot "${name}"`, t ? "exists" : "none", f ? "exists" : "none");
+        else {
+          if (t.active !== f.active) say(`slot "${name}" active`, t.active, f.active);
+          if (t.walStatus !== f.walStatus) say(`slot "${name}" wal_status`, t.walStatus, f.walStatus);
+        }
+      }
     }
     if (s.mode === "standby") {
       const streaming = s.walreceiver === "streaming";

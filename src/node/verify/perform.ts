@@ -7,6 +7,7 @@
  * let through for a clone).
  */
 import { appendFileSync } from "node:fs";
+import { resolveSlot } from "../../scenario/model.js";
 import type { Action, ActionArgs, ActionName } from "../../scenario/schema.js";
 import { quote, type Command, type Hole } from "../../sim/commands.js";
 import { run, Session, spawnAs, type Run } from "./pg.js";
@@ -309,6 +310,22 @@ const REPLAY: { [K in ActionName]: Replay<K> } = {
   wait: (stage, _seconds, commands) => runAll(stage, commands),
   pause: (stage, _id, commands) => runAll(stage, commands),
   resume: (stage, _id, commands) => runAll(stage, commands),
+  create_slot: (stage, _args, commands) => runAll(stage, commands),
+  drop_slot: async (stage, { on, slot }, commands) => {
+    // A standby stopped in this step closed its connection, but behind its held link the primary's
+    // walsender does not know yet, and would keep the slot active: let those links through first,
+    // until the slot is free (or a walsender of a running standby keeps it, as the trace may say).
+    const name = resolveSlot(stage.settings, stage.scenario.roles, slot);
+    const gone = [...stage.upstream].filter(([s, u]) => u === on && !stage.cluster(s).running()).map(([s]) => s);
+    for (const s of gone) await stage.letThroughLink(s, on, true);
+    for (let i = 0; i < 100 && gone.length > 0; i++) {
+      const r = await stage.cluster(on).psql([`SELECT active FROM pg_replication_slots WHERE slot_name = '${name}';`]);
+      if (r.out.trim() !== "t") break;
+      await sleep(50);
+    }
+    await runAll(stage, commands);
+    for (const s of gone) await stage.letThroughLink(s, on, false);
+  },
 };
 
 /** Replays action number `index` of the step with the commands the trace has for it. */

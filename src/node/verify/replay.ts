@@ -84,6 +84,20 @@ async function observe(stage: Stage, logFrom: Map<string, number>): Promise<Real
         server.cards = cards ? cards.split(",").map(Number) : [];
         server.timeline = timeline ? Number(timeline) : server.inRecovery ? startupTimeline(startup) : undefined;
         server.streaming = streaming === "t";
+        const slots = await c.psql([
+          "SELECT slot_name || '=' || CASE WHEN active THEN 't' ELSE 'f' END || '=' || coalesce(wal_status, '') FROM pg_replication_slots;",
+        ]);
+        if (slots.code === 0)
+          server.slots = Object.fromEntries(
+            slots.out
+              .trim()
+              .split("\n")
+              .filter(Boolean)
+              .map((line) => {
+                const [name, active, walStatus] = line.split("=");
+                return [name!, { active: active === "t", walStatus: walStatus ?? "" }];
+              }),
+          );
         if (!server.inRecovery) {
           const w = await c.psql(["SELECT application_name || '=' || sync_state FROM pg_stat_replication;"]);
           server.syncStates = Object.fromEntries(

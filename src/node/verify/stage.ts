@@ -8,8 +8,7 @@
  */
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import type { Role, Scenario, Settings } from "../../scenario/model.js";
-import { slotName } from "../../sim/commands.js";
+import { standbySlot, type Role, type Scenario, type Settings } from "../../scenario/model.js";
 import { syncName, syncNamesText } from "../../sim/syncrep.js";
 import type { RealState } from "./compare.js";
 import { Cluster, freePort, run, type PgEnv, type Session } from "./pg.js";
@@ -174,6 +173,10 @@ export class Stage {
       `synchronous_standby_names = '${syncNamesText(s, syncName)}'`,
       `max_standby_streaming_delay = '${seconds(s.max_standby_streaming_delay)}'`,
       `hot_standby_feedback = ${s.hot_standby_feedback ? "on" : "off"}`,
+      // One card is one segment: 1 MB on verify's clusters (initdb --wal-segsize=1), as wal_keep_size.
+      ...(s.max_slot_wal_keep_size !== undefined
+        ? [`max_slot_wal_keep_size = '${s.max_slot_wal_keep_size < 0 ? -1 : `${s.max_slot_wal_keep_size}MB`}'`]
+        : []),
       ...(s.archive
         ? [
             "archive_mode = on",
@@ -191,8 +194,11 @@ export class Stage {
     const c = this.cluster(id);
     if (!existsSync(join(c.dir, "PG_VERSION"))) return;
     // A server's own settings (its role's settings:), after the run's.
-    const delay = this.scenario.roles.find((r) => r.id === id)?.applyDelay ?? 0;
+    const role = this.scenario.roles.find((r) => r.id === id);
+    const delay = role?.applyDelay ?? 0;
     const own = delay > 0 ? [`recovery_min_apply_delay = '${delay * MS_PER_SECOND}ms'`] : [];
+    if (role?.hotStandbyFeedback !== undefined)
+      own.push(`hot_standby_feedback = ${role.hotStandbyFeedback ? "on" : "off"}`);
     const lines = [...this.settingLines(this.timeoutsOn(id)), ...own];
     if (c.writeSettings(lines)) c.reloadSignal();
   }
@@ -265,7 +271,8 @@ export async function setUp(stage: Stage): Promise<void> {
     const from = role.upstream ?? firstPrimary;
     const c = stage.cluster(role.id);
     const relay = await stage.relay([role.id, from]);
-    const slot = stage.settings.replication_slots ? ["-C", "-S", slotName(role.id)] : [];
+    const name = standbySlot(stage.settings, role);
+    const slot = name !== undefined ? ["-C", "-S", name] : [];
     const r = await run(env, "pg_basebackup", [
       "-d",
       `host=127.0.0.1 port=${relay.port} user=replikit application_name=${role.id}`,

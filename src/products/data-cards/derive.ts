@@ -74,6 +74,17 @@ export function deriveDeck(deck: DeckObject[], t: Templates, _scenario: Scenario
         };
       case "token": {
         const timeline = /^TIMELINE (\d+)$/.exec(o.label!)?.[1];
+        const slot = /^SLOT (.+)$/.exec(o.label!)?.[1];
+        if (slot)
+          return {
+            object: o.object,
+            kind: o.kind,
+            face: slot,
+            corner: "SL",
+            word: text("word_slot"),
+            note: text("note_token_slot"),
+            numeric: false,
+          };
         return timeline
           ? {
               object: o.object,

@@ -3,11 +3,12 @@
  * vacuum joker — directly or through a proxy that routes writes to the primary and reads to a
  * standby.
  */
-import { commitWaits } from "../../scenario/model.js";
+import { commitWaits, sendsFeedback } from "../../scenario/model.js";
 import type { ActionArgs } from "../../scenario/schema.js";
 import { emit, must, run, StepProblem } from "../act.js";
 import { psql, SQL } from "../commands.js";
 import { messages } from "../messages.js";
+import { slotOf } from "../slots.js";
 import { client, linked, server, visibleCards, type Server, type Stage } from "../state.js";
 import type { ActionTable } from "./table.js";
 
@@ -216,9 +217,7 @@ function vacuum(stage: Stage, { by, on }: ActionArgs<"vacuum">): void {
     return;
   }
   const card = newCard(stage);
-  const shielded = stage.settings.hot_standby_feedback
-    ? [...stage.servers.values()].filter((d) => xminKnown(stage, d, s)).map((d) => d.id)
-    : [];
+  const shielded = [...stage.servers.values()].filter((d) => xminKnown(stage, d, s)).map((d) => d.id);
   s.wal.push({ card, kind: "vacuum", timeline: s.timeline, shielded, at: stage.clock });
   s.replayed = s.wal.length;
   emit(stage, { kind: "vacuum", actor: by, to: on, card, position: s.wal.length });
@@ -242,14 +241,16 @@ function vacuum(stage: Stage, { by, on }: ActionArgs<"vacuum">): void {
  * the standby stops, after wal_sender_timeout behind a cut (a partition is not a crash).
  */
 function xminKnown(stage: Stage, d: Server, p: Server, seen = new Set<string>()): boolean {
-  // Standbys can be told to follow each other in a circle; that chain reaches no primary.
+  // Standbys can be told to follow each other in a circle; that chain reaches no primary. Each
+  // standby of the chain passes an xmin up only with its own hot_standby_feedback on.
   if (d.mode !== "standby" || !d.upstream || d.id === p.id || seen.has(d.id)) return false;
+  if (!sendsFeedback(stage.settings, stage.roles.get(d.id))) return false;
   seen.add(d.id);
   const u = server(stage, d.upstream);
   // Behind a cut the walsender, and the xmin it holds, lives on until wal_sender_timeout; the
   // model's standby stops streaming when time passes at the step's end, which stands for that.
   const connected = d.up && d.receiver === "streaming" && u.up;
-  if (!connected && u.slots[d.id] === undefined) return false;
+  if (!connected && !u.slots[slotOf(stage, d.id) ?? ""]) return false;
   return u.id === p.id || (u.mode === "standby" && xminKnown(stage, u, p, seen));
 }
 

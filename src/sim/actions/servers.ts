@@ -5,7 +5,9 @@
  */
 import type { ActionArgs } from "../../scenario/schema.js";
 import { emit, must, run } from "../act.js";
-import { psql, quote, slotName, SQL, type Hole } from "../commands.js";
+import { resolveSlot } from "../../scenario/model.js";
+import { psql, quote, SQL, type Hole } from "../commands.js";
+import { activeUser, heldCard, restartOf, slotOf, walStatus } from "../slots.js";
 import { messages, lsn } from "../messages.js";
 import { archiveSegments, receive } from "../flow.js";
 import { linkKey, server, type Server, type Stage } from "../state.js";
@@ -22,13 +24,12 @@ function clone(stage: Stage, { from, to, by }: ActionArgs<"clone">): void {
   must(f.exists && f.up, `cannot clone from "${from}": it is not running at this point`);
   must(!t.up, `cannot clone onto "${to}": it is running; stop or crash it first`);
   const records = f.wal.slice(0, f.mode === "primary" ? f.wal.length : f.replayed);
-  // A slot named after the standby is dropped wherever it was (a new one is made on its new upstream).
-  for (const s of stage.servers.values()) {
-    if (s.slots[to] !== undefined && s.up)
-      run(stage, { kind: "shell", line: psql(s.id, [`SELECT pg_drop_replication_slot('${slotName(to)}');`]) });
-  }
+  // The standby's slot is dropped wherever it was (a new one is made on its new upstream).
+  const name = slotOf(stage, to);
+  if (name !== undefined)
+    for (const s of stage.servers.values()) if (s.slots[name] && s.up) dropSlot(stage, s, name, to);
   if (t.exists) run(stage, { kind: "shell", line: ["rm -rf ", { dir: to }] });
-  const slot = stage.settings.replication_slots ? ` -C -S ${slotName(to)}` : "";
+  const slot = name !== undefined ? ` -C -S ${name}` : "";
   run(stage, {
     kind: "shell",
     line: ["pg_basebackup ", { host: from }, " -D ", { dir: to }, ` -R -X stream -c fast${slot}`],
@@ -55,8 +56,6 @@ function clone(stage: Stage, { from, to, by }: ActionArgs<"clone">): void {
     archived: 0,
     paused: false,
   } satisfies Partial<Server>);
-  for (const s of stage.servers.values()) delete s.slots[to];
-  if (stage.settings.replication_slots) f.slots[to] = records.length + 1;
   const actor = by ?? operator(stage, ["basebackup", "admin"]);
   emit(stage, {
     kind: "clone",
@@ -66,6 +65,8 @@ function clone(stage: Stage, { from, to, by }: ActionArgs<"clone">): void {
     cards: records.filter((r) => r.kind === "write").map((r) => r.card),
     position: records.length,
   });
+  // pg_basebackup -C makes the slot on the source as the backup starts.
+  if (name !== undefined) makeSlot(stage, f, name, records.length + 1, to);
   if (discarded.length > 0) emit(stage, { kind: "discard", actor: to, cards: discarded });
 }
 
@@ -205,9 +206,6 @@ function follow(stage: Stage, { server: id, upstream }: ActionArgs<"follow">): v
   s.upstream = upstream;
   if (s.up) s.receiver = "off";
   s.problem = undefined;
-  for (const o of stage.servers.values()) delete o.slots[id];
-  if (stage.settings.replication_slots)
-    server(stage, upstream).slots[id] = s.atBoundary ? s.wal.length + 1 : s.wal.length;
   emit(stage, { kind: "follow", actor: id, to: upstream });
 }
 
@@ -217,17 +215,21 @@ function follow(stage: Stage, { server: id, upstream }: ActionArgs<"follow">): v
  * makes an old primary start as a standby. With slots, the new upstream gets one for it.
  */
 function followCommands(stage: Stage, s: Server, upstream: string): void {
-  const slots = stage.settings.replication_slots;
-  for (const o of stage.servers.values()) {
-    if (o.slots[s.id] !== undefined && o.up && o.id !== upstream)
-      run(stage, { kind: "shell", line: psql(o.id, [`SELECT pg_drop_replication_slot('${slotName(s.id)}');`]) });
-  }
+  const name = slotOf(stage, s.id);
+  const slots = name !== undefined;
   const u = server(stage, upstream);
-  if (slots && u.up && u.slots[s.id] === undefined)
-    run(stage, {
-      kind: "shell",
-      line: psql(upstream, [`SELECT pg_create_physical_replication_slot('${slotName(s.id)}', true);`]),
-    });
+  if (name !== undefined) {
+    for (const o of stage.servers.values()) {
+      if (!o.slots[name] || o.id === upstream) continue;
+      // A stopped server keeps its slot on disk (it holds WAL there until dropped).
+      if (o.up) dropSlot(stage, o, name, s.id);
+    }
+    // A stopped upstream gets none: the standby is told the slot does not exist until one is made.
+    if (u.up && !u.slots[name]) {
+      run(stage, { kind: "shell", line: psql(upstream, [SQL.createSlot(name)]) });
+      makeSlot(stage, u, name, s.atBoundary ? s.wal.length + 1 : s.wal.length, s.id);
+    }
+  }
   const conninfo = { conninfo: { upstream, standby: s.id } };
   if (s.up) {
     const line: (string | Hole)[] = [
@@ -237,7 +239,7 @@ function followCommands(stage: Stage, s: Server, upstream: string): void {
       conninfo,
       `';"`,
     ];
-    if (slots) line.push(` -c "ALTER SYSTEM SET primary_slot_name = '${slotName(s.id)}';"`);
+    if (name !== undefined) line.push(` -c "ALTER SYSTEM SET primary_slot_name = '${name}';"`);
     line.push(" -c ", quote(SQL.reload()[0]!));
     run(stage, { kind: "shell", line });
     return;
@@ -250,7 +252,7 @@ function followCommands(stage: Stage, s: Server, upstream: string): void {
   if (slots)
     run(stage, {
       kind: "shell",
-      line: [`echo "primary_slot_name = '${slotName(s.id)}'" >> `, { dir: s.id }, "/postgresql.auto.conf"],
+      line: [`echo "primary_slot_name = '${name}'" >> `, { dir: s.id }, "/postgresql.auto.conf"],
     });
 }
 
@@ -290,7 +292,27 @@ function checkpoint(stage: Stage, id: string): void {
  * needs next, from its start; with an archive, only archived segments go.
  */
 function recycle(stage: Stage, s: Server): void {
-  const limits = [s.wal.length - 1 - stage.settings.wal_keep_size, ...Object.values(s.slots).map((need) => need - 1)];
+  // First the slots holding more than max_slot_wal_keep_size allows are invalidated (a walsender
+  // still holding one is ended first), then what no one keeps goes (xlog.c, CreateCheckPoint).
+  for (const [name, slot] of Object.entries(s.slots)) {
+    if (walStatus(stage, s, slot) !== "unreserved") continue;
+    const user = activeUser(stage, s, name);
+    if (user) {
+      user.receiver = "waiting";
+      emit(stage, { kind: "disconnect", actor: user.id, from: s.id });
+    }
+    emit(stage, {
+      kind: "slot-invalidated",
+      actor: s.id,
+      to: user?.id ?? standbyOfSlot(stage, name),
+      card: heldCard(s, slot) ?? undefined,
+      result: name,
+      message: messages.slotInvalidated(name, restartOf(s, slot)),
+    });
+    slot.lost = true;
+  }
+  const kept = Object.values(s.slots).filter((slot) => !slot.lost);
+  const limits = [s.wal.length - 1 - stage.settings.wal_keep_size, ...kept.map((slot) => slot.need - 1)];
   if (stage.settings.archive) limits.push(s.archived);
   const upto = Math.max(s.recycled, Math.min(...limits));
   const cards = s.wal.slice(s.recycled, upto).map((r) => r.card);
@@ -324,6 +346,47 @@ function pauseReplay(stage: Stage, id: string, pause: boolean): void {
   emit(stage, { kind: pause ? "pause" : "resume", actor: id });
 }
 
+/** The standby whose slot this is (by its settings), if any. */
+function standbyOfSlot(stage: Stage, name: string): string | undefined {
+  return stage.scenario.roles.find((r) => slotOf(stage, r.id) === name)?.id;
+}
+
+/** A slot made on server `s` (a clone's -C, a follow's or an admin's pg_create_physical_replication_slot). */
+function makeSlot(stage: Stage, s: Server, name: string, need: number, standby?: string): void {
+  s.slots[name] = { need };
+  emit(stage, { kind: "slot-create", actor: s.id, to: standby ?? standbyOfSlot(stage, name), result: name });
+}
+
+/** pg_drop_replication_slot on a running server, for a standby re-cloned or re-pointed. */
+function dropSlot(stage: Stage, s: Server, name: string, standby?: string): void {
+  run(stage, { kind: "shell", line: psql(s.id, [SQL.dropSlot(name)]) });
+  delete s.slots[name];
+  emit(stage, { kind: "slot-drop", actor: s.id, to: standby ?? standbyOfSlot(stage, name), result: name });
+}
+
+/** An admin's slot function on a server: refused as PostgreSQL refuses it (the server logs the ERROR). */
+function slotAction(stage: Stage, args: ActionArgs<"create_slot">, create: boolean): void {
+  const s = server(stage, args.on);
+  const word = create ? "create" : "drop";
+  must(s.up, `cannot ${word} a slot on "${args.on}": it is not running at this point`);
+  must(!create || s.mode === "primary", `create_slot acts on a primary: "${args.on}" is a standby at this point`);
+  const name = resolveSlot(stage.settings, stage.roles, args.slot);
+  run(stage, { kind: "shell", line: psql(s.id, [create ? SQL.createSlot(name) : SQL.dropSlot(name)]) });
+  const actor = args.by ?? operator(stage, ["admin"]);
+  const standby = standbyOfSlot(stage, name);
+  const failed = (message: string) =>
+    emit(stage, { kind: "slot-failed", actor: s.id, from: actor, to: standby, result: name, message });
+  if (create) {
+    if (s.slots[name]) return failed(messages.slotExists(name));
+    // Reserved at once (the second argument): from the segment being written now.
+    return makeSlot(stage, s, name, Math.max(1, s.wal.length), standby);
+  }
+  if (!s.slots[name]) return failed(messages.slotDoesNotExist(name));
+  if (activeUser(stage, s, name)) return failed(messages.slotInUse(name));
+  delete s.slots[name];
+  emit(stage, { kind: "slot-drop", actor: s.id, from: actor, to: standby, result: name });
+}
+
 function wait(stage: Stage, seconds: number): void {
   stage.clock += seconds;
   run(stage, { kind: "sleep", seconds });
@@ -344,4 +407,6 @@ export const serverActions = {
   wait: { perform: wait },
   pause: { perform: (stage, id) => pauseReplay(stage, id, true) },
   resume: { perform: (stage, id) => pauseReplay(stage, id, false) },
+  create_slot: { perform: (stage, args) => slotAction(stage, args, true) },
+  drop_slot: { perform: (stage, args) => slotAction(stage, args, false) },
 } satisfies Partial<ActionTable>;
