@@ -14,6 +14,7 @@ export interface Wording {
   script: Record<string, string>;
   cards: Record<string, string>;
   diagrams: Record<string, string>;
+  workshop: Record<string, string>;
 }
 
 /** Handlebars' precompiled form of templates, by their source text (see `precompileWording`). */
@@ -30,7 +31,7 @@ const compileOptions = { noEscape: true, strict: true } as const;
 export function precompileWording(wording: Wording): string {
   const sources = new Set<string>();
   for (const sides of Object.values(wording.cues)) for (const source of Object.values(sides)) sources.add(source);
-  for (const file of ["script", "cards", "diagrams"] as const)
+  for (const file of ["script", "cards", "diagrams", "workshop"] as const)
     for (const source of Object.values(wording[file])) sources.add(source);
   const entries = [...sources]
     .filter((source) => typeof source === "string" && source.includes("{{"))
@@ -76,7 +77,7 @@ export class Templates {
   }
 
   /** A named piece of wording from one of the template files. */
-  text(file: "script" | "cards" | "diagrams", key: string, data: object = {}): string {
+  text(file: "script" | "cards" | "diagrams" | "workshop", key: string, data: object = {}): string {
     const source = this.wording[file][key];
     if (source === undefined) throw new Error(`template ${file}.${key} is missing from templates/${file}.yaml`);
     return this.render(`${file}.${key}`, source, data);

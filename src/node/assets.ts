@@ -35,7 +35,13 @@ export function loadWording(dir = templateDir): Wording {
       throw new Error(`the template ${path} is broken: ${(error as Error).message.split("\n")[0]}`, { cause: error });
     }
   };
-  return { cues: read("cues"), script: read("script"), cards: read("cards"), diagrams: read("diagrams") };
+  return {
+    cues: read("cues"),
+    script: read("script"),
+    cards: read("cards"),
+    diagrams: read("diagrams"),
+    workshop: read("workshop"),
+  };
 }
 
 /**

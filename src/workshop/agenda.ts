@@ -6,6 +6,7 @@
  */
 import type { Diagnostic } from "../scenario/diagnostics.js";
 import type { Timing } from "../products/script/timing.js";
+import type { Templates } from "../wording.js";
 import type { Workshop } from "./parse.js";
 
 export type AgendaKind = "welcome" | "casting" | "play" | "questions" | "reset" | "break" | "closing";
@@ -31,6 +32,7 @@ const fmt = (m: number) => String(Math.round(m * 2) / 2);
 export function planAgenda(
   workshop: Workshop,
   interactives: PlannedInteractive[],
+  t: Templates,
 ): { ok: true; rows: AgendaRow[] } | { ok: false; diagnostic: Diagnostic } {
   const rows: AgendaRow[] = [];
   let at = 0;
@@ -42,7 +44,7 @@ export function planAgenda(
   add({
     kind: "welcome",
     minutes: workshop.welcome,
-    title: "Welcome: what replication is for, how the interactives work",
+    title: t.text("workshop", "agenda_welcome"),
   });
   let k = 0;
   let previous: "interactive" | "break" | undefined;
@@ -50,22 +52,32 @@ export function planAgenda(
   let resets = 0;
   for (const item of workshop.items) {
     if (item.kind === "break") {
-      add({ kind: "break", minutes: item.minutes, title: item.title ?? "Break (set the stage for what follows)" });
+      add({ kind: "break", minutes: item.minutes, title: item.title ?? t.text("workshop", "agenda_break") });
       parts.push(`break ${fmt(item.minutes)}`);
       previous = "break";
       continue;
     }
     const planned = interactives[k]!;
     if (previous === "interactive") {
-      add({ kind: "reset", minutes: workshop.reset, title: "Clear the stage, thank the volunteers" });
+      add({ kind: "reset", minutes: workshop.reset, title: t.text("workshop", "agenda_reset") });
       resets++;
     }
     const title = item.title ?? planned.title;
     const c = planned.clock;
     const playing = c.total - c.casting - c.debrief;
-    add({ kind: "casting", minutes: c.casting, title: `${title}: casting the volunteers`, interactive: k });
+    add({
+      kind: "casting",
+      minutes: c.casting,
+      title: t.text("workshop", "agenda_casting", { title }),
+      interactive: k,
+    });
     add({ kind: "play", minutes: playing, title, interactive: k });
-    add({ kind: "questions", minutes: c.debrief, title: `${title}: questions to the room`, interactive: k });
+    add({
+      kind: "questions",
+      minutes: c.debrief,
+      title: t.text("workshop", "agenda_questions", { title }),
+      interactive: k,
+    });
     parts.push(`${title} ${fmt(c.total)}`);
     previous = "interactive";
     k++;
@@ -85,6 +97,6 @@ export function planAgenda(
       },
     };
   }
-  add({ kind: "closing", minutes: left, title: "Closing debrief: what did we see, what would you do at 3 a.m.?" });
+  add({ kind: "closing", minutes: left, title: t.text("workshop", "agenda_closing") });
   return { ok: true, rows };
 }

@@ -35,14 +35,6 @@ import { selectRuns } from "./select.js";
 /** A scenario's text as the caller found it, or why it could not (said at the item's line). */
 export type Resolved = { ok: true; source: string; file: string } | { ok: false; message: string };
 
-/** What each product is called in the bookmarks and page labels. */
-const TITLES: Record<string, string> = {
-  "facilitator-script.pdf": "Facilitator script",
-  "diagrams.pdf": "Diagrams",
-  "role-cards.pdf": "Role cards",
-  "data-cards.pdf": "Data cards",
-};
-
 const READ_FIRST = ["facilitator-script.pdf", "diagrams.pdf"];
 const rank = (file: string) => (READ_FIRST.includes(file) ? READ_FIRST.indexOf(file) : READ_FIRST.length);
 
@@ -189,6 +181,7 @@ export async function buildWorkshop(
   const agenda = planAgenda(
     workshop,
     loaded.interactives.map((it, i) => ({ title: it.title, clock: kits[i]!.script.clock })),
+    assets.wording,
   );
   if (!agenda.ok) return { ok: false, diagnostics: [agenda.diagnostic] };
   const played: Played[] = [];
@@ -234,7 +227,9 @@ export async function buildWorkshop(
     options.paper,
     options.date,
     assets.fonts,
+    assets.wording,
   );
+  const text = (key: string, data: object = {}) => assets.wording.text("workshop", key, data);
 
   // The outline and labels: the front matter's sections, then each interactive's products, with
   // a bookmark for every step in the script and in the diagrams.
@@ -247,7 +242,8 @@ export async function buildWorkshop(
     const stepTitle = (number: number) =>
       p.kit.script.runs.flatMap((r) => r.steps).find((s) => s.number === number)!.heading;
     for (const f of p.files) {
-      const title = TITLES[f.path] ?? f.path;
+      // What each product is called in the bookmarks and page labels.
+      const title = text(`product_${f.path.replace(/\.pdf$/, "")}`);
       labels.push({ page, style: "decimal", prefix: `${n + 1} ${title} ` });
       let steps: Bookmark[] = [];
       if (f.path === "facilitator-script.pdf") {
@@ -263,7 +259,7 @@ export async function buildWorkshop(
     outline.push({ title: `${n + 1}. ${p.title}`, page: first, children, open: true });
   });
   const merged = await mergePdfs([front.pdf, ...played.flatMap((p) => p.files.map((f) => f.bytes))], outline, labels, {
-    title: `${workshop.title}: workshop kit`,
+    title: text("kit_title", { title: workshop.title }),
     subject: workshop.id,
     keywords: hash,
     date: options.date,
@@ -275,7 +271,7 @@ export async function buildWorkshop(
   const welcome = rows.find((r) => r.kind === "welcome");
   screens.push({
     kind: "title",
-    section: `${workshop.minutes} minutes`,
+    section: text("screen_opening_section", { minutes: workshop.minutes }),
     label: "",
     title: workshop.title,
     watch: [],
@@ -283,30 +279,53 @@ export async function buildWorkshop(
     notes: {
       ...none,
       say: welcome?.title,
-      timing: `${welcome?.minutes ?? 0} min · at 0:00`,
+      timing: text("screen_timing", { minutes: welcome?.minutes ?? 0, clock: clock(0) }),
       start: 0,
       minutes: welcome?.minutes ?? 0,
       extra: rows.map((r) => `${clock(r.start)}  ${r.title} (${r.minutes} min)`),
     },
   });
-  played.forEach((p, n) => {
-    const casting = rows.find((r) => r.interactive === n)!;
-    screens.push(
-      ...scenarioScreens(p.kit, assets, { section: `${n + 1}. ${p.title}`, offset: casting.start, prefix: `w${n}f` }),
-    );
-  });
+  // Each interactive's screens where its casting starts; a break gets a screen of its own, with
+  // what to set up for the interactive that follows it.
+  for (const row of rows) {
+    const n = row.interactive;
+    if (row.kind === "casting" && n !== undefined) {
+      const p = played[n]!;
+      screens.push(
+        ...scenarioScreens(p.kit, assets, { section: `${n + 1}. ${p.title}`, offset: row.start, prefix: `w${n}f` }),
+      );
+    } else if (row.kind === "break") {
+      const next = played[rows.find((r) => r.start > row.start && r.interactive !== undefined)?.interactive ?? -1];
+      screens.push({
+        kind: "title",
+        section: text("screen_break_section"),
+        label: "",
+        title: row.title,
+        watch: [],
+        lines: next ? [text("screen_break_next", { title: next.title })] : [],
+        notes: {
+          ...none,
+          say: row.title,
+          timing: text("screen_timing", { minutes: row.minutes, clock: clock(row.start) }),
+          start: row.start,
+          minutes: row.minutes,
+          extra: next ? [...next.kit.script.volunteers, ...next.kit.script.setup] : [],
+        },
+      });
+    }
+  }
   const closing = rows.find((r) => r.kind === "closing")!;
   screens.push({
     kind: "title",
     section: workshop.title,
     label: "",
-    title: "What did we see?",
+    title: text("screen_closing_title"),
     watch: [],
     lines: played.map((p, n) => `${n + 1}. ${p.title}: ${p.kit.scenario.goals[0] ?? ""}`),
     notes: {
       ...none,
       say: closing.title,
-      timing: `${closing.minutes} min · at ${clock(closing.start)}`,
+      timing: text("screen_timing", { minutes: closing.minutes, clock: clock(closing.start) }),
       start: closing.start,
       minutes: closing.minutes,
       extra: [],

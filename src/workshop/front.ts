@@ -6,9 +6,11 @@ import type { FontSet } from "../render/pdf.js";
 import { createDocument, finish, FONT } from "../render/pdf.js";
 import { COLOURS, mm, PAPER, type Paper } from "../render/units.js";
 import { clock } from "../products/script/timing.js";
+import { listPhrase } from "../wording.js";
 import type { AgendaRow } from "./agenda.js";
 import type { Casting } from "./casting.js";
 import type { Materials } from "./materials.js";
+import type { Templates } from "../wording.js";
 import type { Workshop } from "./parse.js";
 
 const MARGIN = mm(18);
@@ -31,12 +33,19 @@ export interface FrontPages {
 
 type Cell = { text: string; width: number; font?: string; align?: "left" | "right" };
 
-export async function drawFront(front: FrontMatter, paper: Paper, date: Date, fonts: FontSet): Promise<FrontPages> {
+export async function drawFront(
+  front: FrontMatter,
+  paper: Paper,
+  date: Date,
+  fonts: FontSet,
+  t: Templates,
+): Promise<FrontPages> {
+  const text = (key: string, data: object = {}) => t.text("workshop", key, data);
   const sheet = PAPER[paper];
   const doc = createDocument(
     fonts,
     date,
-    { title: `${front.workshop.title}: workshop kit`, subject: front.workshop.id, keywords: front.hash },
+    { title: text("kit_title", { title: front.workshop.title }), subject: front.workshop.id, keywords: front.hash },
     { ...sheet, margin: MARGIN },
   );
   const width = sheet.width - 2 * MARGIN;
@@ -89,42 +98,36 @@ export async function drawFront(front: FrontMatter, paper: Paper, date: Date, fo
 
   // Cover.
   doc.addPage();
-  sections.push({ title: "Cover", page: 0 });
+  sections.push({ title: text("cover_section"), page: 0 });
   doc.y = sheet.height * 0.22;
-  doc
-    .font(FONT.regular)
-    .fontSize(13)
-    .fillColor(COLOURS.grey)
-    .text("PostgreSQL replication workshop", MARGIN, doc.y, { width });
+  doc.font(FONT.regular).fontSize(13).fillColor(COLOURS.grey).text(text("cover_kicker"), MARGIN, doc.y, { width });
   doc.moveDown(0.4);
   doc.font(FONT.bold).fontSize(30).fillColor(COLOURS.black).text(w.title, MARGIN, doc.y, { width });
   doc.moveDown(0.5);
-  para(`${w.minutes} minutes · ${front.interactives.length} interactives · up to ${front.casting.most} volunteers`, 14);
-  para(`For: ${w.audience}`, 12);
+  para(
+    text("cover_line", { minutes: w.minutes, interactives: front.interactives.length, most: front.casting.most }),
+    14,
+  );
+  para(text("cover_for", { audience: w.audience }), 12);
   if (w.summary) para(w.summary, 12);
   doc.moveDown(1);
-  front.interactives.forEach((it, i) => para(`${i + 1}.  ${it.title} (${it.minutes} min): ${it.summary}`, 11));
+  front.interactives.forEach((it, i) => para(text("cover_interactive", { number: i + 1, ...it }), 11));
   doc.moveDown(1);
-  para(
-    "This file holds everything to print: the agenda, the casting sheet, the print list, then each interactive's " +
-      "script, diagrams, role cards and data cards. Print the cards from their own PDFs (beside this one) on card stock.",
-    10,
-    COLOURS.grey,
-  );
+  para(text("cover_contents"), 10, COLOURS.grey);
   doc
     .font(FONT.mono)
     .fontSize(9)
     .fillColor(COLOURS.grey)
-    .text(`${w.id} · version ${front.hash}`, MARGIN, bottom, { width });
+    .text(text("cover_version", { id: w.id, hash: front.hash }), MARGIN, bottom, { width });
 
   // Agenda.
-  section("Agenda");
-  para(`${w.minutes} minutes in all; the times below add up to exactly that.`, 11, COLOURS.grey);
+  section(text("agenda_section"));
+  para(text("agenda_total", { minutes: w.minutes }), 11, COLOURS.grey);
   const cols = [mm(22), mm(20), width - mm(42)];
   row(
     [
-      { text: "Start", width: cols[0]! },
-      { text: "Minutes", width: cols[1]!, align: "right" },
+      { text: text("agenda_start"), width: cols[0]! },
+      { text: text("agenda_minutes"), width: cols[1]!, align: "right" },
       { text: "", width: cols[2]! },
     ],
     10,
@@ -147,25 +150,16 @@ export async function drawFront(front: FrontMatter, paper: Paper, date: Date, fo
     [
       { text: clock(w.minutes), width: cols[0]!, font: FONT.mono },
       { text: "", width: cols[1]! },
-      { text: "End", width: cols[2]!, font: FONT.bold },
+      { text: text("agenda_end"), width: cols[2]!, font: FONT.bold },
     ],
     11,
   );
 
   // Casting.
   const c = front.casting;
-  section("Casting");
-  para(
-    `The most volunteers on stage at once: ${c.most}` +
-      (c.mostDoubled < c.most ? ` (${c.mostDoubled} if parts are doubled as below).` : "."),
-    12,
-  );
-  para(
-    "Each column is an interactive, each row a volunteer: a volunteer keeps the same kind of part where they can. " +
-      "Servers are never doubled: their row and tray stay on the table the whole time.",
-    10,
-    COLOURS.grey,
-  );
+  section(text("casting_section"));
+  para(text("casting_most", { most: c.most, doubled: c.mostDoubled < c.most ? c.mostDoubled : undefined }), 12);
+  para(text("casting_how"), 10, COLOURS.grey);
   const first = mm(28);
   const colWidth = (width - first) / c.interactives.length;
   row(
@@ -181,40 +175,47 @@ export async function drawFront(front: FrontMatter, paper: Paper, date: Date, fo
   for (let s = 0; s < slots; s++)
     row(
       [
-        { text: `Volunteer ${s + 1}`, width: first, font: FONT.bold },
+        { text: text("casting_volunteer", { number: s + 1 }), width: first, font: FONT.bold },
         ...c.interactives.map((it) => ({ text: it.slots[s] ?? "—", width: colWidth })),
       ],
       10,
       s % 2 === 1,
     );
   doc.moveDown(0.8);
-  heading("Parts that can be doubled", 13);
+  heading(text("casting_doubled_heading"), 13);
   for (const [i, it] of c.interactives.entries()) {
-    const text = it.doublings.length
-      ? it.doublings
-          .map((d) => `${d.labels.join(" and ")} never act in the same step: one volunteer can play both`)
-          .join("; ")
-      : "no part can be doubled: every volunteer acts alongside the others";
+    const doublings = it.doublings.length
+      ? it.doublings.map((d) => text("casting_double", { parts: listPhrase(d.labels) })).join("; ")
+      : text("casting_no_double");
     para(
-      `${i + 1}. ${it.title}: ${it.roles.length} volunteers${it.fewest < it.roles.length ? ` (${it.fewest} doubled)` : ""}; ${text}.`,
+      text("casting_interactive", {
+        number: i + 1,
+        title: it.title,
+        roles: it.roles.length,
+        fewest: it.fewest < it.roles.length ? it.fewest : undefined,
+        doublings,
+      }),
       10,
     );
   }
 
   // Materials and print list.
   const m = front.materials;
-  section("Materials and print list");
+  section(text("materials_section"));
   para(
-    `Paper: ${m.paper}. ${m.totals.map((t) => `${t.sheets} sheet${t.sheets === 1 ? "" : "s"} of ${t.stock}`).join(", ")}.`,
+    text("materials_paper", {
+      paper: m.paper,
+      totals: m.totals.map((total) => text("materials_total", total)).join(", "),
+    }),
     12,
   );
   const pc = [mm(70), mm(14), mm(14), width - mm(98)];
   row(
     [
-      { text: "File", width: pc[0]! },
-      { text: "Pages", width: pc[1]!, align: "right" },
-      { text: "Sheets", width: pc[2]!, align: "right" },
-      { text: "Stock, how", width: pc[3]! },
+      { text: text("materials_file"), width: pc[0]! },
+      { text: text("materials_pages"), width: pc[1]!, align: "right" },
+      { text: text("materials_sheets"), width: pc[2]!, align: "right" },
+      { text: text("materials_how"), width: pc[3]! },
     ],
     9,
     false,
@@ -226,22 +227,22 @@ export async function drawFront(front: FrontMatter, paper: Paper, date: Date, fo
         { text: r.file, width: pc[0]!, font: FONT.mono },
         { text: String(r.pages), width: pc[1]!, align: "right" },
         { text: String(r.sheets), width: pc[2]!, align: "right" },
-        { text: `${r.stock}, ${r.how}`, width: pc[3]! },
+        { text: text("materials_row_how", r), width: pc[3]! },
       ],
       9,
       r.interactive % 2 === 1,
     );
   doc.moveDown(0.8);
-  heading("Cards: how many copies of each", 13);
+  heading(text("materials_cards_heading"), 13);
   for (const [i, it] of m.interactives.entries()) {
     room(40);
-    para(`${i + 1}. ${it.title}: ${it.deck} cards`, 11, COLOURS.black, FONT.bold);
-    for (const line of it.cards) para(`${line.what}: ${line.copies}`, 10);
+    para(text("materials_deck", { number: i + 1, title: it.title, deck: it.deck }), 11, COLOURS.black, FONT.bold);
+    for (const line of it.cards) para(text("materials_card_line", line), 10);
   }
   doc.moveDown(0.5);
   room(60);
-  heading("Bring", 13);
-  para("The most any one interactive needs; the stage is cleared between interactives.", 10, COLOURS.grey);
+  heading(text("materials_bring_heading"), 13);
+  para(text("materials_bring_note"), 10, COLOURS.grey);
   for (const line of m.bring) para(`•  ${line}`, 10);
 
   // A footer on every page of the front matter.

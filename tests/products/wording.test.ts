@@ -32,7 +32,7 @@ describe("precompiled wording", () => {
   it("holds every template with a mustache, and only those", () => {
     const sources = [
       ...Object.values(wording.cues).flatMap((sides) => Object.values(sides)),
-      ...(["script", "cards", "diagrams"] as const).flatMap((f) => Object.values(wording[f])),
+      ...(["script", "cards", "diagrams", "workshop"] as const).flatMap((f) => Object.values(wording[f])),
     ];
     const templated = new Set(sources.filter((s) => s.includes("{{")));
     expect(templated.size).toBeGreaterThan(20);
@@ -56,10 +56,15 @@ describe("precompiled wording", () => {
 
   it("uses the precompiled form where the text matches", () => {
     const source = "Hello {{name}}";
-    const wrong = evaluate(precompileWording({ cues: {}, script: { x: "Bye {{name}}" }, cards: {}, diagrams: {} }));
+    const wrong = evaluate(
+      precompileWording({ cues: {}, script: { x: "Bye {{name}}" }, cards: {}, diagrams: {}, workshop: {} }),
+    );
     // The precompiled form of another text, filed under this one's: proof it is what runs.
     const swapped: Precompiled = { [source]: wrong["Bye {{name}}"]! };
-    const templates = new Templates({ cues: {}, script: { greet: source }, cards: {}, diagrams: {} }, swapped);
+    const templates = new Templates(
+      { cues: {}, script: { greet: source }, cards: {}, diagrams: {}, workshop: {} },
+      swapped,
+    );
     expect(templates.text("script", "greet", { name: "Ada" })).toBe("Bye Ada");
   });
 
@@ -69,6 +74,7 @@ describe("precompiled wording", () => {
       script: { plain: "  Two\n  lines \\ and a } brace " },
       cards: {},
       diagrams: {},
+      workshop: {},
     });
     expect(templates.text("script", "plain")).toBe("Two lines \\ and a } brace");
   });

@@ -14,7 +14,7 @@ import { parseWorkshop, type Workshop } from "../../src/workshop/parse.js";
 import { workshopJsonSchema } from "../../src/workshop/schema.js";
 import { selectRuns } from "../../src/workshop/select.js";
 import { readPdf } from "../pdf.js";
-import { assets, kitOf, loadShipped, options, root } from "../helpers.js";
+import { assets, kitOf, loadShipped, options, root, templates } from "../helpers.js";
 
 const workshopFile = (name: string) => join(root, "workshops", name);
 const text = (name: string) => readFileSync(workshopFile(name), "utf8");
@@ -115,6 +115,23 @@ describe("shipped workshops", () => {
     });
   }
 
+  it("failure-clinic's presenter shows its break, between split-brain and remastering, with what to set up next", async () => {
+    const result = await build(text("failure-clinic.yaml"), "failure-clinic.yaml");
+    if (!result.ok) throw new Error(formatDiagnostics(result.diagnostics));
+    const html = new TextDecoder().decode(result.files.find((f) => f.path === "presenter/index.html")!.bytes);
+    const json = /<script type="application\/json" id="screens">(.*?)<\/script>/s.exec(html)![1]!;
+    const index = JSON.parse(json) as { section: string; title: string; start: number; minutes: number }[];
+    const at = index.findIndex((s) => s.section === "Break");
+    expect(index[at]).toMatchObject({ title: "Break (the stage is set for remastering meanwhile)", minutes: 10 });
+    expect(index[at - 1]!.section).toBe("2. Split brain");
+    expect(index[at + 1]!.section).toMatch(/^3\. Remastering/);
+    expect(index[at + 1]!.start).toBe(index[at]!.start + 10);
+    // The screen says what comes next; the facilitator's notes list what to set up for it.
+    expect(html).toMatch(/Next: Remastering/);
+    const escape = (t: string) => t.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+    expect(html).toContain(escape(kitOf("remastering.yaml").script.setup[0]!));
+  });
+
   it("the same workshop gives the same bytes, kit.pdf and presenter alike", async () => {
     const a = await build(text("intro.yaml"), "intro.yaml");
     const b = await build(text("intro.yaml"), "intro.yaml");
@@ -172,7 +189,7 @@ describe("the agenda", () => {
         (minutes, items, welcome, debrief) => {
           const w = workshop(minutes, items, { welcome, debrief });
           const interactives = items.filter((m) => m > 0).map((m) => ({ title: "I", clock: clockOf(m) }));
-          const plan = planAgenda(w, interactives);
+          const plan = planAgenda(w, interactives, templates);
           const breaks = items.filter((m) => m < 0).reduce((a, b) => a - b, 0);
           const resets = items.slice(1).filter((m, i) => m > 0 && items[i]! > 0).length;
           const need = welcome + interactives.reduce((n, i) => n + i.clock.total, 0) + breaks + 2 * resets + debrief;
@@ -203,7 +220,7 @@ describe("the agenda", () => {
 
   it("takes each interactive's casting, steps and questions from the script's clock", () => {
     const kit = kitOf("streaming.yaml");
-    const plan = planAgenda(workshop(30, [1]), [{ title: "Streaming", clock: kit.script.clock }]);
+    const plan = planAgenda(workshop(30, [1]), [{ title: "Streaming", clock: kit.script.clock }], templates);
     if (!plan.ok) throw new Error(plan.diagnostic.message);
     const mine = plan.rows.filter((r) => r.interactive === 0);
     expect(mine.map((r) => r.kind)).toEqual(["casting", "play", "questions"]);
