@@ -287,7 +287,8 @@ program
     const { scenarios, code } = await loadAll(given);
     for (const { scenario, trace } of scenarios) {
       const deck = trace.deck;
-      const cards = deck.writes.length + deck.jokers.length + deck.reads.length + deck.acks.length;
+      const cards =
+        deck.writes.length + deck.jokers.length + (deck.deletes?.length ?? 0) + deck.reads.length + deck.acks.length;
       rows.push([
         scenario.id,
         scenario.title,

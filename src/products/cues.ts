@@ -56,6 +56,7 @@ const SPOKEN = new Set([
   "write-failed",
   "read-failed",
   "vacuum-failed",
+  "delete-failed",
   "cancel-wait",
   "query-canceled",
   "query-lost",
@@ -85,10 +86,14 @@ function merge(events: { event: TraceEvent; index: number; moves: Move[] }[], mo
   const groups = new Map<string, Group>();
   for (const { event, index, moves } of events) {
     const joker = moves.some((m) => m.object.startsWith("joker-"));
-    const key = [event.kind, event.actor, event.to, event.from, event.via, event.query, joker].join("|");
+    // A DELETE record is told apart from the rows it moves, and its event's cards are the rows it deletes.
+    const deletes = moves.some((m) => m.object.startsWith("delete-"));
+    const key = [event.kind, event.actor, event.to, event.from, event.via, event.query, joker]
+      .concat(deletes || event.kind === "delete" ? [`delete ${event.card}`] : [])
+      .join("|");
     const group = groups.get(key) ?? { event, cards: [], moves: [], moment, first: index };
     if (event.card !== undefined && !group.cards.includes(event.card)) group.cards.push(event.card);
-    for (const c of event.cards ?? []) if (!group.cards.includes(c)) group.cards.push(c);
+    if (event.kind !== "delete") for (const c of event.cards ?? []) if (!group.cards.includes(c)) group.cards.push(c);
     group.moves.push(...moves);
     groups.set(key, group);
   }
@@ -119,7 +124,7 @@ function passOnPhrase(byOwner: Map<string, number[]>): string {
 function seenBy(role: string, moves: Move[], deck: Map<string, DeckObject>, own: string, parties: string[]) {
   const numbers = (list: Move[]) => [...new Set(list.map((m) => deck.get(m.object)!.card!))].sort((a, b) => a - b);
   const mine = (area: string) => moves.filter((m) => ownerOf(m.to) === role && areaOf(m.to) === area);
-  const copies = (list: Move[]) => list.filter((m) => ["write", "joker"].includes(deck.get(m.object)!.kind));
+  const copies = (list: Move[]) => list.filter((m) => ["write", "joker", "delete"].includes(deck.get(m.object)!.kind));
   const tokens = (list: Move[]) => [
     ...new Set(
       list
@@ -158,6 +163,17 @@ function seenBy(role: string, moves: Move[], deck: Map<string, DeckObject>, own:
     floor: toCommon("floor"),
     table: numbers(moves.filter((m) => m.to === "archive" && deck.get(m.object)!.mark === ARCHIVE)),
     bin: moves.some((m) => m.to === "bin"),
+    // The rows a DELETE takes out of your row (when you run or replay it).
+    unrowed: numbers(
+      moves.filter(
+        (m) =>
+          ownerOf(m.from) === role &&
+          areaOf(m.from) === "data" &&
+          m.to === "bin" &&
+          deck.get(m.object)!.kind === "write",
+      ),
+    ),
+    record: moves.some((m) => deck.get(m.object)!.kind === "delete"),
     tokensIn: tokens(mine("hand")),
     tokensOut: tokens(moves.filter((m) => ownerOf(m.from) === role && areaOf(m.from) === "hand" && m.to === "reserve")),
   };
@@ -204,7 +220,14 @@ export function deriveCues(
       const index = (kind: string, c: number) =>
         step.events.findIndex((e) => e.kind === kind && e.actor === receiver && e.card === c);
       const acksFirst = (c: number) => index("standby-ack", c) >= 0 && index("standby-ack", c) < index("replay", c);
+      // A DELETE card moves, or (its commit confirmed) the rows it deletes leave a row for the bin.
+      const deleteRecord =
+        group.moves.some((m) => deck.get(m.object)!.kind === "delete") ||
+        (["commit-ack", "cancel-wait", "delete-failed"].includes(event.kind) &&
+          group.moves.some((m) => areaOf(m.from) === "data" && m.to === "bin"));
+      if (deleteRecord) variant = "_delete";
       if (
+        !deleteRecord &&
         (event.kind === "stream" || event.kind === "restore") &&
         cards.every((c) => replayed.has(`${receiver}:${c}`) && !acksFirst(c))
       ) {
@@ -215,6 +238,7 @@ export function deriveCues(
         cards = cards.filter((c) => !covered.has(`${event.actor}:${c}`));
         if (cards.length === 0) continue;
         if (group.moves.some((m) => deck.get(m.object)!.kind === "joker")) variant = "_joker";
+        if (deleteRecord) variant = "_delete";
       }
       // The operator (the admin who runs the command) comes first: the server acts on their word.
       const operated = OPERATED.has(event.kind) && admin !== undefined && admin !== event.actor;
@@ -265,6 +289,10 @@ export function deriveCues(
           stale: event.result === "stale",
           primary: event.result === "primary",
           seconds: event.seconds ?? "",
+          // A DELETE: the cards it deletes ("cards 2 and 3"); whether its commit waits for an ack first.
+          deletes: event.kind === "delete" || event.kind === "delete-failed" ? cardsPhrase(event.cards ?? []) : "",
+          waited: event.card !== undefined,
+          waits: step.events.some((w) => w.kind === "commit-wait" && w.card === event.card && event.card !== undefined),
           held: step.events.some((h) => h.kind === "hold" && h.query === event.query && event.query !== undefined),
           operated,
           // The server this event acts on is started later in the same step.
@@ -274,6 +302,7 @@ export function deriveCues(
           handedMany: handedTo.length > 1,
           target: label(event.via ?? event.to),
           row: seen.row.length ? cardsPhrase(seen.row) : "",
+          unrowed: seen.unrowed.length ? cardsPhrase(seen.unrowed) : "",
           tray: seen.tray.length ? cardsPhrase(seen.tray) : "",
           floor: seen.floor.length ? cardsPhrase(seen.floor) : "",
           table: seen.table.length ? cardsPhrase(seen.table) : "",

@@ -26,6 +26,11 @@ export const SYMBOLS: Record<CardKind, { path: string; colour: string }> = {
   },
   ack: { path: "M4 56 L20 40 L40 60 L80 14 L96 30 L40 92 Z", colour: COLOURS.blue },
   joker: { path: star(), colour: COLOURS.purple },
+  // A DELETE: a bold cross, in orange.
+  delete: {
+    path: "M14 2 L50 38 L86 2 L98 14 L62 50 L98 86 L86 98 L50 62 L14 98 L2 86 L38 50 L2 14 Z",
+    colour: COLOURS.orange,
+  },
   // A token: a round badge with a ring, like a counter on a game board.
   token: {
     path: "M50 0 A50 50 0 1 1 49.99 0 Z M50 18 A32 32 0 1 0 50.01 18 Z",

@@ -58,6 +58,8 @@ export const DESCRIPTIONS: Record<string, string> = {
   "debrief.question": "A question for the room.",
   "debrief.answer": "Its answer, for the facilitator.",
   "actions.write": "A client commits new cards (INSERT), to a server or through a proxy.",
+  "actions.delete":
+    "A client deletes given cards (DELETE FROM cards WHERE n IN (…)): a DELETE record in the WAL, which removes the rows on each server when it replays it.",
   "actions.read":
     "A client reads (SELECT): the newest card it can see, or its own last write; hold keeps the snapshot open.",
   "actions.release": "A reader ends its held query and gives back what it held.",
@@ -90,6 +92,10 @@ export const DESCRIPTIONS: Record<string, string> = {
   "write.to": "The server it writes to (or give via).",
   "write.via": "The proxy it writes through (or give to).",
   "write.count": "How many cards (default 1).",
+  "delete.by": "The client that runs the DELETE.",
+  "delete.cards": "The cards (rows) it deletes, at most 4; each must be on that server at that moment.",
+  "delete.to": "The server it runs on (or give via): a standby refuses it.",
+  "delete.via": "The proxy it goes through (or give to): writes go to the primary.",
   "read.by": "The client that reads.",
   "read.from": "The server it reads from (or give via).",
   "read.via": "The proxy it reads through (or give from).",
@@ -111,6 +117,7 @@ export const DESCRIPTIONS: Record<string, string> = {
   "expect.cards": "Exactly the cards it holds.",
   "expect.has": "Cards it holds (among others).",
   "expect.lacks": "Cards it does not hold.",
+  "expect.deleted": "Cards a DELETE removed here: the server had them and has replayed the DELETE.",
   "expect.streaming": "Whether it is streaming from its upstream.",
   "expect.upstream": "The server it follows.",
   "expect.replay_paused": "Replay paused by pg_wal_replay_pause() (not a conflict's wait, nor a delay).",

@@ -128,6 +128,16 @@ export const settingsSchema = z.strictObject({
 export const actionSchemas = {
   /** A client commits new cards (INSERT), to a server or through a proxy. */
   write: z.strictObject({ by: id, to: id.optional(), via: id.optional(), count: z.int().min(1).max(50).optional() }),
+  /**
+   * A client deletes given cards (DELETE FROM cards WHERE n IN (…)), on a server or through a proxy:
+   * one DELETE record in the WAL, which takes the rows away on each server that replays it.
+   */
+  delete: z.strictObject({
+    by: id,
+    cards: z.array(z.int().min(1).max(99)).min(1).max(4),
+    to: id.optional(),
+    via: id.optional(),
+  }),
   /** A client reads: the newest card it can see, or checks for its own last write; `hold` keeps the snapshot open. */
   read: z.strictObject({
     by: id,
@@ -196,6 +206,8 @@ export const expectationSchemas = {
     cards: cards.optional(),
     has: cards.optional(),
     lacks: cards.optional(),
+    /** Cards a DELETE took away here: it had them, and has replayed the DELETE (lacks also holds for cards never received). */
+    deleted: cards.optional(),
     streaming: z.boolean().optional(),
     upstream: id.optional(),
     /** pg_is_wal_replay_paused(): replay paused by pg_wal_replay_pause() (not a conflict's wait, nor a delay). */

@@ -12,6 +12,8 @@ export class StepProblem extends Error {
   constructor(
     message: string,
     readonly echo = false,
+    /** The argument the problem is about (a delete's `cards`): reported at that key when it is written. */
+    readonly key?: string,
   ) {
     super(message);
   }
@@ -28,6 +30,6 @@ export function run(stage: Stage, command: Unnumbered<Command>): void {
   stage.commands.push({ ...command, action: stage.action });
 }
 
-export function must(condition: unknown, message: string): asserts condition {
-  if (!condition) throw new StepProblem(message);
+export function must(condition: unknown, message: string, key?: string): asserts condition {
+  if (!condition) throw new StepProblem(message, false, key);
 }

@@ -21,7 +21,7 @@ const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b)
 
 function cardsIn(claim: Expectation): number[] {
   const c = claim.claim as Record<string, unknown>;
-  return ["cards", "has", "lacks", "acked", "streamed", "lost"].flatMap((k) =>
+  return ["cards", "has", "lacks", "deleted", "acked", "streamed", "lost"].flatMap((k) =>
     Array.isArray(c[k]) ? (c[k] as number[]) : [],
   );
 }
@@ -52,6 +52,14 @@ function mismatches(e: Expectation, step: TraceStep, scenario: Scenario, run: Ru
       if (present.length)
         out.push(
           `${who} lacks: expected none of ${show(c.lacks)}, simulated cards ${show(held)} (holds ${show(present)})`,
+        );
+      // deleted: it had them, and has replayed the DELETE that took them away (lacks holds for cards never received, too).
+      const kept = (c.deleted ?? []).filter((n) => !(s.deleted ?? []).includes(n));
+      if (kept.length)
+        out.push(
+          `${who} deleted: expected a replayed DELETE of ${show(c.deleted)}, simulated ${
+            s.deleted ? `deleted ${show(s.deleted)}` : "no card deleted there"
+          } (not deleted: ${show(kept)})`,
         );
       compare(`${who} streaming`, c.streaming, s.walreceiver === "streaming");
       compare(`${who} upstream`, c.upstream, s.upstream);

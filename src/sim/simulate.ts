@@ -8,7 +8,7 @@ import { settle, walsenders } from "./flow.js";
 import { syncStates } from "./syncrep.js";
 import { lsn } from "./messages.js";
 import { activeUser, heldCard, walStatus } from "./slots.js";
-import { freshStage, visibleCards, type Server, type Stage } from "./state.js";
+import { deletedCards, freshStage, visibleCards, type Server, type Stage } from "./state.js";
 import { TRACE_FORMAT, type SlotSnapshot, type Snapshot, type Trace, type TraceStep } from "./trace.js";
 
 /** Cards no server (nor the archive) holds any more: they are gone for good. */
@@ -48,7 +48,11 @@ function snapshot(stage: Stage): Snapshot {
       up: s.up,
       timeline: s.timeline,
       cards: visibleCards(s).sort((a, b) => a - b),
-      unconfirmed: s.pending.map((p) => p.card).sort((a, b) => a - b),
+      // A DELETE waiting for its ack hides nothing: its rows stay visible until it is confirmed.
+      unconfirmed: s.pending
+        .filter((p) => s.wal.find((r) => r.card === p.card)?.kind === "write")
+        .map((p) => p.card)
+        .sort((a, b) => a - b),
       unreplayed: s.wal.slice(s.replayed).map((r) => r.card),
       received: s.wal.length,
       replayed: s.replayed,
@@ -60,6 +64,7 @@ function snapshot(stage: Stage): Snapshot {
       pgWal: s.mode === "primary" ? s.wal.slice(s.recycled).map((r) => r.card) : [],
       error: s.problem ?? null,
       slots: slotsSnapshot(stage, s),
+      deleted: deletedCards(s),
     };
   }
   if (stage.settings.synchronous_standby_names.length > 0) {
@@ -109,6 +114,7 @@ export function simulateLeniently(scenario: Scenario): { trace: Trace; problems:
   const deck = {
     writes: new Set<number>(),
     jokers: new Set<number>(),
+    deletes: new Set<number>(),
     reads: new Set<number>(),
     acks: new Set<number>(),
   };
@@ -126,7 +132,7 @@ export function simulateLeniently(scenario: Scenario): { trace: Trace; problems:
           if (!error.echo)
             problems.push({
               file: scenario.file,
-              position: action.at,
+              position: (error.key ? action.keysAt?.[error.key] : undefined) ?? action.at,
               message: `step ${step.number}, ${action.name}: ${error.message}`,
             });
         }
@@ -139,6 +145,7 @@ export function simulateLeniently(scenario: Scenario): { trace: Trace; problems:
       for (const e of stage.events) {
         if (e.kind === "write") deck.writes.add(e.card!);
         if (e.kind === "vacuum") deck.jokers.add(e.card!);
+        if (e.kind === "delete") deck.deletes.add(e.card!);
         if (e.kind === "read" || (e.kind === "read-failed" && e.query)) deck.reads.add(e.query!);
         if (e.kind === "standby-ack") deck.acks.add(e.card!);
       }
@@ -161,6 +168,8 @@ export function simulateLeniently(scenario: Scenario): { trace: Trace; problems:
     deck: {
       writes: sorted(deck.writes),
       jokers: sorted(deck.jokers),
+      // DELETE records, when the scenario has any (left out otherwise: earlier traces stay as they were).
+      deletes: deck.deletes.size > 0 ? sorted(deck.deletes) : undefined,
       reads: sorted(deck.reads),
       acks: sorted(deck.acks),
     },

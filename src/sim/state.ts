@@ -3,10 +3,12 @@ import { standbySlot, type Role, type Scenario, type Settings } from "../scenari
 import type { Command } from "./commands.js";
 import type { TraceEvent } from "./trace.js";
 
-/** One WAL record: a data card (a committed row) or a vacuum joker (dead rows removed). */
+/** One WAL record: a data card (a committed row), a vacuum joker (dead rows removed) or a DELETE of given rows. */
 export interface WalRecord {
   card: number;
-  kind: "write" | "vacuum";
+  kind: "write" | "vacuum" | "delete";
+  /** For a DELETE: the cards (rows) it removes. */
+  rows?: number[];
   timeline: number;
   /** The clock when it was committed on its primary (recovery_min_apply_delay counts from it). */
   at: number;
@@ -137,13 +139,36 @@ export function client(stage: Stage, id: string): Client {
   return found;
 }
 
-/** Cards a query on this server can see: replayed rows, less commits still waiting for their ack. */
+/** The rows these records leave, in the order they were written: each write adds one, each DELETE takes its rows away. */
+export function rowsOf(records: WalRecord[], skip: ReadonlySet<number> = new Set()): number[] {
+  const rows = new Set<number>();
+  for (const r of records) {
+    if (skip.has(r.card)) continue;
+    if (r.kind === "write") rows.add(r.card);
+    if (r.kind === "delete") for (const n of r.rows ?? []) rows.delete(n);
+  }
+  return [...rows];
+}
+
+/**
+ * Cards a query on this server can see: replayed rows, less commits still waiting for their ack (a
+ * write waiting is not seen yet; a DELETE waiting has not taken its rows away yet).
+ */
 export function visibleCards(s: Server): number[] {
+  return rowsOf(s.wal.slice(0, s.replayed), new Set(s.pending.map((p) => p.card)));
+}
+
+/** Cards a replayed DELETE took away here (that the server had when it replayed it), sorted; undefined for none. */
+export function deletedCards(s: Server): number[] | undefined {
+  const rows = new Set<number>();
+  const gone = new Set<number>();
   const waiting = new Set(s.pending.map((p) => p.card));
-  return s.wal
-    .slice(0, s.replayed)
-    .filter((r) => r.kind === "write" && !waiting.has(r.card))
-    .map((r) => r.card);
+  for (const r of s.wal.slice(0, s.replayed)) {
+    if (waiting.has(r.card)) continue;
+    if (r.kind === "write") rows.add(r.card);
+    if (r.kind === "delete") for (const n of r.rows ?? []) if (rows.delete(n)) gone.add(n);
+  }
+  return gone.size > 0 ? [...gone].sort((a, b) => a - b) : undefined;
 }
 
 /** A fresh stage for one run: every role as the scenario says it starts. */

@@ -36,6 +36,8 @@ export const EVENT_KINDS = [
   "write",
   "write-failed",
   "write-blocked",
+  "delete",
+  "delete-failed",
   "commit-wait",
   "standby-ack",
   "commit-ack",
@@ -113,6 +115,8 @@ export interface ServerSnapshot {
   pgWal: number[];
   /** The last walreceiver or start-up error, verbatim. */
   error: string | null;
+  /** Cards a replayed DELETE took away here; left out when none. */
+  deleted?: number[];
   /**
    * pg_stat_replication.sync_state on its primary, for a standby streaming straight from one, when
    * the run names synchronous standbys (without them every standby is async, and this is left out).
@@ -167,7 +171,7 @@ export interface Trace {
   scenario: { id: string; title: string };
   runs: { number: number; title: string; settings: Record<string, unknown> }[];
   /** Every physical card the trace uses, for the deck. */
-  deck: { writes: number[]; jokers: number[]; reads: number[]; acks: number[] };
+  deck: { writes: number[]; jokers: number[]; reads: number[]; acks: number[]; deletes?: number[] };
   steps: TraceStep[];
 }
 

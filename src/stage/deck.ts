@@ -8,7 +8,9 @@ import type { Scenario } from "../scenario/model.js";
 import type { Copy } from "./plan.js";
 import type { DeckObject } from "./types.js";
 
-const keyOf = (c: Copy) => `${c.kind}|${c.card}|${c.timeline}|${c.mark}`;
+const keyOf = (c: Copy) => `${c.kind}|${c.card}|${c.timeline}|${c.mark}${c.rows ? `|${c.rows.join(",")}` : ""}`;
+const KIND_ORDER = { write: 0, joker: 1, delete: 2 } as const;
+const PREFIX = { write: "card", joker: "joker", delete: "delete" } as const;
 
 /** A run's needs besides its copies: read cards, acks per card, tokens per label. */
 export interface RunNeeds {
@@ -48,7 +50,7 @@ export function buildDeck(scenario: Scenario, runs: RunNeeds[]): DeckObject[] {
   const kinds = [...counts.values()].sort(
     (a, b) =>
       a.sample.card - b.sample.card ||
-      (a.sample.kind === b.sample.kind ? 0 : a.sample.kind === "write" ? -1 : 1) ||
+      KIND_ORDER[a.sample.kind] - KIND_ORDER[b.sample.kind] ||
       a.sample.timeline - b.sample.timeline ||
       markOrder(a.sample.mark) - markOrder(b.sample.mark),
   );
@@ -56,14 +58,22 @@ export function buildDeck(scenario: Scenario, runs: RunNeeds[]): DeckObject[] {
   const byKey = new Map<string, string[]>();
   const numbered = new Map<string, number>();
   for (const { sample, count } of kinds) {
-    const prefix = `${sample.kind === "write" ? "card" : "joker"}-${sample.card}`;
+    const prefix = `${PREFIX[sample.kind]}-${sample.card}`;
     const ids: string[] = [];
     for (let i = 0; i < count; i++) {
       const copy = (numbered.get(prefix) ?? 0) + 1;
       numbered.set(prefix, copy);
       const object = `${prefix}#${copy}`;
       ids.push(object);
-      deck.push({ object, kind: sample.kind, card: sample.card, copy, mark: sample.mark, timeline: sample.timeline });
+      deck.push({
+        object,
+        kind: sample.kind,
+        card: sample.card,
+        copy,
+        mark: sample.mark,
+        timeline: sample.timeline,
+        ...(sample.rows ? { rows: sample.rows } : {}),
+      });
     }
     byKey.set(keyOf(sample), ids);
   }

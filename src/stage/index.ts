@@ -7,7 +7,7 @@
 import type { Scenario } from "../scenario/model.js";
 import type { Trace } from "../sim/trace.js";
 import { buildDeck, type RunNeeds } from "./deck.js";
-import { planRun } from "./plan.js";
+import { planRun, recordsOf } from "./plan.js";
 import { replayRun, type RunReplay } from "./replay.js";
 import { COMMON_PLACES, data, hand, wal, type Moment, type Move, type Place, type StageModel } from "./types.js";
 
@@ -26,9 +26,8 @@ export function placesOf(scenario: Scenario): Place[] {
 export function deriveStage(scenario: Scenario, trace: Trace): StageModel {
   const runs = scenario.runs.map((run) => {
     const steps = trace.steps.filter((s) => s.run === run.number);
-    // Jokers are numbered among the cards: a number that is a joker in one run may be a write in another.
-    const jokers = new Set(steps.flatMap((s) => s.events.filter((e) => e.kind === "vacuum").map((e) => e.card!)));
-    const plan = planRun(scenario, steps, jokers);
+    // Jokers and DELETEs are numbered among the cards: a number that is a joker in one run may be a write in another.
+    const plan = planRun(scenario, steps, recordsOf(steps));
     return { steps, plan, dry: replayRun(scenario, steps, plan, undefined) };
   });
   const needs: RunNeeds[] = runs.map((r) => ({

@@ -11,7 +11,8 @@
 import type { Scenario } from "../scenario/model.js";
 import type { TraceEvent, TraceStep } from "../sim/trace.js";
 
-export type CardKind = "write" | "joker";
+/** A black write card, a joker (VACUUM) or a DELETE card: the three kinds of WAL record a card stands for. */
+export type CardKind = "write" | "joker" | "delete";
 
 /** The mark of a segment's copy on the archive table. */
 export const ARCHIVE = "ARCHIVE";
@@ -23,6 +24,8 @@ export interface Copy {
   timeline: number;
   /** A server's label (its own copy) or "WAL" (a segment). */
   mark: string;
+  /** A DELETE card's rows (printed on it). */
+  rows?: number[];
   object?: string;
 }
 
@@ -74,7 +77,22 @@ export function bundle(node: Node): Copy[] {
   return out;
 }
 
-export function planRun(scenario: Scenario, steps: TraceStep[], jokers: ReadonlySet<number>): RunPlan {
+/** The WAL records of a run that are not rows: jokers, and DELETE records with the rows each takes away. */
+export interface Records {
+  jokers: ReadonlySet<number>;
+  deletes: ReadonlyMap<number, number[]>;
+}
+
+/** The records of a run's steps: its jokers and its DELETEs. */
+export function recordsOf(steps: TraceStep[]): Records {
+  const events = steps.flatMap((s) => s.events);
+  return {
+    jokers: new Set(events.filter((e) => e.kind === "vacuum").map((e) => e.card!)),
+    deletes: new Map(events.filter((e) => e.kind === "delete").map((e) => [e.card!, e.cards ?? []])),
+  };
+}
+
+export function planRun(scenario: Scenario, steps: TraceStep[], { jokers, deletes }: Records): RunPlan {
   const label = (id: string) => scenario.roles.find((r) => r.id === id)?.label ?? id;
   const timelines = new Timelines();
   const cardTimeline = new Map<number, number>();
@@ -83,7 +101,8 @@ export function planRun(scenario: Scenario, steps: TraceStep[], jokers: Readonly
   const nodes = new Map<string, Node>();
   const roots: RunPlan["roots"] = [];
   const held = (server: string) => current.get(server) ?? current.set(server, new Map()).get(server)!;
-  const kindOf = (card: number): CardKind => (jokers.has(card) ? "joker" : "write");
+  const kindOf = (card: number): CardKind => (jokers.has(card) ? "joker" : deletes.has(card) ? "delete" : "write");
+  const rowsOf = (card: number) => (deletes.has(card) ? { rows: deletes.get(card) } : {});
 
   const acquire = (
     key: string,
@@ -95,10 +114,10 @@ export function planRun(scenario: Scenario, steps: TraceStep[], jokers: Readonly
   ) => {
     const kind = kindOf(card);
     const node: Node = { server, card, kind, via, children: [] };
-    if (via === "clone" && kind === "joker") return; // a clone copies rows; a joker already done leaves nothing
-    // A primary's joker is its WAL record: it stays in the tray, never in a row.
-    const mark = kind === "joker" && via === "write" ? "WAL" : label(server);
-    node.own = { kind, card, timeline: cardTimeline.get(card) ?? 1, mark };
+    if (via === "clone" && kind !== "write") return; // a clone copies rows; a record already done leaves nothing
+    // A primary's joker or DELETE is its WAL record: it stays in the tray, never in a row.
+    const mark = kind !== "write" && via === "write" ? "WAL" : label(server);
+    node.own = { kind, card, timeline: cardTimeline.get(card) ?? 1, mark, ...rowsOf(card) };
     if (parent) parent.children.push(node);
     else roots.push({ node, from: from ?? "reserve" });
     held(server).set(card, node);
@@ -110,7 +129,8 @@ export function planRun(scenario: Scenario, steps: TraceStep[], jokers: Readonly
       const key = eventKey(step.number, i, e.card);
       switch (e.kind) {
         case "write":
-        case "vacuum": {
+        case "vacuum":
+        case "delete": {
           cardTimeline.set(e.card!, timelines.at(e.to!));
           acquire(key, e.to!, e.card!, "write", undefined, e.actor);
           // A primary keeps every segment it writes in its tray (pg_wal) until a checkpoint lets it go.
@@ -140,7 +160,13 @@ export function planRun(scenario: Scenario, steps: TraceStep[], jokers: Readonly
             // archive_command copies a finished segment: a copy of its own goes on the table, and the
             // segment stays in the tray until a checkpoint recycles it.
             const table: Node = { server: "archive", card, kind: source.kind, via: "archive", children: [] };
-            table.own = { kind: source.kind, card, timeline: source.own?.timeline ?? 1, mark: ARCHIVE };
+            table.own = {
+              kind: source.kind,
+              card,
+              timeline: source.own?.timeline ?? 1,
+              mark: ARCHIVE,
+              ...rowsOf(card),
+            };
             source.children.push(table);
             archived.set(card, table);
             nodes.set(eventKey(step.number, i, card), table);
@@ -163,9 +189,9 @@ export function planRun(scenario: Scenario, steps: TraceStep[], jokers: Readonly
   function segmentOf(node: Node): Copy {
     if (!node.segment) {
       node.segment =
-        node.kind === "joker" && node.via === "write"
+        node.kind !== "write" && node.via === "write"
           ? node.own!
-          : { kind: node.kind, card: node.card, timeline: node.own?.timeline ?? 1, mark: "WAL" };
+          : { kind: node.kind, card: node.card, timeline: node.own?.timeline ?? 1, mark: "WAL", ...rowsOf(node.card) };
     }
     return node.segment;
   }

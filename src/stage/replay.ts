@@ -42,7 +42,7 @@ export function replayRun(scenario: Scenario, steps: TraceStep[], plan: RunPlan,
   const reads = new Map<number, string>();
   for (const step of steps) {
     for (const e of step.events) {
-      if (e.kind === "write") writerOf.set(e.card!, e.actor);
+      if (e.kind === "write" || e.kind === "delete") writerOf.set(e.card!, e.actor);
       if (e.kind === "commit-wait" && ackList(e.card!).length === 0)
         ackList(e.card!).push({ object: ackId(e.card!, 1), done: false });
       if (e.kind === "standby-ack") {
@@ -164,10 +164,20 @@ export function replayRun(scenario: Scenario, steps: TraceStep[], plan: RunPlan,
     result.push({ step: step.number, moments });
   }
 
-  /** A waiting commit completes: the primary's own copy goes from its hand into its row. */
+  /** A waiting commit completes: the primary's own copy goes from its hand into its row; a DELETE's rows leave it. */
   function committed(server: string, card: number, moves: Move[]): void {
-    const own = held(server).get(card)?.own;
+    const n = held(server).get(card);
+    if (n?.kind === "delete") return removeRows(server, n, moves);
+    const own = n?.own;
     if (own && where.get(own.object!) === hand(server)) move(moves, own.object!, data(server));
+  }
+
+  /** A DELETE done on a server: its copies of the rows it names leave its row for the bin. */
+  function removeRows(server: string, n: Node, moves: Move[]): void {
+    for (const row of n.own?.rows ?? []) {
+      const copy = held(server).get(row)?.own;
+      if (copy && where.get(copy.object!) === data(server)) move(moves, copy.object!, "bin");
+    }
   }
 
   function handle(
@@ -179,9 +189,14 @@ export function replayRun(scenario: Scenario, steps: TraceStep[], plan: RunPlan,
   ): void {
     switch (e.kind) {
       case "write":
-      case "vacuum": {
+      case "vacuum":
+      case "delete": {
         const n = node();
         if (n) arrive(moves, n, true, e.via);
+        // A DELETE takes its rows out of the primary's row at once, unless its commit waits for an ack:
+        // until then other sessions still see them.
+        if (n?.kind === "delete" && !step.events.some((w) => w.kind === "commit-wait" && w.card === e.card))
+          removeRows(e.to!, n, moves);
         // A commit waiting for its synchronous standby is invisible to other sessions: the primary
         // keeps its own copy in hand, out of its row, until the commit completes.
         if (n?.own && n.kind === "write" && step.events.some((w) => w.kind === "commit-wait" && w.card === e.card))
@@ -204,6 +219,8 @@ export function replayRun(scenario: Scenario, steps: TraceStep[], plan: RunPlan,
         const n = held(e.actor).get(e.card!);
         if (n?.own && where.get(n.own.object!) === wal(e.actor))
           move(moves, n.own.object!, n.kind === "write" ? data(e.actor) : "bin");
+        // Replaying a DELETE takes this server's copies of its rows out of its row.
+        if (n?.kind === "delete") removeRows(e.actor, n, moves);
         return;
       }
       case "clone": {
@@ -253,6 +270,7 @@ export function replayRun(scenario: Scenario, steps: TraceStep[], plan: RunPlan,
         committed(e.to!, e.card!, moves);
         return;
       case "write-failed":
+      case "delete-failed":
         // A waiting commit whose server went down: committed there all the same.
         if (e.message && e.card !== undefined && e.to) committed(e.to, e.card, moves);
         return;

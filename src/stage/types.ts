@@ -4,11 +4,11 @@
  * places before it, give the places after it.
  */
 
-export type ObjectKind = "write" | "joker" | "read" | "ack" | "token";
+export type ObjectKind = "write" | "joker" | "delete" | "read" | "ack" | "token";
 
 /** One printed object. */
 export interface DeckObject {
-  /** "card-3#2" (the second copy of black card 3), "joker-4#1", "read-R1", "ack-3#1", "timeline-2#1", "primary#1". */
+  /** "card-3#2" (the second copy of black card 3), "joker-4#1", "delete-5#1", "read-R1", "ack-3#1", "timeline-2#1", "primary#1". */
   object: string;
   kind: ObjectKind;
   /** The number printed large (write, joker, read and ack cards). */
@@ -20,6 +20,8 @@ export interface DeckObject {
    * dropped on the floor or put on the archive table).
    */
   mark?: string;
+  /** A DELETE card's rows: the cards it takes away from the row of each server that replays it. */
+  rows?: number[];
   /** The timeline a write or joker card was written on; 2 and above are printed with a stripe. */
   timeline?: number;
   /** What a token says: "TIMELINE 2", "PRIMARY". */

@@ -51,6 +51,7 @@ const PRINTING: Record<string, { stock: string; duplex: boolean; how: string }> 
 const KIND_WORDS: Record<string, string> = {
   write: "Black write card",
   joker: "Purple joker",
+  delete: "Orange DELETE card",
   read: "Red read card",
   ack: "Blue ack",
   token: "Token",

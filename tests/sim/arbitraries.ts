@@ -57,6 +57,31 @@ export const ARBITRARIES: {
     ),
     sample: [[{ name: "write", args: { by: "w", to: "p" } }]],
   },
+  delete: {
+    weight: 4,
+    args: fc.oneof(
+      {
+        weight: 3,
+        arbitrary: fc.record({
+          by: fc.constantFrom("w", "a"),
+          to: fc.oneof({ weight: 3, arbitrary: fc.constant("p") }, { weight: 1, arbitrary: server }),
+          cards: fc.uniqueArray(fc.integer({ min: 1, max: 3 }), { minLength: 1, maxLength: 2 }),
+        }),
+      },
+      {
+        weight: 1,
+        arbitrary: fc.record({
+          by: fc.constant("a"),
+          via: fc.constant("x"),
+          cards: fc.uniqueArray(fc.integer({ min: 1, max: 3 }), { minLength: 1, maxLength: 2 }),
+        }),
+      },
+    ),
+    sample: [
+      [{ name: "write", args: { by: "w", to: "p", count: 3 } }],
+      [{ name: "delete", args: { by: "w", cards: [2, 3], to: "p" } }],
+    ],
+  },
   read: {
     weight: 3,
     args: fc.record({ by: fc.constantFrom("r", "a"), from: server, hold: fc.boolean() }),
@@ -171,6 +196,30 @@ export const steps = fc.oneof(
   randomSteps,
   randomSteps.map((rest) => [...failover, ...rest]),
 );
+
+/**
+ * Three cards written, then random steps with DELETEs of those cards slipped in among them (each on
+ * the primary, in a step of its own), so that DELETEs are common: replayed at once, delayed, paused,
+ * waiting for an ack, streamed down a cascade, archived, cloned past.
+ */
+export const deleting = fc
+  .tuple(
+    randomSteps,
+    fc.array(
+      fc.record({
+        at: fc.nat(14),
+        by: fc.constantFrom("w", "a"),
+        cards: fc.uniqueArray(fc.integer({ min: 1, max: 3 }), { minLength: 1, maxLength: 2 }),
+      }),
+      { minLength: 1, maxLength: 3 },
+    ),
+  )
+  .map(([rest, deletes]) => {
+    const plan: Omit<Action, "at">[][] = [[{ name: "write", args: { by: "w", to: "p", count: 3 } }], ...rest];
+    for (const d of deletes)
+      plan.splice(1 + (d.at % plan.length), 0, [{ name: "delete", args: { by: d.by, to: "p", cards: d.cards } }]);
+    return plan;
+  });
 
 /** A one-run scenario of the ROLES stage with these settings and steps (positions all at 1:1). */
 export function scenarioOf(config: Settings, plan: Omit<Action, "at">[][]): Scenario {

@@ -28,6 +28,7 @@ function matchGolden(file: string, text: string): void {
 describe("golden traces", () => {
   it("ships the interactives", () => {
     expect(shipped).toEqual([
+      "accidental-delete.yaml",
       "archiving.yaml",
       "cascading.yaml",
       "delayed-standby.yaml",

@@ -12,7 +12,7 @@ import type { Trace } from "../../src/sim/trace.js";
 import { deriveStage, placesOf, stageJson, type StageModel } from "../../src/stage/index.js";
 import { canonicalJson } from "../../src/sim/trace.js";
 import { loadShipped, shipped } from "../helpers.js";
-import { scenarioOfRuns, settings, steps } from "../sim/arbitraries.js";
+import { deleting, scenarioOfRuns, settings, steps } from "../sim/arbitraries.js";
 
 /** Every broken guarantee, as a sentence; empty when the stage holds. */
 function violations(scenario: Scenario, trace: Trace, model: StageModel): string[] {
@@ -94,6 +94,25 @@ describe("the stage of random scenarios", () => {
       }),
       { numRuns: 300 },
     );
+  });
+
+  it("keeps every guarantee with DELETEs of cards written: rows leave for the bin when each server replays one", () => {
+    let replayed = 0;
+    fc.assert(
+      fc.property(settings, deleting, (config, plan) => {
+        const scenario = scenarioOfRuns([{ config: { ...DEFAULT_SETTINGS, ...config }, plan }]);
+        const { trace } = simulateLeniently(scenario);
+        const model = deriveStage(scenario, trace);
+        expect(violations(scenario, trace, model)).toEqual([]);
+        const deletes = new Set(
+          trace.steps.flatMap((s) => s.events.filter((e) => e.kind === "delete").map((e) => e.card)),
+        );
+        if (trace.steps.some((s) => s.events.some((e) => e.kind === "replay" && deletes.has(e.card)))) replayed++;
+      }),
+      { numRuns: 200 },
+    );
+    // The property is about DELETEs: most runs must have standbys replaying one.
+    expect(replayed).toBeGreaterThan(50);
   });
 });
 

@@ -283,7 +283,7 @@ describe("bad workshops: FILE:LINE:COL messages", () => {
 
   it("a scenario that is not shipped, with a guess", async () => {
     expect(await refused(base.replace("scenario: streaming", "scenario: straeming"))).toMatch(
-      /^workshops\/test\.yaml:6:15: no scenario "straeming"; did you mean "streaming"\? \(the shipped ones: archiving, /,
+      /^workshops\/test\.yaml:6:15: no scenario "straeming"; did you mean "streaming"\? \(the shipped ones: accidental-delete, archiving, /,
     );
   });
 

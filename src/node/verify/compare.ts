@@ -66,7 +66,12 @@ const KINDS_LOGGED_BY_SERVER = new Set<TraceEvent["kind"]>([
   "slot-failed",
   "slot-invalidated",
 ]);
-const KINDS_SAID_TO_CLIENT = new Set<TraceEvent["kind"]>(["write-failed", "cancel-wait", "query-canceled"]);
+const KINDS_SAID_TO_CLIENT = new Set<TraceEvent["kind"]>([
+  "write-failed",
+  "delete-failed",
+  "cancel-wait",
+  "query-canceled",
+]);
 
 /** Every way the real servers differ from the trace after a step; empty when they agree. */
 export function differences(snapshot: Snapshot, events: TraceEvent[], real: RealState): string[] {

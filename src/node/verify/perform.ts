@@ -169,6 +169,19 @@ const write: Replay<"write"> = async (stage, args, commands) => {
   });
 };
 
+/** A DELETE runs in its client's psql as a write does: under synchronous commit it may wait for its ack. */
+const deleteCards: Replay<"delete"> = async (stage, args, commands) => {
+  const c = stage.client(args.by);
+  await eachSession(stage, commands, { client: args.by, via: args.via }, async (s, command) => {
+    c.session = s;
+    const done = await s.finished(command.session === "waits" ? 1500 : 20_000);
+    c.said += s.err;
+    // Which record waits does not matter to the comparison, only that one does.
+    if (!done) c.waitingCard = 0;
+    await stage.refresh();
+  });
+};
+
 const read: Replay<"read"> = async (stage, args, commands) => {
   const c = stage.client(args.by);
   await eachSession(stage, commands, { client: args.by, via: args.via }, async (s, command) => {
@@ -271,6 +284,7 @@ export function furthest(output: string): bigint {
 /** How verify replays each action word. Adding a word to the language makes the compiler ask for it here. */
 const REPLAY: { [K in ActionName]: Replay<K> } = {
   write,
+  delete: deleteCards,
   read,
   // Ctrl-C, as a reader would: psql sends a cancel request and ends.
   release: async (stage, id, commands) => {

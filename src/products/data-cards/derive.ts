@@ -28,6 +28,9 @@ export interface DataCard {
   numeric: boolean;
 }
 
+/** "2", "2, 3": the rows a DELETE card names. */
+const cardList = (rows: number[]) => rows.join(", ");
+
 export function deriveDeck(deck: DeckObject[], t: Templates, _scenario: Scenario): DataCard[] {
   const text = (key: string, data: object = {}) => t.text("cards", key, data);
   return deck.map((o): DataCard => {
@@ -50,6 +53,22 @@ export function deriveDeck(deck: DeckObject[], t: Templates, _scenario: Scenario
                 : text(`note_${o.kind}_own`, { owner: o.mark }),
           band,
           hatch,
+          numeric: true,
+        };
+      case "delete":
+        return {
+          object: o.object,
+          kind: o.kind,
+          face: String(o.card),
+          corner: `D${o.card}`,
+          word: text("word_delete", { rows: cardList(o.rows ?? []) }),
+          note:
+            o.mark === "WAL"
+              ? text("note_wal")
+              : o.mark === ARCHIVE
+                ? text("note_archive")
+                : text("note_delete_own", { owner: o.mark }),
+          band,
           numeric: true,
         };
       case "read":

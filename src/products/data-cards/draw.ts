@@ -91,7 +91,10 @@ function front(doc: PDFKit.PDFDocument, card: DataCard, x: number, y: number): v
   const cap = capHeightRatio(doc, FONT.bold) * size;
   const baseline = y + height / 2 + (card.numeric ? cap / 2 + mm(2) : cap / 2);
   doc.text(card.face, x, baseline - ascender * size, { width, align: "center", lineBreak: false });
-  doc.font(FONT.bold).fontSize(17).fillColor(colour);
+  // A DELETE card names its rows beside the word ("DELETE 12, 13, 14"): narrowed to fit when long.
+  const wordSize =
+    card.kind === "delete" ? fitLine(doc, card.word, FONT.bold, width - mm(8), 17, 9, `data card ${card.object}`) : 17;
+  doc.font(FONT.bold).fontSize(wordSize).fillColor(colour);
   if (card.word !== card.face) doc.text(card.word, x, baseline + mm(4), { width, align: "center", lineBreak: false });
   // Whose copy it is: what a volunteer checks before laying it down.
   // Centred between the corners when it fits there at 9 pt; else in the wider space left of the

@@ -17,7 +17,8 @@ export type LinkState = "streaming" | "waiting" | "error" | "off" | "cut";
 
 /** How a card is drawn in a row or tray. */
 /** "unconfirmed": a primary's own copy of a commit still waiting for its ack, in hand, not in the row. */
-export type CellStyle = "row" | "wal" | "queued" | "owed" | "joker" | "unconfirmed";
+/** "delete": a DELETE record ("D5"), in a tray until it is replayed. */
+export type CellStyle = "row" | "wal" | "queued" | "owed" | "joker" | "delete" | "unconfirmed";
 
 export interface Cell {
   /** "7", "J3", or a range "1–12" when a row is too long to show card by card. */
@@ -59,7 +60,7 @@ export interface Flow {
   from: string;
   to: string;
   label: string;
-  kind: "card" | "ack" | "read" | "copy" | "joker" | "token";
+  kind: "card" | "ack" | "read" | "copy" | "joker" | "delete" | "token";
 }
 
 export interface Frame {
@@ -140,6 +141,8 @@ export function deriveFrames(scenario: Scenario, trace: Trace, stage: StageModel
       "legend_owed",
       "legend_unconfirmed",
       "legend_joker",
+      // Only in a kit with DELETE cards (the words of other kits stay as they were).
+      ...(stage.deck.some((o) => o.kind === "delete") ? ["legend_delete"] : []),
       "legend_timeline",
       "legend_fork",
       "legend_query",
@@ -168,10 +171,10 @@ export function deriveFrames(scenario: Scenario, trace: Trace, stage: StageModel
     const cells: Cell[] = [];
     for (const id of objects) {
       const o = deck.get(id)!;
-      if (o.kind !== "write" && o.kind !== "joker") continue;
+      if (o.kind !== "write" && o.kind !== "joker" && o.kind !== "delete") continue;
       const style: CellStyle =
-        o.kind === "joker"
-          ? "joker"
+        o.kind === "joker" || o.kind === "delete"
+          ? o.kind
           : o.mark === "WAL"
             ? "wal"
             : common
@@ -185,7 +188,7 @@ export function deriveFrames(scenario: Scenario, trace: Trace, stage: StageModel
                 : "owed";
       const timeline = o.timeline ?? 1;
       cells.push({
-        text: o.kind === "joker" ? `J${o.card}` : String(o.card),
+        text: o.kind === "joker" ? `J${o.card}` : o.kind === "delete" ? `D${o.card}` : String(o.card),
         style,
         timeline,
         pastFork: pastFork(o.card!, timeline, present),
@@ -206,7 +209,7 @@ export function deriveFrames(scenario: Scenario, trace: Trace, stage: StageModel
       const tl = new Map<string, number>();
       for (const st of steps) {
         for (const e of st.events) {
-          if ((e.kind === "write" || e.kind === "vacuum") && e.position) {
+          if ((e.kind === "write" || e.kind === "vacuum" || e.kind === "delete") && e.position) {
             position.set(e.card!, e.position);
             timelineOfCard.set(e.card!, tl.get(e.to!) ?? 1);
           }
@@ -415,6 +418,7 @@ export function deriveFrames(scenario: Scenario, trace: Trace, stage: StageModel
       if (o.kind === "ack") return { from, to, kind: "ack", label: text("flow_ack", { cards }) };
       if (o.kind === "token")
         return { from, to, kind: "token", label: listPhrase([...new Set(objects.map((x) => x.label!))]) };
+      if (o.kind === "delete") return { from, to, kind: "delete", label: objects.map((x) => `D${x.card}`).join(", ") };
       const kind = from === "reserve" ? "copy" : objects.every((x) => x.kind === "joker") ? "joker" : "card";
       return { from, to, kind, label: kind === "copy" ? text("flow_copy", { cards }) : cards };
     });

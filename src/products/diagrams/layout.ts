@@ -29,6 +29,7 @@ const LINK_STYLE: Record<LinkState, { colour: string; dash?: number[]; width: nu
 const FLOW_COLOUR: Record<Flow["kind"], string> = {
   card: COLOURS.black,
   joker: COLOURS.purple,
+  delete: COLOURS.orange,
   read: COLOURS.vermillion,
   ack: COLOURS.blue,
   copy: COLOURS.green,
@@ -41,6 +42,7 @@ const CELL_STYLE: Record<Cell["style"], { stroke: string; width: number; dash?: 
   queued: { stroke: COLOURS.black, width: 2, dash: [2, 3], text: COLOURS.black },
   owed: { stroke: COLOURS.blue, width: 1.5, text: COLOURS.blue },
   joker: { stroke: COLOURS.purple, width: 2, text: COLOURS.purple },
+  delete: { stroke: COLOURS.orange, width: 3, text: COLOURS.vermillion },
   unconfirmed: { stroke: COLOURS.orange, width: 2.5, dash: [4, 3], text: COLOURS.vermillion },
 };
 
@@ -695,6 +697,7 @@ export function layoutFrame(frame: Frame, measure: Measure): Drawing {
         { key: "owed", text: W.legend_owed!, draw: sample("owed") },
         { key: "unconfirmed", text: W.legend_unconfirmed!, draw: sample("unconfirmed") },
         { key: "joker", text: W.legend_joker!, draw: sample("joker") },
+        { key: "delete", text: W.legend_delete!, draw: sample("delete") },
         {
           key: "timeline",
           text: W.legend_timeline!,

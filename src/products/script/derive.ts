@@ -106,6 +106,7 @@ export function deriveScript(
         })
       : "",
     count("joker").length ? text("cards_joker", { jokers: count("joker").length }) : "",
+    count("delete").length ? text("cards_delete", { deletes: count("delete").length }) : "",
     count("read").length ? text("cards_read", { reads: count("read").length }) : "",
     count("ack").length ? text("cards_ack", { acks: count("ack").length }) : "",
     tokens.length ? text("cards_token", { tokens: tokens.length, list: tokenList }) : "",
@@ -161,7 +162,9 @@ export function deriveScript(
     text("material_trays", { trays: servers.length }),
     ...(everUsed("floor") ? [text("material_floor")] : []),
     ...(everUsed("archive") ? [text("material_archive")] : []),
-    ...(everUsed("bin") ? [text("material_bin", { jokers: count("joker").length > 0 })] : []),
+    ...(everUsed("bin")
+      ? [text("material_bin", { jokers: count("joker").length > 0, deletes: count("delete").length > 0 })]
+      : []),
     ...(cuts.length ? [text("material_links", { links: listPhrase(cuts), lengths: cutList.length, heals })] : []),
     ...scenario.props,
   ];
@@ -176,6 +179,7 @@ export function deriveScript(
     ...(everUsed("floor") ? [text("table_floor")] : []),
     ...(everUsed("archive") ? [text("table_archive")] : []),
     ...(events.has("clone") ? [text("table_clone")] : []),
+    ...(kinds.has("delete") ? [text("table_delete")] : []),
     ...(kinds.has("read") ? [text("table_read")] : []),
     ...(kinds.has("ack") ? [text("table_ack")] : []),
     ...(events.has("promote") ? [text("table_tokens")] : []),
@@ -185,20 +189,21 @@ export function deriveScript(
   // Setting the stage: who stands where, holding what.
   const holds = (place: Place, places: Record<Place, string[]>) => {
     const objects = places[place]!;
-    const copies = objects.filter((o) => ["write", "joker"].includes(words.object(o).kind));
+    const copies = objects.filter((o) => ["write", "joker", "delete"].includes(words.object(o).kind));
     const acks = objects.filter((o) => words.object(o).kind === "ack");
     const rest = objects.filter((o) => !copies.includes(o) && !acks.includes(o));
     // One phrase per make-up of bundle: cards whose bundles hold the same copies are listed together.
-    const makeUp = new Map<number, { joker: boolean; parts: string[] }>();
+    const makeUp = new Map<number, { joker: boolean; del: boolean; parts: string[] }>();
     for (const o of copies) {
       const d = words.object(o);
-      const entry = makeUp.get(d.card!) ?? { joker: d.kind === "joker", parts: [] };
+      const entry = makeUp.get(d.card!) ?? { joker: d.kind === "joker", del: d.kind === "delete", parts: [] };
+      const suffix = d.kind === "joker" ? "_joker" : d.kind === "delete" ? "_delete" : "";
       const part =
         d.mark === "WAL"
-          ? text(d.kind === "joker" ? "bundle_part_wal_joker" : "bundle_part_wal")
+          ? text(`bundle_part_wal${suffix}`)
           : d.mark === ARCHIVE
             ? text("bundle_part_archive")
-            : text(d.kind === "joker" ? "bundle_part_own_joker" : "bundle_part_own", { owner: d.mark });
+            : text(`bundle_part_own${suffix}`, { owner: d.mark });
       const striped = (d.timeline ?? 1) > 1 ? text("bundle_part_timeline", { part, timeline: d.timeline }) : part;
       if (!entry.parts.includes(striped)) entry.parts.push(striped);
       makeUp.set(d.card!, entry);
@@ -207,15 +212,15 @@ export function deriveScript(
       const n = acks.filter((o) => words.object(o).card === card).length;
       if (n) entry.parts.push(text("bundle_part_ack", { acks: n, many: n > 1 }));
     }
-    const groups = new Map<string, { joker: boolean; parts: string[]; cards: number[] }>();
+    const groups = new Map<string, { joker: boolean; del: boolean; parts: string[]; cards: number[] }>();
     for (const [card, m] of [...makeUp].sort((a, b) => a[0] - b[0])) {
-      const key = `${m.joker}|${m.parts.join("|")}`;
+      const key = `${m.joker}|${m.del}|${m.parts.join("|")}`;
       const g = groups.get(key) ?? { ...m, cards: [] };
       g.cards.push(card);
       groups.set(key, g);
     }
     const phrases = [...groups.values()].map((g) =>
-      text(g.joker ? "bundles_joker" : "bundles", {
+      text(g.joker ? "bundles_joker" : g.del ? "bundles_delete" : "bundles", {
         many: g.cards.length > 1,
         range: numbers(g.cards),
         parts: listPhrase(g.parts),

@@ -93,6 +93,8 @@ export class TableWords {
           );
       } else if (o.kind === "joker")
         add("joker", 5, o.card!, (c) => this.t.text("script", "objects_joker", { cards: c }));
+      else if (o.kind === "delete")
+        add("delete", 5, o.card!, (c) => this.t.text("script", "objects_delete", { cards: c }));
       else if (o.kind === "read")
         add("read", 5, o.card!, (c) => this.t.text("script", "objects_read", { cards: c.replace(/(\d+)/g, "R$1") }));
       else if (o.kind === "ack") add("ack", 6, o.card!, (c) => this.t.text("script", "objects_ack", { cards: c }));

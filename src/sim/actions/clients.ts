@@ -124,6 +124,58 @@ function write(stage: Stage, { by, to, via, count = 1 }: ActionArgs<"write">): v
   }
 }
 
+/**
+ * DELETE FROM cards WHERE n IN (…): one WAL record, numbered among the cards (its own printed card,
+ * "DELETE 2, 3"), that takes the rows away on each server when it replays it. Its commit waits for
+ * its ack under synchronous commit, as a write's does; meanwhile other sessions still see the rows.
+ */
+function deleteCards(stage: Stage, { by, cards, to, via }: ActionArgs<"delete">): void {
+  const c = client(stage, by);
+  must(
+    !c.waiting,
+    `"${by}" is still waiting for the ack of card ${c.waiting?.card}: its psql cannot send a DELETE before that returns`,
+  );
+  const { server: s, path } = target(stage, by, to, via, "write");
+  if (!s) {
+    emit(stage, { kind: "delete-failed", actor: by, to: via, cards, result: "no primary among the proxy's backends" });
+    return;
+  }
+  const failure = unreachable(stage, path, s) ?? (s.mode === "standby" ? messages.readOnly("DELETE") : undefined);
+  const visible = visibleCards(s);
+  const absent = failure ? [] : cards.filter((n) => !visible.includes(n));
+  must(
+    absent.length === 0,
+    `${absent.length > 1 ? `cards ${absent.join(", ")} are` : `card ${absent[0]} is`} not on "${s.id}" at this point (${
+      visible.length > 0 ? `it has ${[...visible].sort((a, b) => a - b).join(", ")}` : "it has no cards"
+    }): a DELETE of a card that is not there removes nothing`,
+    "cards",
+  );
+  // The command runs whatever comes of it: a refused DELETE is refused by the real server too. On a
+  // standby pg_switch_wal() would fail first ("recovery is in progress"): only the DELETE is tried.
+  const statements = SQL.delete(cards);
+  run(stage, {
+    kind: "shell",
+    line: psql(s.id, [...ownSettings(stage, by), ...(s.mode === "standby" ? statements.slice(-1) : statements)]),
+    client: by,
+    session: synchronous(stage, by) ? "waits" : undefined,
+  });
+  if (failure) {
+    emit(stage, { kind: "delete-failed", actor: by, to: s.id, via, cards, message: failure });
+    return;
+  }
+  const card = newCard(stage);
+  s.wal.push({ card, kind: "delete", rows: [...cards], timeline: s.timeline, at: stage.clock });
+  s.replayed = s.wal.length;
+  emit(stage, { kind: "delete", actor: by, to: s.id, via, card, cards: [...cards], position: s.wal.length });
+  if (synchronous(stage, by)) {
+    s.pending.push({ card, client: by, level: stage.roles.get(by)?.synchronousCommit });
+    c.waiting = { card, on: s.id };
+    emit(stage, { kind: "commit-wait", actor: s.id, to: by, card, message: messages.syncWait() });
+  } else {
+    c.acked.push(card);
+  }
+}
+
 function read(stage: Stage, { by, from, via, wants = "latest", hold = false }: ActionArgs<"read">): void {
   const c = client(stage, by);
   must(!(hold && c.holding), `"${by}" already holds a query open on "${c.holding?.server}"; release it first`);
@@ -257,6 +309,7 @@ function xminKnown(stage: Stage, d: Server, p: Server, seen = new Set<string>())
 export const clientActions = {
   write: { perform: write },
   read: { perform: read },
+  delete: { perform: deleteCards },
   release: { perform: release },
   cancel: { perform: cancel },
   vacuum: { perform: vacuum },

@@ -10,7 +10,7 @@ import { psql, quote, SQL, type Hole } from "../commands.js";
 import { activeUser, heldCard, restartOf, slotOf, walStatus } from "../slots.js";
 import { messages, lsn } from "../messages.js";
 import { archiveSegments, receive } from "../flow.js";
-import { linkKey, server, type Server, type Stage } from "../state.js";
+import { linkKey, rowsOf, server, type Server, type Stage } from "../state.js";
 import type { ActionTable } from "./table.js";
 
 /** Who runs an action when the scenario does not say: its base-backup tool, else its admin. */
@@ -62,7 +62,8 @@ function clone(stage: Stage, { from, to, by }: ActionArgs<"clone">): void {
     actor,
     from,
     to,
-    cards: records.filter((r) => r.kind === "write").map((r) => r.card),
+    // A clone copies the rows, not the history: a card a DELETE took away is not among them.
+    cards: rowsOf(records),
     position: records.length,
   });
   // pg_basebackup -C makes the slot on the source as the backup starts.
@@ -94,8 +95,9 @@ function start(stage: Stage, id: string): void {
 function dropSessions(stage: Stage, s: Server): void {
   for (const c of stage.clients.values()) {
     if (c.waiting?.on === s.id) {
+      const card = c.waiting.card;
       emit(stage, {
-        kind: "write-failed",
+        kind: s.wal.find((r) => r.card === card)?.kind === "delete" ? "delete-failed" : "write-failed",
         actor: c.id,
         to: s.id,
         card: c.waiting.card,
