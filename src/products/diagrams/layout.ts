@@ -240,7 +240,14 @@ export function layoutFrame(frame: Frame, measure: Measure): Drawing {
       put({ text: line, x: b.x + 12, y, size: name.size, font: FONT.bold, fill: COLOURS.black, anchor: "start" });
       y += name.size + 2;
     }
-    const heading = fitLines(s.heading, FONT.bold, MIN, b.w - 24);
+    // "STANDBY · timeline 1" that does not fit breaks at its "·", never inside "timeline 1".
+    const parts = s.heading.split(" · ");
+    const heading =
+      measure(s.heading, FONT.bold, MIN) > b.w - 24 &&
+      parts.length === 2 &&
+      parts.every((p) => measure(p, FONT.bold, MIN) <= b.w - 24)
+        ? { size: MIN, lines: parts }
+        : fitLines(s.heading, FONT.bold, MIN, b.w - 24);
     for (const line of heading.lines) {
       put({
         text: line,
@@ -370,6 +377,7 @@ export function layoutFrame(frame: Frame, measure: Measure): Drawing {
 
   // Replication links, arched above the boxes of one row; straight between rows.
   const arcTexts: Box[] = [];
+  const arcLabels: (() => void)[] = [];
   frame.links.forEach((link, i) => {
     const a = boxes.get(link.from);
     const b = boxes.get(link.to);
@@ -390,7 +398,15 @@ export function layoutFrame(frame: Frame, measure: Measure): Drawing {
         const y = a.y - 4 * (a.y - apex) * t * (1 - t);
         points.push([x, y]);
       }
-      mid = [(x1 + x2) / 2, apex];
+      // Several arcs from one server share their start: each label sits near its own end instead.
+      const sameRow = frame.links.filter((l) => boxes.get(l.from)?.y === a.y && boxes.get(l.to)?.y === a.y);
+      const t =
+        sameRow.filter((l) => l.to === link.to).length > 1
+          ? 0.25
+          : sameRow.filter((l) => l.from === link.from).length > 1
+            ? 0.75
+            : 0.5;
+      mid = [x1 + (x2 - x1) * t, a.y - 4 * (a.y - apex) * t * (1 - t)];
     } else {
       const [upper, lower] = a.y < b.y ? [a, b] : [b, a];
       points = [
@@ -414,11 +430,16 @@ export function layoutFrame(frame: Frame, measure: Measure): Drawing {
           break;
         }
       }
-      rect(box, { r: 4, fill: "#FFFFFF" });
-      put({ text: link.label, x: mid[0], y, size, font: FONT.bold, fill: style.colour, anchor: "middle" });
+      const [label, at] = [link.label, mid[0]];
+      // Drawn once every arc is: a later arc must not cross an earlier arc's label.
+      arcLabels.push(() => {
+        rect(box, { r: 4, fill: "#FFFFFF" });
+        put({ text: label, x: at, y, size, font: FONT.bold, fill: style.colour, anchor: "middle" });
+      });
       arcTexts.push(box);
     }
   });
+  for (const draw of arcLabels) draw();
 
   function cross(x: number, y: number, r: number, colour: string) {
     shapes.push({
@@ -508,13 +529,16 @@ export function layoutFrame(frame: Frame, measure: Measure): Drawing {
 
   // What moved in this moment: arrows routed under the server boxes, each on its own lane.
   const lanesTop = bottom + 16;
+  // One lane per flow, so that no two horizontal stretches share a line: 22 apart, closer (down to
+  // 14) when a step moves many things at once.
+  const laneGap = Math.max(14, Math.min(22, 150 / Math.max(1, frame.flows.length - 1)));
   frame.flows.forEach((flow, i) => {
     const a = boxes.get(flow.from);
     const b = boxes.get(flow.to);
     if (!a || !b) return;
     used.add("flow");
     const colour = FLOW_COLOUR[flow.kind];
-    const lane = lanesTop + (i % 3) * 22;
+    const lane = lanesTop + i * laneGap;
     const side = (box: Box) => box.x + box.w < gx0;
     const shift = ((i % 3) - 1) * 16;
     const points: [number, number][] = [];
@@ -558,7 +582,7 @@ export function layoutFrame(frame: Frame, measure: Measure): Drawing {
     } else if (single || Math.abs(a.y - b.y) < 1) {
       const start = bottomOf(a, shift);
       const entry = bottomOf(b, -shift);
-      const laneY = a.y + a.h + 16 + (i % 3) * 22;
+      const laneY = a.y + a.h + 16 + i * laneGap;
       points.push(start, [start[0], laneY], [entry[0], laneY], entry);
     } else {
       const [from, to] = [bottomOf(a, shift), a.y < b.y ? topOf(b, shift) : bottomOf(b, shift)];
