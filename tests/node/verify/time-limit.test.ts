@@ -11,13 +11,19 @@ import { root } from "../../helpers.js";
 const cli = join(root, "dist", "cli.js");
 
 /** Runs replikit with a temporary folder of its own (TMPDIR), so that what it leaves there is its alone. */
-function replikit(args: string[]): { status: number | null; stdout: string; stderr: string; left: string[] } {
+function replikit(args: string[]): {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+  left: string[];
+  tmp: string;
+} {
   const tmp = mkdtempSync(join(tmpdir(), "replikit-limit-tmp-"));
   // The servers run as the postgres account: it must reach its folders inside.
   chmodSync(tmp, 0o755);
   try {
     const r = spawnSync(process.execPath, [cli, ...args], { encoding: "utf8", env: { ...process.env, TMPDIR: tmp } });
-    return { status: r.status, stdout: r.stdout, stderr: r.stderr, left: readdirSync(tmp) };
+    return { status: r.status, stdout: r.stdout, stderr: r.stderr, left: readdirSync(tmp), tmp };
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }
@@ -62,7 +68,8 @@ describe("--time-limit", () => {
         const running = () =>
           spawnSync("ps", ["-eo", "args"], { encoding: "utf8" })
             .stdout.split("\n")
-            .filter((l) => /postgres -D .*long-wait/.test(l));
+            // Its own servers only: other checkouts on this machine may run this test at the same time.
+            .filter((l) => l.includes(`postgres -D ${r.tmp}/`));
         for (let i = 0; i < 50 && running().length > 0; i++) spawnSync("sleep", ["0.2"]);
         expect(running()).toEqual([]);
         expect(existsSync(report)).toBe(true);
