@@ -399,8 +399,8 @@ export function deriveCues(
 /**
  * The script's lines for one moment, in the order things happen. A volunteer's sentences share a
  * line unless something they depend on comes between: a part of the same event said to someone
- * else (the writer hands the bundle before the server takes it), an event that acts on them (their
- * row is copied), or one that involves another party of theirs.
+ * else (the writer hands the bundle before the server takes it), or an event that acts on them
+ * (their row is copied, their server started).
  */
 export function lineUp(acting: { role: string; cue: Cue }[]): { role: string; text: string }[] {
   return arrange(acting).map((l) => ({ role: l.label, text: l.parts.map((p) => p.text).join(" ") }));
@@ -414,12 +414,13 @@ export function arrange(acting: { role: string; cue: Cue }[]): { role: string; l
   type Said = { role: string; label: string; part: CuePart };
   // Whether an event acts on a volunteer someone else drives: their row copied, their link cut.
   const actsOn = (a: Said, role: string) => a.part.parties.includes(role) && a.part.actor !== role;
-  // q may be passed over by p, to join p's earlier line: unless they are parts of one event, or one
-  // acts on the other's volunteer (an event p's line has already met is no reason to wait).
-  // p acting on q's volunteer may still come first when that volunteer's own later sentence voices it
-  // (a red card handed to a server that first takes a bundle, then reads the card).
+  // Whether q's volunteer says later, in their own words, what p does to them (a red card handed to a
+  // server that first takes a bundle, then reads the card): then p need not wait for q.
   const voicedLater = (p: Said, q: Said) =>
     parts.some((x) => x.role === q.role && x.part.event === p.part.event && x.part.at > q.part.at);
+  // Whether p may be read before q, joining p's volunteer's earlier line: not if they are parts of
+  // one event, nor if q acts on p's volunteer (unless that line has met q's event already), nor if
+  // p acts on q's volunteer unvoiced.
   const independent = (p: Said, q: Said, met: Set<number>) =>
     p.part.event !== q.part.event &&
     !(actsOn(q, p.role) && !met.has(q.part.event)) &&
