@@ -67,6 +67,7 @@ function sharedFaces(fonts: FontSet): Shared {
       faces.set(name, probe._font.font);
       embed = probe._font.constructor;
     }
+    fasterLayout(embed!.prototype as LayoutProto);
     // pdfkit's LineWrapper is not exported: a continued text keeps its wrapper on the document.
     probe.addPage();
     probe.text("a", { width: 100, continued: true });
@@ -87,6 +88,62 @@ function sharedFaces(fonts: FontSet): Shared {
     parsed.set(fonts, entry);
   }
   return entry;
+}
+
+interface Run {
+  glyphs: object[];
+  positions: object[];
+  advanceWidth: number;
+}
+interface LayoutProto {
+  layout: (
+    this: LayoutProto,
+    text: string,
+    features?: unknown,
+    onlyWidth?: boolean,
+  ) => { glyphs: object[] | null; positions: object[] | null; advanceWidth: number };
+  layoutRun: (this: LayoutProto, text: string, features?: unknown) => Run;
+  layoutCached: (this: LayoutProto, text: string) => Run;
+}
+const fastLayouts = new WeakSet<object>();
+
+/** pdfkit's own EmbeddedFont.layout, as it was before fasterLayout replaced it (for the tests). */
+export const pdfkitLayout: { layout?: LayoutProto["layout"] } = {};
+
+/**
+ * pdfkit 0.20's EmbeddedFont.layout, which every width and every drawn line goes through, cuts
+ * the text after each space or tab and joins the cached runs: it made an array for every
+ * character it looked at (`[' ', '\\t'].includes(c)`) and a new glyph array for every run
+ * (`concat`). This is the same walk over the same runs, returning the same glyphs, positions
+ * and width, without those arrays. Patched once, on the class (pinned pdfkit 0.20; the page
+ * bytes are covered by the reproducibility and wrap tests).
+ */
+function fasterLayout(proto: LayoutProto): void {
+  if (fastLayouts.has(proto)) return;
+  fastLayouts.add(proto);
+  pdfkitLayout.layout = proto.layout;
+  proto.layout = function (text, features, onlyWidth) {
+    if (features) return this.layoutRun(text, features);
+    const glyphs: object[] | null = onlyWidth ? null : [];
+    const positions: object[] | null = onlyWidth ? null : [];
+    let advanceWidth = 0;
+    let last = 0;
+    let index = 0;
+    const length = text.length;
+    while (index <= length) {
+      const c = text.charCodeAt(index); // NaN past the end
+      if ((index === length && last < index) || c === 32 || c === 9) {
+        const run = this.layoutCached(text.slice(last, ++index));
+        if (glyphs && positions) {
+          for (const g of run.glyphs) glyphs.push(g);
+          for (const p of run.positions) positions.push(p);
+        }
+        advanceWidth += run.advanceWidth;
+        last = index;
+      } else index++;
+    }
+    return { glyphs, positions, advanceWidth };
+  };
 }
 
 /** pdfkit 0.20's PDFReference: an object with a stream (a page's content, a font's tables). */
@@ -138,8 +195,16 @@ const faceList = (fonts: FontSet): [string, Uint8Array][] => [
   [FONT.mono, fonts.mono],
 ];
 
+const fontSets = new WeakMap<PDFKit.PDFDocument, FontSet>();
+
+/** The font set registered on a document by registerFonts (undefined for any other document). */
+export function fontSetOf(doc: PDFKit.PDFDocument): FontSet | undefined {
+  return fontSets.get(doc);
+}
+
 /** Registers the kit's three faces on a document, in a fixed order (subset tags follow it). */
 export function registerFonts(doc: PDFKit.PDFDocument, fonts: FontSet): void {
+  fontSets.set(doc, fonts);
   const { embed, faces, layouts, subsetters } = sharedFaces(fonts);
   const internals = doc as unknown as FontInternals;
   for (const [name, bytes] of faceList(fonts)) {
