@@ -1,4 +1,5 @@
 /** Text that never overflows its box: it wraps, or shrinks down to a floor, and past that the build fails. */
+import { fontSetOf } from "./pdf.js";
 
 export class OverflowError extends Error {
   constructor(
@@ -21,10 +22,14 @@ export interface Block {
   gapAfter?: number;
 }
 
-/** Heights already measured in a document, by font, size, width, line gap and text. */
-const heights = new WeakMap<PDFKit.PDFDocument, Map<string, number>>();
+/**
+ * Heights already measured, by font, size, width, line gap and text: per font set (a height is
+ * the same in every document with the kit's faces: heightOfString reads nothing of the page),
+ * else per document.
+ */
+const heights = new WeakMap<object, Map<string, number>>();
 
-/** The height of one block's text at a size, wrapped to `width` (measured once per document). */
+/** The height of one block's text at a size, wrapped to `width` (measured once per font set). */
 export function textHeight(
   doc: PDFKit.PDFDocument,
   text: string,
@@ -33,8 +38,9 @@ export function textHeight(
   width: number,
   lineGap: number,
 ): number {
-  let known = heights.get(doc);
-  if (!known) heights.set(doc, (known = new Map<string, number>()));
+  const owner = fontSetOf(doc) ?? doc;
+  let known = heights.get(owner);
+  if (!known) heights.set(owner, (known = new Map<string, number>()));
   const key = `${font}\u0000${size}\u0000${width}\u0000${lineGap}\u0000${text}`;
   let height = known.get(key);
   if (height === undefined) {

@@ -4,7 +4,7 @@
  */
 import { imposeCards, layoutGrid } from "../../render/imposition.js";
 import { blocksHeight, drawBlocks, fitLine, paginateBlocks, type Block } from "../../render/fit.js";
-import { createDocument, finish, FONT } from "../../render/pdf.js";
+import { createDocument, finish, FONT, fontSetOf, type FontSet } from "../../render/pdf.js";
 import { COLOURS, mm, PAPER } from "../../render/units.js";
 import type { Assets } from "../../assets.js";
 import type { Options } from "../../options.js";
@@ -138,9 +138,22 @@ function cardsAt(doc: PDFKit.PDFDocument, text: RoleCardText, size: number): Rol
 
 /**
  * Every role's cards at one cue size for the whole set: the largest size at which no volunteer
- * needs more cards than at the smallest (11 pt).
+ * needs more cards than at the smallest (11 pt). Laid out once per set of texts (the script
+ * counts the cards while the kit is derived, and render lays them out again): the layout reads
+ * the document only for its fonts' measures, which are the same in every document of a font set.
  */
 export function layoutRoleCards(doc: PDFKit.PDFDocument, texts: RoleCardText[]): { size: number; cards: RoleCard[] } {
+  const fonts = fontSetOf(doc);
+  const known = laidOut.get(texts);
+  if (known && known.fonts === fonts) return known.layout;
+  const layout = layoutAtSizes(doc, texts);
+  if (fonts) laidOut.set(texts, { fonts, layout });
+  return layout;
+}
+
+const laidOut = new WeakMap<RoleCardText[], { fonts: FontSet; layout: { size: number; cards: RoleCard[] } }>();
+
+function layoutAtSizes(doc: PDFKit.PDFDocument, texts: RoleCardText[]): { size: number; cards: RoleCard[] } {
   const fewest = texts.map((t) => cardsAt(doc, t, CUE_SIZE.min).length);
   for (let size = CUE_SIZE.max; size > CUE_SIZE.min; size -= 0.5) {
     const cards = texts.map((t) => cardsAt(doc, t, size));
