@@ -23,6 +23,9 @@ const OPERATED = new Set<TraceEvent["kind"]>([
   "checkpoint",
   "pause",
   "resume",
+  "slot-create",
+  "slot-drop",
+  "slot-failed",
 ]);
 
 export interface Cue {

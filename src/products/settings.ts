@@ -1,9 +1,14 @@
 /** A run's settings as the postgresql.conf lines they stand for, for the script and the diagrams. */
-import { DEFAULT_SETTINGS, type Settings } from "../scenario/model.js";
+import { DEFAULT_SETTINGS, standbySlot, type Role, type Settings } from "../scenario/model.js";
 import { syncName, syncNamesText } from "../sim/syncrep.js";
 
 /** Non-default settings, as the postgresql.conf lines they stand for. */
-export function settingsLine(s: Settings, label: (id: string) => string, short = false): string | undefined {
+export function settingsLine(
+  s: Settings,
+  label: (id: string) => string,
+  short = false,
+  roles: Role[] = [],
+): string | undefined {
   const lines: string[] = [];
   if (s.archive)
     lines.push(short ? "archive_mode = on" : "archive_mode = on, with archive_command and restore_command");
@@ -19,5 +24,16 @@ export function settingsLine(s: Settings, label: (id: string) => string, short =
       `max_standby_streaming_delay = ${s.max_standby_streaming_delay < 0 ? "-1" : `${s.max_standby_streaming_delay}s`}`,
     );
   if (s.hot_standby_feedback) lines.push("hot_standby_feedback = on");
+  if (s.max_slot_wal_keep_size !== undefined && s.max_slot_wal_keep_size >= 0)
+    lines.push(`max_slot_wal_keep_size = ${s.max_slot_wal_keep_size * 16}MB (${s.max_slot_wal_keep_size} cards)`);
+  // A server's own slot and feedback settings (its primary_slot_name, its hot_standby_feedback).
+  for (const r of roles) {
+    if (r.slot !== undefined) {
+      const name = standbySlot(s, r);
+      lines.push(name === undefined ? `${label(r.id)}: no slot` : `${label(r.id)}: primary_slot_name = '${name}'`);
+    }
+    if (r.hotStandbyFeedback !== undefined)
+      lines.push(`${label(r.id)}: hot_standby_feedback = ${r.hotStandbyFeedback ? "on" : "off"}`);
+  }
   return lines.length ? lines.join("; ") : undefined;
 }

@@ -56,6 +56,17 @@ function corrupt(e: Expectation, step: TraceStep): void {
     case "promoted":
       step.events = step.events.filter((ev) => ev.kind !== "promote");
       break;
+    case "slot": {
+      // The shipped claims name a slot by its name or by a standby whose slot is named after it.
+      const s = servers[e.claim.on]!;
+      const name = e.claim.slot.replace(/-/g, "_");
+      const slot = s.slots?.[name];
+      if (c.exists === false) s.slots = { ...s.slots, [name]: { active: false, walStatus: "reserved", holds: null } };
+      else if (c.active !== undefined) slot!.active = !slot!.active;
+      else if (c.wal_status !== undefined) slot!.walStatus = slot!.walStatus === "lost" ? "reserved" : "lost";
+      else delete s.slots?.[name];
+      break;
+    }
   }
 }
 

@@ -45,6 +45,8 @@ export interface ServerBox {
   paused?: string;
   /** Red cards lying with this server: queries running on it. */
   queries: string[];
+  /** Its replication slots, each with the card it keeps WAL from, or that it is lost (or holds more than its cap); absent when it has none. */
+  slots?: { text: string; alarm: boolean }[];
 }
 
 export interface ClientBox {
@@ -147,6 +149,8 @@ export function deriveFrames(scenario: Scenario, trace: Trace, stage: StageModel
       "legend_fork",
       "legend_query",
       "reserve",
+      // Only where a slot is drawn, so that kits without slots read as before.
+      ...(trace.steps.some((s) => Object.values(s.after.servers).some((v) => v.slots)) ? ["legend_slot"] : []),
     ].map((k) => [k, text(k)]),
   );
 
@@ -226,7 +230,7 @@ export function deriveFrames(scenario: Scenario, trace: Trace, stage: StageModel
     const observable = step.events.slice(0, step.flowFrom).some((e) => OBSERVABLE.has(e.kind));
     const split = observable && movesOf(doMoment).length > 0 && movesOf(flowMoment).length > 0;
     const run = scenario.runs.find((r) => r.number === step.run)!;
-    const settings = settingsLine(run.settings, label, true);
+    const settings = settingsLine(run.settings, label, true, scenario.roles);
     const runLine =
       scenario.runs.length > 1
         ? text("run", { number: run.number, title: run.title, settings: settings ?? "" })
@@ -301,6 +305,21 @@ export function deriveFrames(scenario: Scenario, trace: Trace, stage: StageModel
             queries: shot.places[`${id}.hand`]!.filter((o) => deck.get(o)!.kind === "read").map(
               (o) => `R${deck.get(o)!.card}`,
             ),
+            slots:
+              s.slots &&
+              Object.entries(s.slots).map(([name, slot]) => ({
+                text: text(
+                  slot.walStatus === "lost"
+                    ? "slot_lost"
+                    : slot.holds === null
+                      ? "slot_empty"
+                      : slot.walStatus === "unreserved"
+                        ? "slot_over"
+                        : "slot_holds",
+                  { name, card: slot.holds },
+                ),
+                alarm: slot.walStatus === "lost" || slot.walStatus === "unreserved",
+              })),
           };
         }),
         clients: Object.entries(snapshot.clients).map(([id, c]): ClientBox => {

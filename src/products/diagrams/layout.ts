@@ -303,6 +303,7 @@ function layout(frame: Frame, measure: Measure): Drawing {
       qx += w + 6;
     }
     if (s.queries.length) y += 30;
+
     const trayH = Math.max(cell + 34, Math.min(cell * 2 + 40, (b.y + b.h - y) * 0.45));
     const trayBox = { x: b.x + 8, y: b.y + b.h - trayH - 8, w: b.w - 16, h: trayH };
     const rowBox = { x: b.x + 10, y: y + 2, w: b.w - 20, h: trayBox.y - y - 8 };
@@ -317,9 +318,21 @@ function layout(frame: Frame, measure: Measure): Drawing {
       fill: COLOURS.grey,
       anchor: "start",
     });
+    // Slot markers in the tray's top corner, right to left: the card each slot keeps WAL from, or LOST.
+    let right = trayBox.x + trayBox.w - 6;
+    for (const slot of s.slots ?? []) {
+      const colour = slot.alarm ? COLOURS.vermillion : COLOURS.green;
+      const w = measure(slot.text, FONT.bold, MIN) + 14;
+      const sb = { x: right - w, y: trayBox.y + 3, w, h: 24 };
+      if (sb.x < trayBox.x + measure(W.tray!, FONT.regular, MIN) + 16) throw new OverflowError(where, slot.text, MIN);
+      rect(sb, { r: 6, fill: "#FFFFFF", stroke: colour, width: 2.5, dash: slot.alarm ? [5, 3] : undefined });
+      put({ text: slot.text, x: sb.x + 7, y: sb.y + 18, size: MIN, font: FONT.bold, fill: colour, anchor: "start" });
+      used.add("slot");
+      right = sb.x - 6;
+    }
     if (s.paused) {
       const w = measure(s.paused, FONT.bold, MIN) + 14;
-      const pb = { x: trayBox.x + trayBox.w - w - 6, y: trayBox.y + 3, w, h: 24 };
+      const pb = { x: right - w, y: trayBox.y + 3, w, h: 24 };
       if (pb.x < trayBox.x + measure(W.tray!, FONT.regular, MIN) + 16) throw new OverflowError(where, s.paused, MIN);
       rect(pb, { r: 4, fill: "#FFFFFF", stroke: COLOURS.purple, width: 2.5 });
       put({
@@ -750,6 +763,12 @@ function layout(frame: Frame, measure: Measure): Drawing {
           text: W.legend_query!,
           draw: (x: number, y: number) =>
             rect({ x, y: y - 14, w: 20, h: 20 }, { r: 4, stroke: COLOURS.vermillion, width: 2.5 }),
+        },
+        {
+          key: "slot",
+          text: W.legend_slot!,
+          draw: (x: number, y: number) =>
+            rect({ x, y: y - 14, w: 20, h: 20 }, { r: 6, stroke: COLOURS.green, width: 2.5 }),
         },
       ] satisfies Item[]
     ).filter((item) => used.has(item.key));

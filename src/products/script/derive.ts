@@ -183,6 +183,7 @@ export function deriveScript(
     ...(kinds.has("read") ? [text("table_read")] : []),
     ...(kinds.has("ack") ? [text("table_ack")] : []),
     ...(events.has("promote") ? [text("table_tokens")] : []),
+    ...(stage.deck.some((o) => o.label?.startsWith("SLOT ")) ? [text("table_slot")] : []),
     ...(events.has("crash") || events.has("stop") ? [text("table_down")] : []),
   ];
 
@@ -320,7 +321,7 @@ export function deriveScript(
       heading: scenario.runs.length > 1 ? text("run_heading", { number: run.number, title: run.title }) : undefined,
       intro: run.intro,
       settings: ((line) => (line ? text("run_settings", { settings: line }) : undefined))(
-        settingsLine(run.settings, label),
+        settingsLine(run.settings, label, false, scenario.roles),
       ),
       reset,
       steps: run.steps.map((step): ScriptStep => {
@@ -411,6 +412,18 @@ export function deriveScript(
           tray: words.describe(places[`${id}.wal`]!, `${id}.wal`),
         }),
       );
+      // Its replication slots: the SLOT token, which card it keeps WAL from, or lost (face down).
+      for (const [name, slot] of Object.entries(s.slots ?? {}))
+        out.push(
+          text("watch_slot", {
+            label: label(id),
+            name,
+            card: slot.holds ?? "",
+            lost: slot.walStatus === "lost",
+            over: slot.walStatus === "unreserved",
+            active: slot.active,
+          }),
+        );
       // A commit still waiting for its ack: the primary's own copy, in hand, out of its row.
       const unseen = places[hand(id)]!.filter((o) => words.object(o).kind === "write");
       if (unseen.length)

@@ -377,7 +377,7 @@ function slotAction(stage: Stage, args: ActionArgs<"create_slot">, create: boole
   const actor = args.by ?? operator(stage, ["admin"]);
   const standby = standbyOfSlot(stage, name);
   const failed = (message: string) =>
-    emit(stage, { kind: "slot-failed", actor: s.id, from: actor, to: standby, result: name, message });
+    emit(stage, { kind: "slot-failed", actor: s.id, from: actor, to: standby, wants: word, result: name, message });
   if (create) {
     if (s.slots[name]) return failed(messages.slotExists(name));
     // Reserved at once (the second argument): from the segment being written now.
