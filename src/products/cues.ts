@@ -103,6 +103,14 @@ function merge(events: { event: TraceEvent; index: number; moves: Move[] }[], mo
   return [...groups.values()];
 }
 
+/** "1 second", "90 seconds", "5 minutes", "1 hour". */
+export function durationPhrase(seconds: number): string {
+  const unit = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
+  if (seconds % 3600 === 0) return unit(seconds / 3600, "hour");
+  if (seconds % 60 === 0 && seconds >= 120) return unit(seconds / 60, "minute");
+  return unit(seconds, "second");
+}
+
 /** "Oslo's, Lima's and Pune's copies of card 1", "Replica 2's copy of card 3": whose copies a volunteer passes on. */
 function passOnPhrase(byOwner: Map<string, number[]>): string {
   const byCards = new Map<string, { owners: string[]; cards: number[] }>();
@@ -148,6 +156,12 @@ function seenBy(role: string, moves: Move[], deck: Map<string, DeckObject>, own:
   return {
     row: numbers(copies(mine("data"))),
     tray: numbers(copies(mine("wal"))),
+    // WAL copies that reach a tray from somewhere else: a standby's own WAL, a clone's pg_wal.
+    walIn: numbers(
+      copies(moves).filter(
+        (m) => deck.get(m.object)!.mark === "WAL" && areaOf(m.to) === "wal" && ownerOf(m.from) !== ownerOf(m.to),
+      ),
+    ),
     pending: copies(mine("hand")).length > 0,
     passOn: passOnPhrase(byOwner),
     passOnTo: listPhrase([...byOwner.keys()]),
@@ -292,6 +306,10 @@ export function deriveCues(
           stale: event.result === "stale",
           primary: event.result === "primary",
           seconds: event.seconds ?? "",
+          // "5 minutes", "90 seconds": how long, as a facilitator says it.
+          duration: event.seconds === undefined ? "" : durationPhrase(event.seconds),
+          // Long enough that the facilitator announces it rather than counts it out.
+          announced: (event.seconds ?? 0) > 10,
           // A DELETE: the cards it deletes ("cards 2 and 3"); whether its commit waits for an ack first.
           deletes: event.kind === "delete" || event.kind === "delete-failed" ? cardsPhrase(event.cards ?? []) : "",
           waited: event.card !== undefined,
@@ -305,6 +323,15 @@ export function deriveCues(
           handedMany: handedTo.length > 1,
           target: label(event.via ?? event.to),
           row: seen.row.length ? cardsPhrase(seen.row) : "",
+          wal: seen.walIn.length ? cardsPhrase(seen.walIn) : "",
+          walCopies: seen.walIn.length > 1 ? "copies" : "copy",
+          // A bundle with two WAL copies of a card: the primary's own, and one a standby will keep.
+          walTwice: cards.some(
+            (c) =>
+              group.moves.filter(
+                (m) => deck.get(m.object)!.card === c && deck.get(m.object)!.mark === "WAL" && areaOf(m.to) === "wal",
+              ).length > 1,
+          ),
           unrowed: seen.unrowed.length ? cardsPhrase(seen.unrowed) : "",
           tray: seen.tray.length ? cardsPhrase(seen.tray) : "",
           floor: seen.floor.length ? cardsPhrase(seen.floor) : "",
@@ -344,7 +371,7 @@ export function deriveCues(
         // A proxy passes a card on just after the client hands it over (its route comes first in the trace).
         // A server hands a released red card back before its reader takes it.
         const giver = event.kind === "release" && side === "to";
-        // The facilitator hands out what a volunteer's pg_basebackup needs before anyone acts.
+        // The facilitator hands out what a volunteer's pg_basebackup needs once the source's row is copied.
         const supply = supplied && side === "operator";
         // The facilitator hands over a promoted server's tokens before it takes them; a cloned
         // server lets its row be copied before the copies are handed on.
@@ -355,7 +382,7 @@ export function deriveCues(
             : giver || handsFirst
               ? group.first * 5 - 1
               : supply
-                ? -1
+                ? group.first * 5 - 0.5
                 : side === "supplier"
                   ? group.first * 5 + 0.5
                   : group.first * 5 + sideIndex;

@@ -13,7 +13,9 @@ export function settingsLine(
   if (s.archive)
     lines.push(short ? "archive_mode = on" : "archive_mode = on, with archive_command and restore_command");
   if (s.wal_keep_size !== DEFAULT_SETTINGS.wal_keep_size)
-    lines.push(`wal_keep_size = ${s.wal_keep_size * 16}MB (${s.wal_keep_size} cards)`);
+    lines.push(
+      `wal_keep_size = ${s.wal_keep_size * 16}MB (${s.wal_keep_size} ${s.wal_keep_size === 1 ? "card" : "cards"})`,
+    );
   if (s.replication_slots) lines.push("a replication slot per standby");
   // Standbys are named by their application_name (the role id), as postgresql.conf names them.
   if (s.synchronous_standby_names.length) lines.push(`synchronous_standby_names = '${syncNamesText(s, syncName)}'`);
@@ -25,7 +27,9 @@ export function settingsLine(
     );
   if (s.hot_standby_feedback) lines.push("hot_standby_feedback = on");
   if (s.max_slot_wal_keep_size !== undefined && s.max_slot_wal_keep_size >= 0)
-    lines.push(`max_slot_wal_keep_size = ${s.max_slot_wal_keep_size * 16}MB (${s.max_slot_wal_keep_size} cards)`);
+    lines.push(
+      `max_slot_wal_keep_size = ${s.max_slot_wal_keep_size * 16}MB (${s.max_slot_wal_keep_size} ${s.max_slot_wal_keep_size === 1 ? "card" : "cards"})`,
+    );
   // A server's own slot and feedback settings (its primary_slot_name, its hot_standby_feedback).
   for (const r of roles) {
     if (r.slot !== undefined) {

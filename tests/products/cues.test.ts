@@ -57,10 +57,30 @@ function disorder(scenario: Scenario, trace: Trace): string[] {
   );
 }
 
+/** WAL copies handed into someone's tray that their cue does not mention: none is the goal. */
+function unsaidWal(scenario: Scenario, trace: Trace): string[] {
+  const stage = deriveStage(scenario, trace);
+  const cues = deriveCues(scenario, trace, stage, templates);
+  const deck = new Map(stage.deck.map((o) => [o.object, o]));
+  const problems: string[] = [];
+  for (const step of stage.steps)
+    for (const moment of step.moments)
+      for (const m of moment.acts.flatMap((a) => a.moves)) {
+        const [owner, area] = m.to.split(".");
+        if (area !== "wal" || deck.get(m.object)!.mark !== "WAL" || m.from.split(".")[0] === owner) continue;
+        if (m.from === "reserve" || !cues.has(owner!)) continue;
+        const said = cues.get(owner!)!.filter((c) => c.step === step.step && c.moment === moment.kind);
+        if (!said.some((c) => c.text.includes("WAL")))
+          problems.push(`step ${step.step}: ${owner} takes ${m.object} into its tray, unsaid`);
+      }
+  return problems;
+}
+
 describe("the order of the script's lines", () => {
-  it.each(shipped)("%s: givers before takers, every sentence once", (name) => {
+  it.each(shipped)("%s: givers before takers, every sentence once, every WAL copy taken said", (name) => {
     const { scenario, trace } = loadShipped(name);
     expect(disorder(scenario, trace)).toEqual([]);
+    expect(unsaidWal(scenario, trace)).toEqual([]);
   });
 
   it("holds over random scenarios, one or two runs", () => {
@@ -70,7 +90,9 @@ describe("the order of the script's lines", () => {
         const scenario = scenarioOfRuns(
           runs.map((r) => ({ config: { ...DEFAULT_SETTINGS, ...r.config }, plan: r.plan })),
         );
-        expect(disorder(scenario, simulateLeniently(scenario).trace)).toEqual([]);
+        const { trace } = simulateLeniently(scenario);
+        expect(disorder(scenario, trace)).toEqual([]);
+        expect(unsaidWal(scenario, trace)).toEqual([]);
       }),
       { numRuns: 200 },
     );

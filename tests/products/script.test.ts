@@ -25,7 +25,8 @@ describe("facilitator script of failover-failback", () => {
     expect(step(2).do.map((d) => d.role)).toEqual(["Writer", "Server A"]);
     expect(step(2).then.map((d) => d.role)).toEqual(["Server B"]);
     expect(step(1).then.find((d) => d.role === "Server B")!.text).toBe(
-      "Take your copies of cards 1, 2 and 3 from Server A's tray: lay them in your row.",
+      // Server B keeps WAL copies too: the ones it drops on the floor after its promotion.
+      "Take your copies of cards 1, 2 and 3 from Server A's tray: lay them in your row; the WAL copies of cards 1 and 2 into your tray.",
     );
     expect(step(5).postgres).toEqual([
       {

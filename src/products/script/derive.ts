@@ -195,6 +195,10 @@ export function deriveScript(
     const rest = objects.filter((o) => !copies.includes(o) && !acks.includes(o));
     // One phrase per make-up of bundle: cards whose bundles hold the same copies are listed together.
     const makeUp = new Map<number, { joker: boolean; del: boolean; parts: string[] }>();
+    const sameWal = (a: string, b: string) => {
+      const [x, y] = [words.object(a), words.object(b)];
+      return x.kind === y.kind && x.card === y.card && x.mark === "WAL" && (x.timeline ?? 1) === (y.timeline ?? 1);
+    };
     for (const o of copies) {
       const d = words.object(o);
       const entry = makeUp.get(d.card!) ?? { joker: d.kind === "joker", del: d.kind === "delete", parts: [] };
@@ -205,7 +209,10 @@ export function deriveScript(
           : d.mark === ARCHIVE
             ? text("bundle_part_archive")
             : text(`bundle_part_own${suffix}`, { owner: d.mark });
-      const striped = (d.timeline ?? 1) > 1 ? text("bundle_part_timeline", { part, timeline: d.timeline }) : part;
+      // Two WAL copies of one card (the primary's own, and one a standby keeps) are said as two.
+      const wals = d.mark === "WAL" && !suffix ? copies.filter((c) => sameWal(c, o)).length : 1;
+      const said = wals > 1 ? text("bundle_part_wals", { n: wals }) : part;
+      const striped = (d.timeline ?? 1) > 1 ? text("bundle_part_timeline", { part: said, timeline: d.timeline }) : said;
       if (!entry.parts.includes(striped)) entry.parts.push(striped);
       makeUp.set(d.card!, entry);
     }
