@@ -5,7 +5,7 @@
  * clients' hands, the floor, the archive table, the bin — the objects that moved, the replication
  * links, timelines and fork points, losses and PostgreSQL's messages.
  */
-import { speakerOf } from "../cues.js";
+import { durationPhrase, speakerOf } from "../cues.js";
 import type { Scenario } from "../../scenario/model.js";
 import type { Snapshot, Trace, TraceEvent } from "../../sim/trace.js";
 import { areaOf, ownerOf, type DeckObject, type Move, type Place, type StageModel } from "../../stage/index.js";
@@ -201,6 +201,12 @@ export function deriveFrames(scenario: Scenario, trace: Trace, stage: StageModel
     return cells;
   };
 
+  /** "delay 5 minutes": a standby's recovery_min_apply_delay, as its box says it. */
+  const delayOf = (id: string) => {
+    const seconds = scenario.roles.find((r) => r.id === id)?.applyDelay;
+    return seconds ? text("delay", { duration: durationPhrase(seconds) }) : undefined;
+  };
+
   const frames: Frame[] = [];
   for (const step of trace.steps) {
     if (step.run !== currentRun) {
@@ -287,7 +293,15 @@ export function deriveFrames(scenario: Scenario, trace: Trace, stage: StageModel
           return {
             id,
             label: label(id),
-            heading: s.mode === "empty" ? text("mode_empty") : text(`mode_${s.mode}`, { timeline: s.timeline }),
+            heading:
+              s.mode === "empty"
+                ? text("mode_empty")
+                : text(`mode_${s.mode}`, {
+                    timeline: s.timeline,
+                    // pg_stat_replication.sync_state, when synchronous_standby_names names standbys.
+                    sync: s.syncState ? text(`sync_${s.syncState}`) : undefined,
+                    delay: delayOf(id),
+                  }),
             fork: forkCard !== undefined ? text("forked", { card: forkCard }) : undefined,
             up: s.up,
             badge: s.up ? undefined : lastLife.get(id) === "clone" ? words.not_started : words.down,

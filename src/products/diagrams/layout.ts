@@ -254,13 +254,19 @@ function layout(frame: Frame, measure: Measure): Drawing {
       put({ text: line, x: b.x + 12, y, size: name.size, font: FONT.bold, fill: COLOURS.black, anchor: "start" });
       y += name.size + 2;
     }
-    // "STANDBY · timeline 1" that does not fit breaks at its "·", never inside "timeline 1".
+    // "STANDBY · timeline 1 · sync" that does not fit breaks at its "·"s, never inside "timeline 1".
     const parts = s.heading.split(" · ");
+    const packed: string[] = [];
+    for (const part of parts) {
+      const joined = packed.length ? `${packed.at(-1)!} · ${part}` : part;
+      if (packed.length && measure(joined, FONT.bold, MIN) <= b.w - 24) packed[packed.length - 1] = joined;
+      else packed.push(part);
+    }
     const heading =
       measure(s.heading, FONT.bold, MIN) > b.w - 24 &&
-      parts.length === 2 &&
-      parts.every((p) => measure(p, FONT.bold, MIN) <= b.w - 24)
-        ? { size: MIN, lines: parts }
+      packed.length <= 3 &&
+      packed.every((p) => measure(p, FONT.bold, MIN) <= b.w - 24)
+        ? { size: MIN, lines: packed }
         : fitLines(s.heading, FONT.bold, MIN, b.w - 24);
     for (const line of heading.lines) {
       put({
