@@ -28,6 +28,7 @@ export interface Block {
  * else per document.
  */
 const heights = new WeakMap<object, Map<string, number>>();
+const KEEP_HEIGHTS = 20000;
 
 /** The height of one block's text at a size, wrapped to `width` (measured once per font set). */
 export function textHeight(
@@ -46,6 +47,7 @@ export function textHeight(
   if (height === undefined) {
     doc.font(font).fontSize(size);
     height = doc.heightOfString(text, { width, lineGap });
+    if (known.size >= KEEP_HEIGHTS) known.clear(); // bounded: watch sessions, very large kits
     known.set(key, height);
   }
   return height;

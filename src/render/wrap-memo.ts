@@ -67,6 +67,8 @@ interface Wrapper {
 }
 
 /** Recorded wraps, per face (the parsed font every document shares), by size, width, spacing and text. */
+/** At most this many texts are kept per face (a cold build of the shipped kits has 3,200, the 10k-event kit 10,500). */
+const KEEP = 20000;
 const memo = new WeakMap<object, Map<string, WrapperEvent[]>>();
 const patched = new WeakSet<object>();
 
@@ -148,6 +150,7 @@ export function rememberWraps(proto: Wrapper): void {
       delete (this as Partial<Wrapper>).nextSection;
     }
     if (!reachedBottom) {
+      if (known.size >= KEEP) known.clear(); // a bound for long watch sessions and very large kits
       known.set(key, events);
       wrapMemo.recorded++;
     }

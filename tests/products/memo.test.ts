@@ -14,9 +14,7 @@ import { resolveScenario } from "../../src/node/workshop.js";
 import { PRODUCTS } from "../../src/products/index.js";
 import { kitKey, kitOnce, renderOnce } from "../../src/products/memo.js";
 import { buildWorkshop, loadWorkshop } from "../../src/workshop/build.js";
-import { layoutFrame } from "../../src/products/diagrams/layout.js";
 import { layoutRoleCards } from "../../src/products/role-cards/draw.js";
-import { measurer } from "../../src/render/measure.js";
 import { createDocument } from "../../src/render/pdf.js";
 import { assets, kitOf, loadShipped, options, root, source } from "../helpers.js";
 
@@ -86,11 +84,8 @@ describe("the product memo", () => {
     expect(compared).toBe(loaded.interactives.length * 4);
   });
 
-  it("lays out a frame, and a kit's role cards, once for every document of a font set", () => {
+  it("lays out a kit's role cards once for every document of a font set", () => {
     const kit = kitOf("failover-failback.yaml");
-    const measure = measurer(assets.fonts);
-    const drawing = layoutFrame(kit.frames[0]!, measure);
-    expect(layoutFrame(kit.frames[0]!, measure)).toBe(drawing);
     const doc = () =>
       createDocument(assets.fonts, new Date(0), { title: "", subject: "", keywords: "" }, { width: 612, height: 792 });
     const cards = layoutRoleCards(doc(), kit.roleCards);

@@ -49,20 +49,6 @@ const CELL_STYLE: Record<Cell["style"], { stroke: string; width: number; dash?: 
 type Text = Extract<Shape, { kind: "text" }>;
 
 export function layoutFrame(frame: Frame, measure: Measure): Drawing {
-  const known = laidOut.get(frame);
-  if (known?.measure === measure) return known.drawing;
-  const drawing = layout(frame, measure);
-  laidOut.set(frame, { measure, drawing });
-  return drawing;
-}
-
-/**
- * Each frame's drawing, made once: the diagrams' pages and the presenter's screens draw the same
- * frames (a drawing is only read by the pens).
- */
-const laidOut = new WeakMap<Frame, { measure: Measure; drawing: Drawing }>();
-
-function layout(frame: Frame, measure: Measure): Drawing {
   const shapes: Shape[] = [];
   const texts: Drawing["texts"] = [];
   const used = new Set<string>();
