@@ -4,13 +4,14 @@
  * its own line.
  */
 import { describe, expect, it } from "vitest";
+import { resolveSlot, type Scenario } from "../../src/scenario/model.js";
 import type { Expectation } from "../../src/scenario/schema.js";
 import { checkExpectations } from "../../src/sim/expect.js";
 import type { Trace, TraceStep } from "../../src/sim/trace.js";
 import { loadShipped, loadVariant, shipped, variants } from "../helpers.js";
 
 /** Changes the step so that claim `e` no longer holds in it. */
-function corrupt(e: Expectation, step: TraceStep): void {
+function corrupt(e: Expectation, step: TraceStep, scenario: Scenario): void {
   const c = e.claim as Record<string, unknown>;
   const { servers, clients } = step.after;
   switch (e.name) {
@@ -57,9 +58,9 @@ function corrupt(e: Expectation, step: TraceStep): void {
       step.events = step.events.filter((ev) => ev.kind !== "promote");
       break;
     case "slot": {
-      // The shipped claims name a slot by its name or by a standby whose slot is named after it.
       const s = servers[e.claim.on]!;
-      const name = e.claim.slot.replace(/-/g, "_");
+      const settings = scenario.runs.find((r) => r.number === step.run)!.settings;
+      const name = resolveSlot(settings, scenario.roles, e.claim.slot);
       const slot = s.slots?.[name];
       if (c.exists === false) s.slots = { ...s.slots, [name]: { active: false, walStatus: "reserved", holds: null } };
       else if (c.active !== undefined) slot!.active = !slot!.active;
@@ -89,6 +90,7 @@ describe("expectations", () => {
           corrupt(
             e,
             broken.steps.find((s) => s.number === step.number)!,
+            scenario,
           );
           const report = checkExpectations(scenario, broken);
           const here = report.failures.filter((f) => f.position === e.at);

@@ -149,19 +149,20 @@ describe("max_slot_wal_keep_size", () => {
 });
 
 describe("hot_standby_feedback per standby", () => {
-  it("shields the queries on the standby that sends it, not on the other", () => {
-    const held = (standby: string) =>
-      run(
-        [
-          "{ write: { by: w, to: p } }",
-          `{ read: { by: r, from: ${standby}, hold: true } }`,
-          "{ vacuum: { by: w, on: p } }",
-          "{ wait: 40 }",
-        ],
-        { kept: "{ hot_standby_feedback: true }" },
-      )[3]!.after.clients.r!;
-    expect(held("kept").holding).not.toBeNull();
-    expect(held("bare").lastRead?.result).toBe("canceled");
+  const holder = (steps: string[]) => run(steps, { kept: "{ hot_standby_feedback: true }" }).at(-1)!.after.clients.r!;
+  const setup = ["{ write: { by: w, to: p } }", "{ read: { by: r, from: bare, hold: true } }"];
+  it("one standby's feedback keeps the rows for every standby, while the primary knows it", () => {
+    expect(holder([...setup, "{ vacuum: { by: w, on: p } }", "{ wait: 40 }"]).holding).not.toBeNull();
+  });
+  it("without it (the standby gone, no slot), a query on a standby without feedback is cancelled", () => {
+    expect(holder([...setup, "{ stop: kept }, { vacuum: { by: w, on: p } }", "{ wait: 40 }"]).lastRead?.result).toBe(
+      "canceled",
+    );
+    expect(
+      run([...setup, "{ vacuum: { by: w, on: p } }", "{ wait: 40 }"], {
+        kept: "{ hot_standby_feedback: false }",
+      }).at(-1)!.after.clients.r!.lastRead?.result,
+    ).toBe("canceled");
   });
 });
 

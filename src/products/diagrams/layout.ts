@@ -301,22 +301,28 @@ export function layoutFrame(frame: Frame, measure: Measure): Drawing {
     const rowBox = { x: b.x + 10, y: y + 2, w: b.w - 20, h: trayBox.y - y - 8 };
     cells(s.row, rowBox, `${s.label} ${W.row}`);
     rect(trayBox, { r: 8, stroke: COLOURS.grey, width: 1, dash: [4, 3] });
-    put({
-      text: W.tray!,
-      x: trayBox.x + 8,
-      y: trayBox.y + 20,
-      size: MIN,
-      font: FONT.regular,
-      fill: COLOURS.grey,
-      anchor: "start",
-    });
     // Slot markers in the tray's top corner, right to left: the card each slot keeps WAL from, or LOST.
+    // In a narrow box they take the corner the words "WAL tray" would have (the legend says what a tray is).
+    const markers = (s.slots ?? []).map((slot) => measure(slot.text, FONT.bold, MIN) + 14);
+    const labelW = measure(W.tray!, FONT.regular, MIN) + 16;
+    const markersW = markers.reduce((a, w) => a + w + 6, 0) + (s.paused ? measure(s.paused, FONT.bold, MIN) + 20 : 0);
+    const trayLabel = markersW + labelW <= trayBox.w;
+    if (trayLabel)
+      put({
+        text: W.tray!,
+        x: trayBox.x + 8,
+        y: trayBox.y + 20,
+        size: MIN,
+        font: FONT.regular,
+        fill: COLOURS.grey,
+        anchor: "start",
+      });
     let right = trayBox.x + trayBox.w - 6;
     for (const slot of s.slots ?? []) {
       const colour = slot.alarm ? COLOURS.vermillion : COLOURS.green;
       const w = measure(slot.text, FONT.bold, MIN) + 14;
       const sb = { x: right - w, y: trayBox.y + 3, w, h: 24 };
-      if (sb.x < trayBox.x + measure(W.tray!, FONT.regular, MIN) + 16) throw new OverflowError(where, slot.text, MIN);
+      if (sb.x < trayBox.x + (trayLabel ? labelW : 4)) throw new OverflowError(where, slot.text, MIN);
       rect(sb, { r: 6, fill: "#FFFFFF", stroke: colour, width: 2.5, dash: slot.alarm ? [5, 3] : undefined });
       put({ text: slot.text, x: sb.x + 7, y: sb.y + 18, size: MIN, font: FONT.bold, fill: colour, anchor: "start" });
       used.add("slot");
@@ -325,7 +331,7 @@ export function layoutFrame(frame: Frame, measure: Measure): Drawing {
     if (s.paused) {
       const w = measure(s.paused, FONT.bold, MIN) + 14;
       const pb = { x: right - w, y: trayBox.y + 3, w, h: 24 };
-      if (pb.x < trayBox.x + measure(W.tray!, FONT.regular, MIN) + 16) throw new OverflowError(where, s.paused, MIN);
+      if (pb.x < trayBox.x + (trayLabel ? labelW : 4)) throw new OverflowError(where, s.paused, MIN);
       rect(pb, { r: 4, fill: "#FFFFFF", stroke: COLOURS.purple, width: 2.5 });
       put({
         text: s.paused,

@@ -269,7 +269,13 @@ function vacuum(stage: Stage, { by, on }: ActionArgs<"vacuum">): void {
     return;
   }
   const card = newCard(stage);
-  const shielded = [...stage.servers.values()].filter((d) => xminKnown(stage, d, s)).map((d) => d.id);
+  // The primary's horizon is the oldest xmin it knows, its own or a standby's feedback: one known
+  // feedback xmin (older than this joker's rows, as any is) keeps the dead rows for every standby.
+  // Seen on PostgreSQL 15: a standby without hot_standby_feedback held no conflict while another had it.
+  const servers = [...stage.servers.values()];
+  const shielded = servers.some((d) => xminKnown(stage, d, s))
+    ? servers.filter((d) => d.id !== s.id).map((d) => d.id)
+    : [];
   s.wal.push({ card, kind: "vacuum", timeline: s.timeline, shielded, at: stage.clock });
   s.replayed = s.wal.length;
   emit(stage, { kind: "vacuum", actor: by, to: on, card, position: s.wal.length });

@@ -301,7 +301,7 @@ function recycle(stage: Stage, s: Server): void {
     const user = activeUser(stage, s, name);
     if (user) {
       user.receiver = "waiting";
-      emit(stage, { kind: "disconnect", actor: user.id, from: s.id });
+      emit(stage, { kind: "disconnect", actor: user.id, from: s.id, message: messages.streamEnded() });
     }
     emit(stage, {
       kind: "slot-invalidated",

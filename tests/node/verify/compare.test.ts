@@ -34,6 +34,9 @@ function agreeing(
             timeline: s.timeline,
             streaming: s.walreceiver === "streaming",
             ...(s.mode === "standby" && s.up ? { replayPaused: s.replayPaused, lagging: s.unreplayed.length > 0 } : {}),
+            slots: Object.fromEntries(
+              Object.entries(s.slots ?? {}).map(([n, v]) => [n, { active: v.active, walStatus: v.walStatus }]),
+            ),
             log,
           };
   }
@@ -67,6 +70,29 @@ describe("verify's comparison", () => {
       const { real, step } = agreeing(name, n);
       expect(differences(step.after, step.events, real), `${name} step ${n}`).toEqual([]);
     }
+  });
+
+  it("compares pg_replication_slots both ways: which slots exist, active, wal_status", () => {
+    const lost = agreeing("slots.yaml", 7);
+    expect(differences(lost.step.after, lost.step.events, lost.real)).toEqual([]);
+    lost.real.servers.primary!.slots = { replica: { active: false, walStatus: "unreserved" } };
+    expect(differences(lost.step.after, lost.step.events, lost.real)).toEqual([
+      'primary slot "replica" wal_status: trace "lost", PostgreSQL "unreserved"',
+    ]);
+    const used = agreeing("slots.yaml", 1);
+    used.real.servers.primary!.slots = {
+      replica: { active: false, walStatus: "reserved" },
+      extra: { active: false, walStatus: "reserved" },
+    };
+    expect(differences(used.step.after, used.step.events, used.real)).toEqual([
+      'primary slot "extra": trace "none", PostgreSQL "exists"',
+      'primary slot "replica" active: trace true, PostgreSQL false',
+    ]);
+    const dropped = agreeing("slots.yaml", 9);
+    dropped.real.servers.primary!.slots = { replica: { active: false, walStatus: "lost" } };
+    expect(differences(dropped.step.after, dropped.step.events, dropped.real)).toEqual([
+      'primary slot "replica": trace "none", PostgreSQL "exists"',
+    ]);
   });
 
   it("reports a card the standby should not have (the failover's lost card)", () => {
