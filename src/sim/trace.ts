@@ -16,7 +16,7 @@ export interface TraceEvent {
   from?: string;
   /** The proxy a client's statement went through. */
   via?: string;
-  /** For reads: what the client asked for ("own-last-write" asks for its own newest card); for a refused slot command: create or drop. */
+  /** For reads: what the client asked for ("own-last-write" asks for its own newest card); for a refused slot command: create or drop; for a slot made by pg_basebackup -C: clone. */
   wants?: string;
   card?: number;
   cards?: number[];

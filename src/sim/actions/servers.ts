@@ -67,7 +67,7 @@ function clone(stage: Stage, { from, to, by }: ActionArgs<"clone">): void {
     position: records.length,
   });
   // pg_basebackup -C makes the slot on the source as the backup starts.
-  if (name !== undefined) makeSlot(stage, f, name, records.length + 1, to);
+  if (name !== undefined) makeSlot(stage, f, name, records.length + 1, to, "clone");
   if (discarded.length > 0) emit(stage, { kind: "discard", actor: to, cards: discarded });
 }
 
@@ -354,9 +354,10 @@ function standbyOfSlot(stage: Stage, name: string): string | undefined {
 }
 
 /** A slot made on server `s` (a clone's -C, a follow's or an admin's pg_create_physical_replication_slot). */
-function makeSlot(stage: Stage, s: Server, name: string, need: number, standby?: string): void {
+function makeSlot(stage: Stage, s: Server, name: string, need: number, standby?: string, by?: "clone"): void {
   s.slots[name] = { need };
-  emit(stage, { kind: "slot-create", actor: s.id, to: standby ?? standbyOfSlot(stage, name), result: name });
+  // `wants: "clone"`: made by pg_basebackup -C, the clone's own command, not by a command of its own.
+  emit(stage, { kind: "slot-create", actor: s.id, to: standby ?? standbyOfSlot(stage, name), result: name, wants: by });
 }
 
 /** pg_drop_replication_slot on a running server, for a standby re-cloned or re-pointed. */
