@@ -93,6 +93,7 @@ function merge(events: { event: TraceEvent; index: number; moves: Move[] }[], mo
     const deletes = moves.some((m) => m.object.startsWith("delete-"));
     const key = [event.kind, event.actor, event.to, event.from, event.via, event.query, joker]
       .concat(deletes || event.kind === "delete" ? [`delete ${event.card}`] : [])
+      .concat(event.replaces !== undefined ? [`replaces ${event.replaces}`] : [])
       .join("|");
     const group = groups.get(key) ?? { event, cards: [], moves: [], moment, first: index };
     if (event.card !== undefined && !group.cards.includes(event.card)) group.cards.push(event.card);
@@ -209,6 +210,13 @@ export function deriveCues(
   const admin = scenario.roles.find((r) => r.kind === "admin")?.id;
   // The facilitator acts too (a clone with no pg_basebackup volunteer, a cut link, time passing).
   const cues = new Map<string, Cue[]>([...scenario.roles.map((r) => [r.id, []] as [string, Cue[]]), [FACILITATOR, []]]);
+  // The DELETE records of each run (numbers are dealt afresh in every run).
+  const deletesOf = (run: number) =>
+    new Set(
+      trace.steps
+        .filter((s) => s.run === run)
+        .flatMap((s) => s.events.filter((e) => e.kind === "delete").map((e) => e.card!)),
+    );
   for (const step of trace.steps) {
     const staged = stage.steps.find((s) => s.step === step.number)!;
     const movesOf = new Map<number, Move[]>();
@@ -241,10 +249,14 @@ export function deriveCues(
       const deleteRecord =
         group.moves.some((m) => deck.get(m.object)!.kind === "delete") ||
         (["commit-ack", "cancel-wait", "delete-failed"].includes(event.kind) &&
-          group.moves.some((m) => areaOf(m.from) === "data" && m.to === "bin"));
+          step.events.length > 0 &&
+          deletesOf(step.run).has(event.card ?? -1));
       if (deleteRecord) variant = "_delete";
+      // An UPDATE's card replaces another on replay: its replay keeps a cue of its own.
+      const updating = group.moves.some((m) => deck.get(m.object)!.replaces !== undefined);
       if (
         !deleteRecord &&
+        !updating &&
         (event.kind === "stream" || event.kind === "restore") &&
         cards.every((c) => replayed.has(`${receiver}:${c}`) && !acksFirst(c))
       ) {
@@ -313,6 +325,8 @@ export function deriveCues(
           // A DELETE: the cards it deletes ("cards 2 and 3"); whether its commit waits for an ack first.
           deletes: event.kind === "delete" || event.kind === "delete-failed" ? cardsPhrase(event.cards ?? []) : "",
           waited: event.card !== undefined,
+          // An UPDATE: the card its new card replaces.
+          replaces: event.replaces ?? "",
           waits: step.events.some((w) => w.kind === "commit-wait" && w.card === event.card && event.card !== undefined),
           held: step.events.some((h) => h.kind === "hold" && h.query === event.query && event.query !== undefined),
           operated,

@@ -60,6 +60,8 @@ export const DESCRIPTIONS: Record<string, string> = {
   "actions.write": "A client commits new cards (INSERT), to a server or through a proxy.",
   "actions.delete":
     "A client deletes given cards (DELETE FROM cards WHERE n IN (…)): a DELETE record in the WAL, which removes the rows on each server when it replays it.",
+  "actions.update":
+    "A client updates a card (UPDATE cards SET n = new WHERE n = card): a new card replaces it, and each server that replays it drops the old row.",
   "actions.read":
     "A client reads (SELECT): the newest card it can see, or its own last write; hold keeps the snapshot open.",
   "actions.release": "A reader ends its held query and gives back what it held.",
@@ -96,6 +98,10 @@ export const DESCRIPTIONS: Record<string, string> = {
   "delete.cards": "The cards (rows) it deletes, at most 4; each must be on that server at that moment.",
   "delete.to": "The server it runs on (or give via): a standby refuses it.",
   "delete.via": "The proxy it goes through (or give to): writes go to the primary.",
+  "update.by": "The client that runs the UPDATE.",
+  "update.card": "The card it updates: it must be on that server; a new card replaces it.",
+  "update.to": "The server it runs on (or give via): a standby refuses it.",
+  "update.via": "The proxy it goes through (or give to): writes go to the primary.",
   "read.by": "The client that reads.",
   "read.from": "The server it reads from (or give via).",
   "read.via": "The proxy it reads through (or give from).",

@@ -47,6 +47,7 @@ const ACTION_CHECKS: { [K in ActionName]: ActionCheck<K> } = {
     const twice = a.cards.filter((n, i) => a.cards.indexOf(n) !== i);
     if (twice.length > 0) c.report(c.at, `${c.what}: card ${twice[0]} is named twice`);
   },
+  update: (a, c) => targetChecks(a, a.to, "to", c),
   release: (a, c) => c.ref(a, c.at, CLIENTS, c.what),
   cancel: (a, c) => c.ref(a, c.at, CLIENTS, c.what),
   pause: (a, c) => c.ref(a, c.at, SERVERS, c.what),

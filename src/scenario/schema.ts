@@ -138,6 +138,11 @@ export const actionSchemas = {
     to: id.optional(),
     via: id.optional(),
   }),
+  /**
+   * A client updates a card (UPDATE cards SET n = <new> WHERE n = <card>): a new card that replaces
+   * it, taking the old row away on each server that replays it.
+   */
+  update: z.strictObject({ by: id, card: z.int().min(1).max(99), to: id.optional(), via: id.optional() }),
   /** A client reads: the newest card it can see, or checks for its own last write; `hold` keeps the snapshot open. */
   read: z.strictObject({
     by: id,

@@ -47,12 +47,14 @@ roles:
 #   # claim a slot's state with  - { slot: standby, on: primary, active: false, wal_status: lost }
 #   # (reserved, unreserved: past the cap, lost: invalidated; exists: false once dropped)
 
-# Actions: write, delete, read, release, cancel, vacuum, clone, start, stop, crash,
+# Actions: write, delete, update, read, release, cancel, vacuum, clone, start, stop, crash,
 # promote, follow, failover, checkpoint, cut, heal, wait, pause and resume (replay on a
 # standby), create_slot and drop_slot ({ on: primary, slot: standby }: a standby's slot,
 # or a slot name). delete takes given cards away:  - delete: { by: writer, cards: [2], to: primary }
 # (a DELETE card in the WAL: each server loses card 2 when it replays it). Claim it with
 #   - { server: standby, deleted: [2] }   (lacks: [2] also holds for a card that never arrived)
+# update gives a card a new number:  - update: { by: writer, card: 1, to: primary }
+# (a new card replaces card 1 in each row when that server replays it).
 # Each step: what you say, and what the volunteers do. Never write what happens as a
 # result: replikit works that out. Claims under "expect" are checked against it.
 steps:

@@ -33,6 +33,11 @@ export const SQL = {
   write: (card: number) => ["SELECT pg_switch_wal();", `INSERT INTO cards VALUES (${card});`],
   /** A DELETE of given cards: its record, like a card, begins a segment of its own. */
   delete: (cards: number[]) => ["SELECT pg_switch_wal();", `DELETE FROM cards WHERE n IN (${cards.join(", ")});`],
+  /** An UPDATE: the card's row becomes a new card, in a segment of its own. */
+  update: (card: number, next: number) => [
+    "SELECT pg_switch_wal();",
+    `UPDATE cards SET n = ${next} WHERE n = ${card};`,
+  ],
   readLatest: () => ["SELECT max(n) FROM cards;"],
   readCard: (card: number) => [`SELECT n FROM cards WHERE n = ${card};`],
   /** A reader holding its snapshot: an open REPEATABLE READ transaction, still reading. */

@@ -9,6 +9,8 @@ export interface WalRecord {
   kind: "write" | "vacuum" | "delete";
   /** For a DELETE: the cards (rows) it removes. */
   rows?: number[];
+  /** For an UPDATE (a write that replaces a card): the card whose row it takes the place of. */
+  replaces?: number;
   timeline: number;
   /** The clock when it was committed on its primary (recovery_min_apply_delay counts from it). */
   at: number;
@@ -144,6 +146,7 @@ export function rowsOf(records: WalRecord[], skip: ReadonlySet<number> = new Set
   const rows = new Set<number>();
   for (const r of records) {
     if (skip.has(r.card)) continue;
+    if (r.kind === "write" && r.replaces !== undefined) rows.delete(r.replaces);
     if (r.kind === "write") rows.add(r.card);
     if (r.kind === "delete") for (const n of r.rows ?? []) rows.delete(n);
   }
@@ -165,6 +168,7 @@ export function deletedCards(s: Server): number[] | undefined {
   const waiting = new Set(s.pending.map((p) => p.card));
   for (const r of s.wal.slice(0, s.replayed)) {
     if (waiting.has(r.card)) continue;
+    if (r.kind === "write" && r.replaces !== undefined) rows.delete(r.replaces);
     if (r.kind === "write") rows.add(r.card);
     if (r.kind === "delete") for (const n of r.rows ?? []) if (rows.delete(n)) gone.add(n);
   }

@@ -24,6 +24,8 @@ export interface TraceEvent {
   query?: number;
   timeline?: number;
   position?: number;
+  /** An UPDATE's write: the card it replaces. */
+  replaces?: number;
   result?: string;
   seconds?: number;
   /** PostgreSQL's own message, verbatim. */

@@ -8,7 +8,8 @@ import type { Scenario } from "../scenario/model.js";
 import type { Copy } from "./plan.js";
 import type { DeckObject } from "./types.js";
 
-const keyOf = (c: Copy) => `${c.kind}|${c.card}|${c.timeline}|${c.mark}${c.rows ? `|${c.rows.join(",")}` : ""}`;
+const keyOf = (c: Copy) =>
+  `${c.kind}|${c.card}|${c.timeline}|${c.mark}${c.rows ? `|${c.rows.join(",")}` : ""}${c.replaces ? `|r${c.replaces}` : ""}`;
 const KIND_ORDER = { write: 0, joker: 1, delete: 2 } as const;
 const PREFIX = { write: "card", joker: "joker", delete: "delete" } as const;
 
@@ -73,6 +74,7 @@ export function buildDeck(scenario: Scenario, runs: RunNeeds[]): DeckObject[] {
         mark: sample.mark,
         timeline: sample.timeline,
         ...(sample.rows ? { rows: sample.rows } : {}),
+        ...(sample.replaces ? { replaces: sample.replaces } : {}),
       });
     }
     byKey.set(keyOf(sample), ids);

@@ -26,6 +26,8 @@ export interface Copy {
   mark: string;
   /** A DELETE card's rows (printed on it). */
   rows?: number[];
+  /** An UPDATE's card: the card whose row it replaces (printed on it). */
+  replaces?: number;
   object?: string;
 }
 
@@ -81,6 +83,8 @@ export function bundle(node: Node): Copy[] {
 export interface Records {
   jokers: ReadonlySet<number>;
   deletes: ReadonlyMap<number, number[]>;
+  /** Cards written by an UPDATE, with the card each replaces. */
+  updates: ReadonlyMap<number, number>;
 }
 
 /** The records of a run's steps: its jokers and its DELETEs. */
@@ -89,10 +93,13 @@ export function recordsOf(steps: TraceStep[]): Records {
   return {
     jokers: new Set(events.filter((e) => e.kind === "vacuum").map((e) => e.card!)),
     deletes: new Map(events.filter((e) => e.kind === "delete").map((e) => [e.card!, e.cards ?? []])),
+    updates: new Map(
+      events.filter((e) => e.kind === "write" && e.replaces !== undefined).map((e) => [e.card!, e.replaces!]),
+    ),
   };
 }
 
-export function planRun(scenario: Scenario, steps: TraceStep[], { jokers, deletes }: Records): RunPlan {
+export function planRun(scenario: Scenario, steps: TraceStep[], { jokers, deletes, updates }: Records): RunPlan {
   const label = (id: string) => scenario.roles.find((r) => r.id === id)?.label ?? id;
   const timelines = new Timelines();
   const cardTimeline = new Map<number, number>();
@@ -102,7 +109,9 @@ export function planRun(scenario: Scenario, steps: TraceStep[], { jokers, delete
   const roots: RunPlan["roots"] = [];
   const held = (server: string) => current.get(server) ?? current.set(server, new Map()).get(server)!;
   const kindOf = (card: number): CardKind => (jokers.has(card) ? "joker" : deletes.has(card) ? "delete" : "write");
-  const rowsOf = (card: number) => (deletes.has(card) ? { rows: deletes.get(card) } : {});
+  // What a copy prints besides its number: a DELETE's rows, the card an UPDATE replaces.
+  const rowsOf = (card: number) =>
+    deletes.has(card) ? { rows: deletes.get(card) } : updates.has(card) ? { replaces: updates.get(card) } : {};
 
   const acquire = (
     key: string,

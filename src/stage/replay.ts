@@ -169,12 +169,16 @@ export function replayRun(scenario: Scenario, steps: TraceStep[], plan: RunPlan,
     const n = held(server).get(card);
     if (n?.kind === "delete") return removeRows(server, n, moves);
     const own = n?.own;
-    if (own && where.get(own.object!) === hand(server)) move(moves, own.object!, data(server));
+    if (own && where.get(own.object!) === hand(server)) {
+      move(moves, own.object!, data(server));
+      // An UPDATE: the card it replaces leaves the row as the new one comes in.
+      if (n) removeRows(server, n, moves);
+    }
   }
 
   /** A DELETE done on a server: its copies of the rows it names leave its row for the bin. */
   function removeRows(server: string, n: Node, moves: Move[]): void {
-    for (const row of n.own?.rows ?? []) {
+    for (const row of n.own?.rows ?? (n.own?.replaces !== undefined ? [n.own.replaces] : [])) {
       const copy = held(server).get(row)?.own;
       if (copy && where.get(copy.object!) === data(server)) move(moves, copy.object!, "bin");
     }
@@ -195,7 +199,8 @@ export function replayRun(scenario: Scenario, steps: TraceStep[], plan: RunPlan,
         if (n) arrive(moves, n, true, e.via);
         // A DELETE takes its rows out of the primary's row at once, unless its commit waits for an ack:
         // until then other sessions still see them.
-        if (n?.kind === "delete" && !step.events.some((w) => w.kind === "commit-wait" && w.card === e.card))
+        // So does an UPDATE the card it replaces.
+        if (n && n.kind !== "joker" && !step.events.some((w) => w.kind === "commit-wait" && w.card === e.card))
           removeRows(e.to!, n, moves);
         // A commit waiting for its synchronous standby is invisible to other sessions: the primary
         // keeps its own copy in hand, out of its row, until the commit completes.
@@ -220,7 +225,7 @@ export function replayRun(scenario: Scenario, steps: TraceStep[], plan: RunPlan,
         if (n?.own && where.get(n.own.object!) === wal(e.actor))
           move(moves, n.own.object!, n.kind === "write" ? data(e.actor) : "bin");
         // Replaying a DELETE takes this server's copies of its rows out of its row.
-        if (n?.kind === "delete") removeRows(e.actor, n, moves);
+        if (n && n.kind !== "joker") removeRows(e.actor, n, moves);
         return;
       }
       case "clone": {

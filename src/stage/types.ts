@@ -22,6 +22,8 @@ export interface DeckObject {
   mark?: string;
   /** A DELETE card's rows: the cards it takes away from the row of each server that replays it. */
   rows?: number[];
+  /** An UPDATE's copy: the card whose row it replaces. */
+  replaces?: number;
   /** The timeline a write or joker card was written on; 2 and above are printed with a stripe. */
   timeline?: number;
   /** What a token says: "TIMELINE 2", "PRIMARY". */

@@ -82,6 +82,18 @@ export const ARBITRARIES: {
       [{ name: "delete", args: { by: "w", cards: [2, 3], to: "p" } }],
     ],
   },
+  update: {
+    weight: 2,
+    args: fc.record({
+      by: fc.constantFrom("w", "a"),
+      to: fc.oneof({ weight: 3, arbitrary: fc.constant("p") }, { weight: 1, arbitrary: server }),
+      card: fc.integer({ min: 1, max: 3 }),
+    }),
+    sample: [
+      [{ name: "write", args: { by: "w", to: "p" } }],
+      [{ name: "update", args: { by: "w", card: 1, to: "p" } }],
+    ],
+  },
   read: {
     weight: 3,
     args: fc.record({ by: fc.constantFrom("r", "a"), from: server, hold: fc.boolean() }),
@@ -217,7 +229,13 @@ export const deleting = fc
   .map(([rest, deletes]) => {
     const plan: Omit<Action, "at">[][] = [[{ name: "write", args: { by: "w", to: "p", count: 3 } }], ...rest];
     for (const d of deletes)
-      plan.splice(1 + (d.at % plan.length), 0, [{ name: "delete", args: { by: d.by, to: "p", cards: d.cards } }]);
+      plan.splice(
+        1 + (d.at % plan.length),
+        0,
+        d.cards.length === 1 && d.at % 3 === 0
+          ? [{ name: "update", args: { by: d.by, to: "p", card: d.cards[0]! } }]
+          : [{ name: "delete", args: { by: d.by, to: "p", cards: d.cards } }],
+      );
     return plan;
   });
 

@@ -123,6 +123,45 @@ steps:
   });
 });
 
+describe("an UPDATE", () => {
+  it("is a new card that takes the old one's place in each row as that server replays it", () => {
+    const t = trace([
+      "{ write: { by: w, to: p, count: 2 } }",
+      "{ wait: 60 }",
+      "{ update: { by: w, card: 1, to: p } }",
+      "{ wait: 60 }",
+    ]);
+    expect(printed(t, 2)).toBe(`$ psql -h p -c "SELECT pg_switch_wal();" -c "UPDATE cards SET n = 3 WHERE n = 1;"`);
+    const e = t.steps[2]!.events.find((x) => x.kind === "write")!;
+    expect(e).toMatchObject({ card: 3, replaces: 1 });
+    const after = t.steps[2]!.after.servers;
+    expect(after.p!.cards).toEqual([2, 3]);
+    expect(after.m!.cards).toEqual([2, 3]);
+    expect(after.s!.cards).toEqual([1, 2]);
+    // Replaced is not deleted: the deleted claim speaks of DELETEs only.
+    expect(after.p!.deleted).toBeUndefined();
+    expect(t.steps[3]!.after.servers.s!.cards).toEqual([2, 3]);
+  });
+
+  it("is refused by a standby, and under synchronous commit leaves the old row visible until its ack", () => {
+    const t = trace(
+      [
+        "{ write: { by: w, to: p } }",
+        "{ update: { by: w, card: 1, to: m } }",
+        "{ crash: m }, { update: { by: w, card: 1, to: p } }",
+        "{ start: m }",
+      ],
+      "{ synchronous_standby_names: [m] }",
+    );
+    expect(t.steps[1]!.events.find((x) => x.kind === "write-failed")!.message).toBe(
+      "ERROR:  cannot execute UPDATE in a read-only transaction",
+    );
+    expect(t.steps[2]!.after.servers.p!.cards).toEqual([1]);
+    expect(t.steps[2]!.after.servers.p!.unconfirmed).toEqual([2]);
+    expect(t.steps[3]!.after.servers.p!.cards).toEqual([2]);
+  });
+});
+
 describe("the deleted claim", () => {
   it("holds where a DELETE was replayed, and fails where the card never arrived (lacks holds for both)", () => {
     const s = scenario(["{ write: { by: w, to: p, count: 2 } }", "{ delete: { by: w, cards: [2], to: p } }"]);

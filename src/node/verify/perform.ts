@@ -169,8 +169,8 @@ const write: Replay<"write"> = async (stage, args, commands) => {
   });
 };
 
-/** A DELETE runs in its client's psql as a write does: under synchronous commit it may wait for its ack. */
-const deleteCards: Replay<"delete"> = async (stage, args, commands) => {
+/** A DELETE or an UPDATE runs in its client's psql as a write does: under synchronous commit it may wait for its ack. */
+const statement = async (stage: Stage, args: { by: string; via?: string }, commands: Command[]): Promise<void> => {
   const c = stage.client(args.by);
   await eachSession(stage, commands, { client: args.by, via: args.via }, async (s, command) => {
     c.session = s;
@@ -284,7 +284,8 @@ export function furthest(output: string): bigint {
 /** How verify replays each action word. Adding a word to the language makes the compiler ask for it here. */
 const REPLAY: { [K in ActionName]: Replay<K> } = {
   write,
-  delete: deleteCards,
+  delete: statement,
+  update: statement,
   read,
   // Ctrl-C, as a reader would: psql sends a cancel request and ends.
   release: async (stage, id, commands) => {

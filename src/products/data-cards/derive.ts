@@ -44,7 +44,8 @@ export function deriveDeck(deck: DeckObject[], t: Templates, _scenario: Scenario
           kind: o.kind,
           face: String(o.card),
           corner: String(o.card),
-          word: text(`word_${o.kind}`),
+          // An UPDATE's card says which card it replaces.
+          word: o.replaces !== undefined ? text("word_update", { replaces: o.replaces }) : text(`word_${o.kind}`),
           note:
             o.mark === "WAL"
               ? text("note_wal")

@@ -176,6 +176,63 @@ function deleteCards(stage: Stage, { by, cards, to, via }: ActionArgs<"delete">)
   }
 }
 
+/**
+ * UPDATE cards SET n = <new> WHERE n = <card>: a new card, written as any card is, that replaces the
+ * old one's row on each server when it replays it. Under synchronous commit it waits for its ack like
+ * a write; meanwhile other sessions still see the old row.
+ */
+function update(stage: Stage, { by, card: old, to, via }: ActionArgs<"update">): void {
+  const c = client(stage, by);
+  must(
+    !c.waiting,
+    `"${by}" is still waiting for the ack of card ${c.waiting?.card}: its psql cannot send an UPDATE before that returns`,
+  );
+  const { server: s, path } = target(stage, by, to, via, "write");
+  if (!s) {
+    emit(stage, {
+      kind: "write-failed",
+      actor: by,
+      to: via,
+      replaces: old,
+      result: "no primary among the proxy's backends",
+    });
+    return;
+  }
+  const failure = unreachable(stage, path, s) ?? (s.mode === "standby" ? messages.readOnly("UPDATE") : undefined);
+  const visible = visibleCards(s);
+  must(
+    failure !== undefined || visible.includes(old),
+    `card ${old} is not on "${s.id}" at this point (${
+      visible.length > 0 ? `it has ${[...visible].sort((a, b) => a - b).join(", ")}` : "it has no cards"
+    }): an UPDATE of a card that is not there changes nothing`,
+    "card",
+  );
+  const statements = SQL.update(old, stage.nextCard);
+  run(stage, {
+    kind: "shell",
+    line: psql(s.id, [...ownSettings(stage, by), ...(s.mode === "standby" ? statements.slice(-1) : statements)]),
+    client: by,
+    session: synchronous(stage, by) ? "waits" : undefined,
+  });
+  if (failure) {
+    emit(stage, { kind: "write-failed", actor: by, to: s.id, via, replaces: old, message: failure });
+    return;
+  }
+  const card = newCard(stage);
+  s.wal.push({ card, kind: "write", replaces: old, timeline: s.timeline, at: stage.clock });
+  s.replayed = s.wal.length;
+  c.wrote.push(card);
+  stage.written.add(card);
+  emit(stage, { kind: "write", actor: by, to: s.id, via, card, replaces: old, position: s.wal.length });
+  if (synchronous(stage, by)) {
+    s.pending.push({ card, client: by, level: stage.roles.get(by)?.synchronousCommit });
+    c.waiting = { card, on: s.id };
+    emit(stage, { kind: "commit-wait", actor: s.id, to: by, card, message: messages.syncWait() });
+  } else {
+    c.acked.push(card);
+  }
+}
+
 function read(stage: Stage, { by, from, via, wants = "latest", hold = false }: ActionArgs<"read">): void {
   const c = client(stage, by);
   must(!(hold && c.holding), `"${by}" already holds a query open on "${c.holding?.server}"; release it first`);
@@ -316,6 +373,7 @@ export const clientActions = {
   write: { perform: write },
   read: { perform: read },
   delete: { perform: deleteCards },
+  update: { perform: update },
   release: { perform: release },
   cancel: { perform: cancel },
   vacuum: { perform: vacuum },
