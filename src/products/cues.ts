@@ -66,6 +66,9 @@ const SPOKEN = new Set([
   "promote",
   "slot-failed",
   "slot-invalidated",
+  "rewind",
+  "rewind-failed",
+  "crash-recovery",
 ]);
 
 /**
@@ -192,6 +195,9 @@ function seenBy(role: string, moves: Move[], deck: Map<string, DeckObject>, own:
       ),
     ),
     record: moves.some((m) => deck.get(m.object)!.kind === "delete"),
+    // What leaves this role's row and tray for the bin (a rewind gives up the rows past the fork).
+    binRow: numbers(copies(moves.filter((m) => m.to === "bin" && m.from === `${role}.data`))),
+    binTray: moves.some((m) => m.to === "bin" && m.from === `${role}.wal`),
     tokensIn: tokens(mine("hand")),
     tokensOut: tokens(moves.filter((m) => ownerOf(m.from) === role && areaOf(m.from) === "hand" && m.to === "reserve")),
   };
@@ -278,7 +284,7 @@ export function deriveCues(
       for (const [sideIndex, side] of (["operator", "actor", "supplier", "from", "to"] as Side[]).entries()) {
         // The admin runs the operations on servers (pg_ctl, pg_promote, primary_conninfo), when there is one.
         // The facilitator supplies a volunteer's pg_basebackup with fresh copies from the reserve.
-        const supplied = event.kind === "clone" && event.actor !== FACILITATOR;
+        const supplied = (event.kind === "clone" || event.kind === "rewind") && event.actor !== FACILITATOR;
         const role =
           side === "operator"
             ? operated
@@ -332,6 +338,10 @@ export function deriveCues(
           operated,
           // The server this event acts on is started later in the same step.
           startsNow: step.events.slice(group.first + 1).some((h) => h.kind === "start" && h.actor === event.to),
+          // pg_rewind has just finished this server's crash recovery (said in the cue before).
+          afterRecovery: step.events
+            .slice(0, group.first)
+            .some((h) => h.kind === "crash-recovery" && h.to === event.to),
           ...seen,
           handedTo: listPhrase(handedTo),
           handedMany: handedTo.length > 1,
@@ -349,6 +359,8 @@ export function deriveCues(
           unrowed: seen.unrowed.length ? cardsPhrase(seen.unrowed) : "",
           tray: seen.tray.length ? cardsPhrase(seen.tray) : "",
           floor: seen.floor.length ? cardsPhrase(seen.floor) : "",
+          binRow: seen.binRow.length ? cardsPhrase(seen.binRow) : "",
+          rewound: event.result === "rewound",
           table: seen.table.length ? cardsPhrase(seen.table) : "",
           copies: cards.length > 1 ? "copies" : "copy",
           tokensIn: listPhrase(seen.tokensIn),

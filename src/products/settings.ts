@@ -30,6 +30,8 @@ export function settingsLine(
     lines.push(
       `max_slot_wal_keep_size = ${s.max_slot_wal_keep_size * 16}MB (${s.max_slot_wal_keep_size} ${s.max_slot_wal_keep_size === 1 ? "card" : "cards"})`,
     );
+  if (s.wal_log_hints !== undefined) lines.push(`wal_log_hints = ${s.wal_log_hints ? "on" : "off"}`);
+  if (s.data_checksums) lines.push(short ? "data checksums" : "data checksums (initdb --data-checksums)");
   // A server's own slot and feedback settings (its primary_slot_name, its hot_standby_feedback).
   for (const r of roles) {
     if (r.slot !== undefined) {

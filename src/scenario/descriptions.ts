@@ -44,6 +44,10 @@ export const DESCRIPTIONS: Record<string, string> = {
     "How many cards (16 MB segments) a replication slot may hold back; a checkpoint invalidates a slot holding more (wal_status lost). -1 (the default): no limit.",
   "settings.hot_standby_feedback":
     "Standbys tell their upstream which rows their queries still need, so VACUUM keeps them (in a server's own settings: that standby only).",
+  "settings.wal_log_hints":
+    "wal_log_hints = on on every server (default off): pg_rewind needs it, or data checksums, on the server it rewinds.",
+  "settings.data_checksums":
+    "initdb --data-checksums (default off): chosen when the primary is made, inherited by its clones; pg_rewind accepts it instead of wal_log_hints.",
   "steps.title": "The step's title, printed in the script and on the diagram.",
   "steps.say": "What the facilitator says to the room at this step.",
   "steps.actions": "What the volunteers do, in order: each action is one real PostgreSQL operation.",
@@ -74,6 +78,8 @@ export const DESCRIPTIONS: Record<string, string> = {
   "actions.follow": "A new primary_conninfo (and standby.signal for a stopped primary): follow another upstream.",
   "actions.failover": "Promote the candidate holding the most WAL, then re-point the others to it.",
   "actions.checkpoint": "CHECKPOINT: the primary recycles WAL that nothing still needs.",
+  "actions.rewind":
+    "pg_rewind -R: a stopped server that wrote past a fork gives up what it wrote since and takes what the source wrote since, then follows the source.",
   "actions.cut": "The network link between two roles is cut.",
   "actions.heal": "The network link between two roles is mended.",
   "actions.wait": "Time passes, in seconds.",
@@ -112,6 +118,9 @@ export const DESCRIPTIONS: Record<string, string> = {
   "clone.from": "The running server copied.",
   "clone.to": "The stopped or empty server that receives the copy.",
   "clone.by": "The role that runs pg_basebackup (default: a basebackup role, if any).",
+  "rewind.from": "The running server whose history wins (the new primary): pg_rewind's --source-server.",
+  "rewind.to": "The stopped server rewound (the old primary): pg_rewind's --target-pgdata.",
+  "rewind.by": "The role that runs pg_rewind (default: an admin, if any; else the facilitator).",
   "follow.server": "The server that is re-pointed.",
   "follow.upstream": "The server it follows from now on.",
   "failover.candidates": "The standbys that may be promoted (at least two).",

@@ -62,6 +62,12 @@ const ACTION_CHECKS: { [K in ActionName]: ActionCheck<K> } = {
     c.ref(a.by, c.at, TOOLS, `${c.what} "by"`);
     c.distinct(a.from, a.to, c.at, c.what);
   },
+  rewind: (a, c) => {
+    c.ref(a.from, c.at, SERVERS, `${c.what} "from"`);
+    c.ref(a.to, c.at, SERVERS, `${c.what} "to"`);
+    c.ref(a.by, c.at, TOOLS, `${c.what} "by"`);
+    c.distinct(a.from, a.to, c.at, c.what);
+  },
   start: (a, c) => c.ref(a, c.at, SERVERS, c.what),
   stop: (a, c) => c.ref(a, c.at, SERVERS, c.what),
   crash: (a, c) => c.ref(a, c.at, SERVERS, c.what),

@@ -35,6 +35,10 @@ export interface Settings {
   hot_standby_feedback: boolean;
   /** Cards a slot may hold back before a checkpoint invalidates it; absent (or -1): no limit. Absent by default, so traces of runs without it read as before. */
   max_slot_wal_keep_size?: number;
+  /** wal_log_hints = on in every server's postgresql.conf (pg_rewind needs it, or data checksums); absent: off. */
+  wal_log_hints?: boolean;
+  /** initdb --data-checksums on the first primary (a clone inherits them); absent: off. */
+  data_checksums?: boolean;
 }
 
 export const DEFAULT_SETTINGS: Settings = {

@@ -122,6 +122,10 @@ export const settingsSchema = z.strictObject({
    * that holds more (wal_status lost). -1, the default, is no limit.
    */
   max_slot_wal_keep_size: z.int().min(-1).max(1000).optional(),
+  /** wal_log_hints = on on every server (default off): a hint-bit change is WAL-logged, which pg_rewind needs unless data checksums are on. */
+  wal_log_hints: z.boolean().optional(),
+  /** initdb --data-checksums (default off): decided when the primary is made, and a clone inherits it; pg_rewind accepts either this or wal_log_hints. */
+  data_checksums: z.boolean().optional(),
 });
 
 /** Every action, keyed by the word the scenario uses. Each maps onto one real PostgreSQL operation. */
@@ -170,6 +174,12 @@ export const actionSchemas = {
   failover: z.strictObject({ candidates: z.array(id).min(2), by: id.optional() }),
   /** CHECKPOINT: the primary recycles WAL nothing still needs (the notes' "floor"). */
   checkpoint: id,
+  /**
+   * pg_rewind -R: make a stopped old primary (or a standby that ran ahead) follow `from` again by
+   * discarding what it wrote past the fork and copying what `from` wrote since; it needs
+   * wal_log_hints or data checksums and its own WAL back to its last checkpoint before the fork.
+   */
+  rewind: z.strictObject({ from: id, to: id, by: id.optional() }),
   /** The network link between two roles is cut, or healed. */
   cut: pair,
   heal: pair,

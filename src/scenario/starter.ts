@@ -46,8 +46,9 @@ roles:
 #   max_slot_wal_keep_size: 2   # a slot may hold back 2 cards; at a checkpoint one holding more is lost
 #   # claim a slot's state with  - { slot: standby, on: primary, active: false, wal_status: lost }
 #   # (reserved, unreserved: past the cap, lost: invalidated; exists: false once dropped)
+#   wal_log_hints: true        # pg_rewind needs it (or data_checksums: true, initdb --data-checksums)
 
-# Actions: write, delete, update, read, release, cancel, vacuum, clone, start, stop, crash,
+# Actions: write, delete, update, read, release, cancel, vacuum, clone, rewind, start, stop, crash,
 # promote, follow, failover, checkpoint, cut, heal, wait, pause and resume (replay on a
 # standby), create_slot and drop_slot ({ on: primary, slot: standby }: a standby's slot,
 # or a slot name). delete takes given cards away:  - delete: { by: writer, cards: [2], to: primary }
@@ -55,6 +56,9 @@ roles:
 #   - { server: standby, deleted: [2] }   (lacks: [2] also holds for a card that never arrived)
 # update gives a card a new number:  - update: { by: writer, card: 1, to: primary }
 # (a new card replaces card 1 in each row when that server replays it).
+# rewind: after a failover, bring the old primary back without a full copy:
+#   - rewind: { from: new-primary, to: old-primary }   # pg_rewind -R: it must be stopped,
+#     # it loses what it wrote past the fork, and it needs wal_log_hints or data_checksums
 # Each step: what you say, and what the volunteers do. Never write what happens as a
 # result: replikit works that out. Claims under "expect" are checked against it.
 steps:

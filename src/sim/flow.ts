@@ -171,6 +171,9 @@ export function receive(stage: Stage, s: Server): boolean {
     slot.need = s.atBoundary ? s.wal.length + 1 : s.wal.length;
     delete slot.lost;
   }
+  // The checkpoint records streamed with the cards (a restartpoint, or pg_rewind, may look for them).
+  for (const c of u.checkpoints) if (c <= s.wal.length && !s.checkpoints.includes(c)) s.checkpoints.push(c);
+  s.checkpoints.sort((a, b) => a - b);
   return progress;
 }
 

@@ -48,6 +48,23 @@ export const messages = {
   restored: (timeline: number, position: number) =>
     `LOG:  restored log file "${segment(timeline, position)}" from archive`,
   newTimeline: (timeline: number) => `LOG:  selected new timeline ID: ${timeline}`,
+  /** pg_rewind's lines (it prints them on stderr, prefixed "pg_rewind: "). */
+  rewindCrashRecovery: () =>
+    'pg_rewind: executing "/usr/lib/postgresql/15/bin/postgres" for target server to complete crash recovery',
+  rewindSingleUserFailed: () => "pg_rewind: error: postgres single-user mode in target cluster failed",
+  lockFileExists: () => 'FATAL:  lock file "postmaster.pid" already exists',
+  singleUserStandby: () => "FATAL:  standby mode is not supported by single-user servers",
+  rewindNeedsHints: () => 'pg_rewind: error: target server needs to use either data checksums or "wal_log_hints = on"',
+  rewindSameTimeline: () => "pg_rewind: source and target cluster are on the same timeline",
+  rewindDiverged: (position: number, timeline: number) =>
+    `pg_rewind: servers diverged at WAL location ${lsn(position)} on timeline ${timeline}`,
+  rewindNotRequired: () => "pg_rewind: no rewind required",
+  rewindFrom: (position: number, timeline: number) =>
+    `pg_rewind: rewinding from last common checkpoint at ${lsn(position)} on timeline ${timeline}`,
+  rewindDone: () => "pg_rewind: Done!",
+  rewindNoSegment: (server: string, timeline: number, position: number) =>
+    `pg_rewind: error: could not open file "data/${server}/pg_wal/${segment(timeline, position)}": No such file or directory`,
+  rewindNoRecord: (position: number) => `pg_rewind: error: could not find previous WAL record at ${lsn(position)}`,
   syncWait: () => "the commit waits for the synchronous standby (wait event SyncRep)",
   syncCancel: () => "WARNING:  canceling wait for synchronous replication due to user request",
   syncCancelDetail: () =>

@@ -79,6 +79,21 @@ export interface Server {
   pending: { card: number; client: string; acked?: string[]; level?: string }[];
   /** Positions 1..archived have been copied to the archive. */
   archived: number;
+  /**
+   * Stopped cleanly (pg_control says "shut down" or "shut down in recovery"): false while it runs,
+   * after a crash, and after a clone or a rewind until it has run once. pg_rewind looks at it.
+   */
+  clean: boolean;
+  /** Positions after which its WAL holds a checkpoint record (0: the one made before the first card). */
+  checkpoints: number[];
+  /**
+   * The first position whose segment is still in its pg_wal (0: all of them). Every checkpoint moves
+   * it, a shutdown's too, which the tray does not show (nothing can fetch from a stopped server);
+   * pg_rewind reads the target's own WAL back to its last checkpoint before the fork from here.
+   */
+  walFrom: number;
+  /** A standby's last restartpoint: the checkpoint position it last made one at. */
+  restartpoint: number;
 }
 
 export interface Client {
@@ -201,6 +216,10 @@ export function freshStage(scenario: Scenario, settings: Settings): Stage {
         pending: [],
         archived: 0,
         paused: false,
+        clean: false,
+        checkpoints: [0],
+        walFrom: 0,
+        restartpoint: 0,
       });
     } else {
       clients.set(role.id, { id: role.id, wrote: [], acked: [] });

@@ -36,8 +36,10 @@ export interface Node {
   server: string;
   card: number;
   kind: CardKind;
-  via: "write" | "stream" | "restore" | "clone" | "archive" | "reserve";
+  via: "write" | "stream" | "restore" | "clone" | "archive" | "reserve" | "rewind";
   children: Node[];
+  /** A card's timeline when the node has no own copy (a card a rewound server kept in its row). */
+  timeline?: number;
   /** The server's own copy: a write card goes to its row, a joker to its tray. The archive table has none. */
   own?: Copy;
   /** The copy that leaves the tray for the floor or the archive table (a primary's joker is its own copy). */
@@ -49,6 +51,11 @@ export interface Node {
 /** A key for an event: the step it is in and its index there. */
 export const eventKey = (step: number, index: number, card?: number) => `${step}/${index}/${card ?? ""}`;
 
+/** Whether an event gives its target the source's whole history (and its timeline): a clone, or a rewind that rewound. */
+export function takesHistory(e: TraceEvent): boolean {
+  return e.kind === "clone" || (e.kind === "rewind" && e.result === "rewound");
+}
+
 /** The timeline each server is on, followed through the events (every server starts on timeline 1). */
 export class Timelines {
   private readonly of = new Map<string, number>();
@@ -58,7 +65,7 @@ export class Timelines {
   follow(e: TraceEvent): void {
     if ((e.kind === "promote" || e.kind === "timeline-switch") && e.timeline !== undefined)
       this.of.set(e.actor, e.timeline);
-    if (e.kind === "clone") this.of.set(e.to!, this.at(e.from!));
+    if (takesHistory(e)) this.of.set(e.to!, this.at(e.from!));
   }
 }
 
@@ -134,6 +141,8 @@ export function planRun(scenario: Scenario, steps: TraceStep[], { jokers, delete
   };
 
   for (const step of steps) {
+    // The cards a rewind gives up: its discard event, right after it.
+    const discarded = (card: number) => step.events.some((d) => d.kind === "discard" && d.cards?.includes(card));
     step.events.forEach((e, i) => {
       const key = eventKey(step.number, i, e.card);
       switch (e.kind) {
@@ -161,6 +170,25 @@ export function planRun(scenario: Scenario, steps: TraceStep[], { jokers, delete
           held(e.to!).clear();
           for (const card of e.cards ?? []) acquire(eventKey(step.number, i, card), e.to!, card, "clone", undefined);
           break;
+        case "rewind": {
+          if (e.result !== "rewound") break;
+          // It keeps the rows it had before the fork (their WAL copies go with its tray to the bin):
+          // a node without a copy of its own stands for each, for anything it passes on later. It
+          // takes copies of what the source wrote since, from the reserve, as a clone does.
+          const copied = new Set(e.cards ?? []);
+          const before = held(e.to!);
+          const kept = [...before].filter(([card, n]) => n.kind === "write" && !copied.has(card) && !discarded(card));
+          before.clear();
+          for (const [card, old] of kept) {
+            const node: Node = { server: e.to!, card, kind: "write", via: "rewind", children: [] };
+            node.timeline = old.own?.timeline ?? old.timeline ?? 1;
+            roots.push({ node, from: "reserve" });
+            before.set(card, node);
+            nodes.set(eventKey(step.number, i, card), node);
+          }
+          for (const card of e.cards ?? []) acquire(eventKey(step.number, i, card), e.to!, card, "clone", undefined);
+          break;
+        }
         case "archive":
           for (const card of e.cards ?? []) {
             const source = held(e.actor).get(card);
@@ -172,7 +200,7 @@ export function planRun(scenario: Scenario, steps: TraceStep[], { jokers, delete
             table.own = {
               kind: source.kind,
               card,
-              timeline: source.own?.timeline ?? 1,
+              timeline: source.own?.timeline ?? source.timeline ?? 1,
               mark: ARCHIVE,
               ...rowsOf(card),
             };
@@ -200,7 +228,13 @@ export function planRun(scenario: Scenario, steps: TraceStep[], { jokers, delete
       node.segment =
         node.kind !== "write" && node.via === "write"
           ? node.own!
-          : { kind: node.kind, card: node.card, timeline: node.own?.timeline ?? 1, mark: "WAL", ...rowsOf(node.card) };
+          : {
+              kind: node.kind,
+              card: node.card,
+              timeline: node.own?.timeline ?? node.timeline ?? 1,
+              mark: "WAL",
+              ...rowsOf(node.card),
+            };
     }
     return node.segment;
   }

@@ -244,6 +244,32 @@ export function replayRun(scenario: Scenario, steps: TraceStep[], plan: RunPlan,
         give(target, `TIMELINE ${timelines.at(e.from!)}`, moves, via);
         return;
       }
+      case "rewind": {
+        const target = e.to!;
+        takeBack(target, "PRIMARY", moves);
+        if (e.result !== "rewound") return;
+        // pg_rewind: the rows past the fork go in the bin, and the whole tray (its pg_wal is the
+        // source's now); the rows before the fork stay. Copies of what the source wrote since come
+        // from the reserve through the hands of whoever runs it, as a clone's do.
+        const gone = new Set(
+          step.events.filter((d) => d.kind === "discard" && d.actor === target).flatMap((d) => d.cards ?? []),
+        );
+        const copied = new Set(e.cards ?? []);
+        for (const [object, place] of [...where]) {
+          if (place === wal(target)) move(moves, object, "bin");
+          if (place === data(target)) {
+            const card = plan.copies.find((c) => c.object === object)?.card;
+            if (card === undefined || gone.has(card) || copied.has(card)) move(moves, object, "bin");
+          }
+        }
+        held(target).clear();
+        const via = e.actor === "facilitator" ? undefined : e.actor;
+        for (const [key, n] of plan.nodes)
+          if (key.startsWith(`${step.number}/${i}/`) && n.server === target) arrive(moves, n, true, via);
+        takeBack(target, "TIMELINE", moves);
+        give(target, `TIMELINE ${timelines.at(e.from!)}`, moves, via);
+        return;
+      }
       case "archive":
         // The archive copy goes on the table, with the copies of standbys that will restore it clipped on.
         for (const card of e.cards ?? []) {

@@ -123,6 +123,19 @@ export const ARBITRARIES: {
     args: fc.record({ from: server, to: server }).filter((a) => a.from !== a.to),
     sample: [[{ name: "clone", args: { from: "p", to: "s3" } }]],
   },
+  rewind: {
+    weight: 2,
+    args: fc.record({ from: server, to: server }).filter((a) => a.from !== a.to),
+    sample: [
+      [{ name: "write", args: { by: "w", to: "p", count: 2 } }],
+      [
+        { name: "write", args: { by: "w", to: "p" } },
+        { name: "crash", args: "p" },
+      ],
+      [{ name: "promote", args: "s1" }],
+      [{ name: "rewind", args: { from: "s1", to: "p" } }],
+    ],
+  },
   start: { weight: 3, args: server, sample: [[{ name: "stop", args: "s1" }], [{ name: "start", args: "s1" }]] },
   stop: { weight: 3, args: server, sample: [[{ name: "stop", args: "s1" }]] },
   crash: { weight: 3, args: server, sample: [[{ name: "crash", args: "s1" }]] },
@@ -190,6 +203,8 @@ export const settings: fc.Arbitrary<Settings> = fc.record({
   max_standby_streaming_delay: fc.constantFrom(-1, 0, 30),
   hot_standby_feedback: fc.boolean(),
   max_slot_wal_keep_size: fc.constantFrom(undefined, -1, 0, 1, 2),
+  wal_log_hints: fc.boolean(),
+  data_checksums: fc.boolean(),
 });
 
 const randomSteps = fc.array(fc.array(anyAction, { maxLength: 4 }), { minLength: 1, maxLength: 14 });

@@ -31,6 +31,8 @@ export interface RealServer {
   slots?: Record<string, { active: boolean; walStatus: string }>;
   /** What the server logged during the step. */
   log: string;
+  /** What a tool run on its data folder (pg_rewind) printed during the step. */
+  said?: string;
 }
 
 export interface RealClient {
@@ -56,7 +58,10 @@ export function messagePattern(message: string): RegExp {
       .replace(/[0-9A-F]{24}/g, "[0-9A-F]{24}")
       .replace(/[0-9A-F]+\/[0-9A-F]+/g, "[0-9A-F]+/[0-9A-F]+")
       .replace(/port \d+/g, "port \\d+")
-      .replace(/PID \d+/g, "PID \\d+"),
+      .replace(/PID \d+/g, "PID \\d+")
+      // The script's data/ID is a folder elsewhere on the real machine, and so are the binaries.
+      .replace(/"data\//g, '"[^"]*data/')
+      .replace(/"\/[^"]*\/postgres"/g, '"[^"]*/postgres"'),
   );
 }
 
@@ -72,6 +77,8 @@ const KINDS_SAID_TO_CLIENT = new Set<TraceEvent["kind"]>([
   "cancel-wait",
   "query-canceled",
 ]);
+/** Events whose messages a tool run on the target's data folder prints (pg_rewind). */
+const KINDS_SAID_BY_TOOL = new Set<TraceEvent["kind"]>(["rewind", "rewind-failed", "crash-recovery"]);
 
 /** Every way the real servers differ from the trace after a step; empty when they agree. */
 export function differences(snapshot: Snapshot, events: TraceEvent[], real: RealState): string[] {
@@ -144,6 +151,14 @@ export function differences(snapshot: Snapshot, events: TraceEvent[], real: Real
       if (!messagePattern(e.message).test(log))
         out.push(`${e.actor} log: trace says ${JSON.stringify(e.message)}, not in PostgreSQL's log`);
     }
+    if (KINDS_SAID_BY_TOOL.has(e.kind)) {
+      const said = real.servers[e.to!]?.said ?? "";
+      for (const m of [e.message, e.detail])
+        if (m && !messagePattern(m).test(said))
+          out.push(
+            `pg_rewind on ${e.to}: trace says ${JSON.stringify(m)}, it printed ${JSON.stringify(said.trim().slice(-300))}`,
+          );
+    }
     if (KINDS_SAID_TO_CLIENT.has(e.kind)) {
       const client = e.kind === "query-canceled" ? e.to! : e.actor;
       const said = real.clients[client]?.said ?? "";
@@ -157,7 +172,7 @@ export function differences(snapshot: Snapshot, events: TraceEvent[], real: Real
 }
 
 /** A line of a log or of psql's output that reports an error. */
-const ERROR_LINE = /\b(?:PANIC|FATAL|ERROR):|psql: error:/;
+const ERROR_LINE = /\b(?:PANIC|FATAL|ERROR):|(?:psql|pg_rewind): error:/;
 
 interface Allowed {
   pattern: RegExp;
@@ -236,7 +251,10 @@ export function unexpectedErrors(step: TraceStep, real: RealState): string[] {
       out.push(`${who} ${where} an error the trace does not predict: ${JSON.stringify(text.slice(0, 240))}`);
     }
   };
-  for (const [id, r] of Object.entries(real.servers)) check(id, id, r.log, "logged");
+  for (const [id, r] of Object.entries(real.servers)) {
+    check(id, id, r.log, "logged");
+    check(`${id}'s pg_rewind`, id, r.said ?? "", "printed");
+  }
   for (const [id, r] of Object.entries(real.clients)) check(id, undefined, r.said, "was told");
   return [...new Set(out)];
 }

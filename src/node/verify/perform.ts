@@ -240,6 +240,38 @@ const clone: Replay<"clone"> = async (stage, { from, to }, commands) => {
   await stage.letThroughLink(to, from, false);
 };
 
+/**
+ * pg_rewind connects over the target's own replication link (its conninfo, which -R writes, names
+ * that relay). What it prints is compared with the trace's messages. Rewound, the target has the
+ * source's configuration files: our settings file is written again for it (its own port).
+ */
+const rewind: Replay<"rewind"> = async (stage, { from, to }, commands) => {
+  // The model's promotion checkpoints at once; PostgreSQL's takes a moment, and until it is done
+  // pg_rewind 15 reads the source's old timeline from pg_control. Wait for it, as the model assumes.
+  const source = stage.cluster(from);
+  for (let i = 0; i < 200; i++) {
+    const r = await source.psql([
+      "SELECT pg_is_in_recovery() OR (SELECT timeline_id FROM pg_control_checkpoint()) = " +
+        "('x' || substr(pg_walfile_name(pg_current_wal_lsn()), 1, 8))::bit(32)::int;",
+    ]);
+    if (r.code !== 0 || r.out.trim() === "t") break;
+    await sleep(50);
+  }
+  await stage.letThroughLink(to, from, true);
+  for (const command of commands) {
+    const isRewind = command.kind === "shell" && command.line[0] === "pg_rewind --target-pgdata=";
+    const r = await execute(stage, command);
+    if (!isRewind || !r) continue;
+    stage.toolSaid.set(to, (stage.toolSaid.get(to) ?? "") + r.out + r.err);
+    if (r.code === 0) {
+      stage.upstream.set(to, from);
+      stage.cluster(to).includeSettings();
+      stage.configure(to);
+    }
+  }
+  await stage.letThroughLink(to, from, false);
+};
+
 const follow: Replay<"follow"> = async (stage, { server, upstream }, commands) => {
   stage.upstream.set(server, upstream);
   stage.configureAll();
@@ -309,6 +341,7 @@ const REPLAY: { [K in ActionName]: Replay<K> } = {
     }
   },
   clone,
+  rewind,
   start: (stage, _id, commands) => runAll(stage, commands),
   stop,
   crash: (stage, _id, commands) => runAll(stage, commands),

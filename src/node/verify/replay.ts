@@ -64,7 +64,12 @@ async function observe(stage: Stage, logFrom: Map<string, number>): Promise<Real
     const exists = existsSync(join(c.dir, "PG_VERSION"));
     const up = exists && c.running();
     const log = c.logText();
-    const server: RealState["servers"][string] = { exists, up, log: log.slice(logFrom.get(id) ?? 0) };
+    const server: RealState["servers"][string] = {
+      exists,
+      up,
+      log: log.slice(logFrom.get(id) ?? 0),
+      said: stage.toolSaid.get(id),
+    };
     if (up) {
       const r = await c.psql([
         "SELECT pg_is_in_recovery(), (SELECT coalesce(string_agg(n::text, ',' ORDER BY n), '') FROM cards), " +
@@ -196,6 +201,7 @@ async function replayStep(
   }
   stage.notes = [];
   stage.ran = [];
+  stage.toolSaid.clear();
   const logFrom = new Map([...stage.clusters].map(([id, c]) => [id, c.logText().length]));
   await stage.holdAll();
   for (const [index, action] of actions.entries()) {

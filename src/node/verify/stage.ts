@@ -56,6 +56,8 @@ interface Link {
 export class Stage {
   readonly clusters = new Map<string, Cluster>();
   readonly clients = new Map<string, ClientState>();
+  /** What a tool run on a server's data folder (pg_rewind) printed in the current step, by server. */
+  readonly toolSaid = new Map<string, string>();
   readonly cut = new Set<string>();
   /** Each standby's upstream, as the scenario set it. */
   readonly upstream = new Map<string, string>();
@@ -177,6 +179,7 @@ export class Stage {
       ...(s.max_slot_wal_keep_size !== undefined
         ? [`max_slot_wal_keep_size = '${s.max_slot_wal_keep_size < 0 ? -1 : `${s.max_slot_wal_keep_size}MB`}'`]
         : []),
+      `wal_log_hints = ${s.wal_log_hints ? "on" : "off"}`,
       ...(s.archive
         ? [
             "archive_mode = on",
@@ -253,6 +256,7 @@ export async function setUp(stage: Stage): Promise<void> {
       "-E",
       "UTF8",
       "--locale=C",
+      ...(stage.settings.data_checksums ? ["--data-checksums"] : []),
     ]);
     if (init.code !== 0) throw new Error(`initdb failed for ${role.id}: ${init.err}`);
     c.includeSettings();

@@ -9,6 +9,7 @@ import { durationPhrase, speakerOf } from "../cues.js";
 import type { Scenario } from "../../scenario/model.js";
 import type { Snapshot, Trace, TraceEvent } from "../../sim/trace.js";
 import { areaOf, ownerOf, type DeckObject, type Move, type Place, type StageModel } from "../../stage/index.js";
+import { takesHistory } from "../../stage/plan.js";
 import { listPhrase, type Templates } from "../../wording.js";
 import { numbers } from "../script/table.js";
 import { settingsLine } from "../settings.js";
@@ -107,7 +108,7 @@ function forks(steps: Trace["steps"]): Map<number, { parent: number; at: number 
         timelineOf.set(e.actor, e.timeline!);
       }
       if (e.kind === "timeline-switch") timelineOf.set(e.actor, e.timeline!);
-      if (e.kind === "clone") timelineOf.set(e.to!, timelineOf.get(e.from!) ?? 1);
+      if (takesHistory(e)) timelineOf.set(e.to!, timelineOf.get(e.from!) ?? 1);
     }
   }
   return out;
@@ -224,7 +225,7 @@ export function deriveFrames(scenario: Scenario, trace: Trace, stage: StageModel
             timelineOfCard.set(e.card!, tl.get(e.to!) ?? 1);
           }
           if (e.kind === "promote" || e.kind === "timeline-switch") tl.set(e.actor, e.timeline!);
-          if (e.kind === "clone") tl.set(e.to!, tl.get(e.from!) ?? 1);
+          if (takesHistory(e)) tl.set(e.to!, tl.get(e.from!) ?? 1);
         }
       }
     }
@@ -274,7 +275,7 @@ export function deriveFrames(scenario: Scenario, trace: Trace, stage: StageModel
       const lastLife = new Map<string, string>();
       for (const st of trace.steps.filter((t) => t.run === step.run && t.number <= step.number))
         for (const e of st === step ? shot.events : st.events) {
-          if (e.kind === "clone") lastLife.set(e.to!, "clone");
+          if (e.kind === "clone" || e.kind === "rewind") lastLife.set(e.to!, "clone");
           if (["start", "stop", "crash"].includes(e.kind)) lastLife.set(e.actor, e.kind);
         }
       const present = new Set(
@@ -472,7 +473,8 @@ function snapshotBefore(before: Snapshot | undefined, after: Snapshot, events: T
     if (e.kind === "cut" && !base.cut.some(([a, b]) => a === e.from && b === e.to)) base.cut.push([e.from!, e.to!]);
     if (e.kind === "heal")
       base.cut = base.cut.filter(([a, b]) => !(a === e.from && b === e.to) && !(a === e.to && b === e.from));
-    if (e.kind === "clone") Object.assign(base.servers[e.to!]!, { mode: "standby", up: false, upstream: e.from });
+    if (e.kind === "clone" || e.kind === "rewind")
+      Object.assign(base.servers[e.to!]!, { mode: "standby", up: false, upstream: e.from });
     if (e.kind === "write" && base.clients[e.actor]) base.clients[e.actor]!.waiting = after.clients[e.actor]!.waiting;
   }
   for (const [id, c] of Object.entries(base.clients)) if (before === undefined) c.waiting = after.clients[id]!.waiting;

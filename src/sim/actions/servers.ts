@@ -11,10 +11,11 @@ import { activeUser, heldCard, restartOf, slotOf, walStatus } from "../slots.js"
 import { messages, lsn } from "../messages.js";
 import { archiveSegments, receive } from "../flow.js";
 import { linkKey, rowsOf, server, type Server, type Stage } from "../state.js";
+import { rewind } from "./rewind.js";
 import type { ActionTable } from "./table.js";
 
 /** Who runs an action when the scenario does not say: its base-backup tool, else its admin. */
-function operator(stage: Stage, kinds: string[]): string {
+export function operator(stage: Stage, kinds: string[]): string {
   return stage.scenario.roles.find((r) => kinds.includes(r.kind))?.id ?? "facilitator";
 }
 
@@ -55,7 +56,13 @@ function clone(stage: Stage, { from, to, by }: ActionArgs<"clone">): void {
     pending: [],
     archived: 0,
     paused: false,
+    clean: false,
+    checkpoints: [records.length],
+    walFrom: records.length,
+    restartpoint: records.length,
   } satisfies Partial<Server>);
+  // pg_basebackup -c fast: a checkpoint on a primary source (a standby makes a restartpoint).
+  if (f.mode === "primary") noteCheckpoint(stage, f);
   const actor = by ?? operator(stage, ["basebackup", "admin"]);
   emit(stage, {
     kind: "clone",
@@ -83,7 +90,10 @@ function start(stage: Stage, id: string): void {
     emit(stage, { kind: "start-failed", actor: id, timeline: learnt.timeline, message: s.problem });
     return;
   }
+  // A primary that crashed ends its crash recovery with a checkpoint.
+  if (s.mode === "primary" && !s.clean) noteCheckpoint(stage, s);
   s.up = true;
+  s.clean = false;
   s.receiver = "off";
   s.problem = undefined;
   // A pause lives in shared memory: a restarted standby replays again.
@@ -131,6 +141,16 @@ function stop(stage: Stage, id: string): void {
   dropSessions(stage, s);
   s.up = false;
   s.receiver = "off";
+  s.clean = true;
+  if (s.mode === "primary") noteCheckpoint(stage, s);
+  else {
+    // A shutdown restartpoint, when it replayed a checkpoint record since its last one.
+    const last = Math.max(...s.checkpoints.filter((c) => c <= s.replayed));
+    if (last > s.restartpoint) {
+      s.restartpoint = last;
+      s.walFrom = Math.max(s.walFrom, last - stage.settings.wal_keep_size);
+    }
+  }
   emit(stage, { kind: "stop", actor: id, result: s.mode });
 }
 
@@ -144,6 +164,7 @@ function crash(stage: Stage, id: string): void {
   dropSessions(stage, s);
   s.up = false;
   s.receiver = "off";
+  s.clean = false;
   emit(stage, { kind: "crash", actor: id, cards: unsent });
 }
 
@@ -212,13 +233,11 @@ function follow(stage: Stage, { server: id, upstream }: ActionArgs<"follow">): v
 }
 
 /**
- * A new primary_conninfo (and primary_slot_name): set with ALTER SYSTEM and a reload on a running
- * standby; on a stopped server, written into postgresql.auto.conf beside a standby.signal, which
- * makes an old primary start as a standby. With slots, the new upstream gets one for it.
+ * With slots, standby `s`'s slot moves to its new upstream: dropped on the running servers that
+ * have it, made on the upstream (when it runs). Returns the slot's name, if it has one.
  */
-function followCommands(stage: Stage, s: Server, upstream: string): void {
+export function moveSlot(stage: Stage, s: Server, upstream: string): string | undefined {
   const name = slotOf(stage, s.id);
-  const slots = name !== undefined;
   const u = server(stage, upstream);
   if (name !== undefined) {
     for (const o of stage.servers.values()) {
@@ -232,6 +251,17 @@ function followCommands(stage: Stage, s: Server, upstream: string): void {
       makeSlot(stage, u, name, s.atBoundary ? s.wal.length + 1 : s.wal.length, s.id);
     }
   }
+  return name;
+}
+
+/**
+ * A new primary_conninfo (and primary_slot_name): set with ALTER SYSTEM and a reload on a running
+ * standby; on a stopped server, written into postgresql.auto.conf beside a standby.signal, which
+ * makes an old primary start as a standby. With slots, the new upstream gets one for it.
+ */
+function followCommands(stage: Stage, s: Server, upstream: string): void {
+  const name = moveSlot(stage, s, upstream);
+  const slots = name !== undefined;
   const conninfo = { conninfo: { upstream, standby: s.id } };
   if (s.up) {
     const line: (string | Hole)[] = [
@@ -288,12 +318,20 @@ function checkpoint(stage: Stage, id: string): void {
   recycle(stage, s);
 }
 
+/** The last position a checkpoint on `s` now may remove from pg_wal (-1: none); invalidated slots keep nothing. */
+function removableUpTo(stage: Stage, s: Server): number {
+  const kept = Object.values(s.slots).filter((slot) => !slot.lost);
+  const limits = [s.wal.length - 1 - stage.settings.wal_keep_size, ...kept.map((slot) => slot.need - 1)];
+  if (stage.settings.archive) limits.push(s.archived);
+  return Math.min(...limits);
+}
+
 /**
  * What a checkpoint on primary `s` removes from pg_wal. The newest card's segment is still being
  * written; wal_keep_size keeps that many segments before it; a slot keeps the segment its standby
  * needs next, from its start; with an archive, only archived segments go.
  */
-function recycle(stage: Stage, s: Server): void {
+export function recycle(stage: Stage, s: Server): void {
   // First the slots holding more than max_slot_wal_keep_size allows are invalidated (a walsender
   // still holding one is ended first), then what no one keeps goes (xlog.c, CreateCheckPoint).
   for (const [name, slot] of Object.entries(s.slots)) {
@@ -313,13 +351,22 @@ function recycle(stage: Stage, s: Server): void {
     });
     slot.lost = true;
   }
-  const kept = Object.values(s.slots).filter((slot) => !slot.lost);
-  const limits = [s.wal.length - 1 - stage.settings.wal_keep_size, ...kept.map((slot) => slot.need - 1)];
-  if (stage.settings.archive) limits.push(s.archived);
-  const upto = Math.max(s.recycled, Math.min(...limits));
+  const upto = Math.max(s.recycled, removableUpTo(stage, s));
   const cards = s.wal.slice(s.recycled, upto).map((r) => r.card);
   s.recycled = upto;
+  noteCheckpoint(stage, s);
   if (cards.length > 0) emit(stage, { kind: "recycle", actor: s.id, cards });
+}
+
+/**
+ * A checkpoint record at the end of `s`'s WAL: segments before what it keeps leave pg_wal (the
+ * position-0 segment too, which holds no card). A shutdown checkpoint, a backup's, or the one that
+ * ends crash recovery does this too, unseen on stage: only pg_rewind reads a stopped server's WAL.
+ */
+export function noteCheckpoint(stage: Stage, s: Server): void {
+  const at = s.wal.length;
+  if (!s.checkpoints.includes(at)) s.checkpoints.push(at);
+  s.walFrom = Math.max(s.walFrom, removableUpTo(stage, s) + 1);
 }
 
 function cut(stage: Stage, [a, b]: [string, string], healing: boolean): void {
@@ -398,6 +445,7 @@ function wait(stage: Stage, seconds: number): void {
 
 export const serverActions = {
   clone: { perform: clone },
+  rewind: { perform: rewind },
   start: { perform: start },
   stop: { perform: stop },
   crash: { perform: crash },

@@ -248,4 +248,42 @@ describe("verify's comparison the other way: errors the trace does not predict",
     real.servers[id]!.log += "\n" + line(server.error!);
     expect(unexpectedErrors(step, real)).toEqual([]);
   });
+  it("compares what pg_rewind printed with the trace's messages, and reports its errors the trace does not predict", () => {
+    // Step 9 of rewind-failback: pg_rewind finishes Server A's crash recovery, then rewinds it.
+    const { real, step } = agreeing("rewind-failback.yaml", 9);
+    real.servers.beta!.walsenders = [];
+    const printed = [
+      'pg_rewind: executing "/usr/lib/postgresql/15/bin/postgres" for target server to complete crash recovery',
+      "2026-12-01 20:13:37.405 UTC [26775] LOG:  checkpoint starting: shutdown immediate",
+      "pg_rewind: servers diverged at WAL location 0/A000D0 on timeline 1",
+      "pg_rewind: rewinding from last common checkpoint at 0/700060 on timeline 1",
+      "pg_rewind: Done!",
+    ].join("\n");
+    real.servers.alpha!.said = printed;
+    expect(differences(step.after, step.events, real)).toEqual([]);
+    expect(unexpectedErrors(step, real)).toEqual([]);
+    real.servers.alpha!.said = printed.replace("servers diverged", "servers split");
+    expect(differences(step.after, step.events, real).join()).toMatch(
+      /pg_rewind on alpha: trace says .*servers diverged/,
+    );
+    real.servers.alpha!.said = printed + "\npg_rewind: error: could not find previous WAL record at 0/A000D0";
+    expect(unexpectedErrors(step, real).join()).toMatch(
+      /alpha's pg_rewind printed an error the trace does not predict/,
+    );
+  });
+
+  it("matches pg_rewind's file names and binaries wherever the real folders are", () => {
+    expect(
+      messagePattern(
+        'pg_rewind: error: could not open file "data/alpha/pg_wal/000000010000000000000004": No such file or directory',
+      ).test(
+        'pg_rewind: error: could not open file "/tmp/v/run-1/data/alpha/pg_wal/00000001000000000000000A": No such file or directory',
+      ),
+    ).toBe(true);
+    expect(
+      messagePattern(
+        'pg_rewind: executing "/usr/lib/postgresql/15/bin/postgres" for target server to complete crash recovery',
+      ).test('pg_rewind: executing "/opt/pg/bin/postgres" for target server to complete crash recovery'),
+    ).toBe(true);
+  });
 });
