@@ -38,6 +38,7 @@ describe("golden traces", () => {
       "remastering.yaml",
       "remote-apply.yaml",
       "replication-lag.yaml",
+      "rewind-failback.yaml",
       "slots.yaml",
       "split-brain.yaml",
       "streaming.yaml",
