@@ -385,6 +385,7 @@ export function deriveCues(
             ),
           ]),
           tokensOut: listPhrase(seen.tokensOut),
+          manyOut: seen.tokensOut.length > 1,
         };
         const text =
           (role === FACILITATOR && templates.cue(event.kind, `${side}_facilitator` as Side, data)) ||

@@ -218,10 +218,26 @@ const failover: Omit<Action, "at">[][] = [
   [{ name: "promote", args: "s1" }],
   [{ name: "write", args: { by: "w", to: "s1" } }],
 ];
-/** Random steps; half of the time after a failover that leaves a card behind, so that diverged histories are common. */
+/** The old primary of that failover tries to follow, is stopped, and is rewound (when the settings allow it). */
+const rewound: Omit<Action, "at">[][] = [
+  ...failover,
+  [
+    { name: "follow", args: { server: "p", upstream: "s1" } },
+    { name: "start", args: "p" },
+  ],
+  [
+    { name: "stop", args: "p" },
+    { name: "rewind", args: { from: "s1", to: "p" } },
+  ],
+];
+/**
+ * Random steps; often after a failover that leaves a card behind, so that diverged histories are
+ * common, and sometimes after its old primary was rewound.
+ */
 export const steps = fc.oneof(
-  randomSteps,
-  randomSteps.map((rest) => [...failover, ...rest]),
+  { weight: 2, arbitrary: randomSteps },
+  { weight: 2, arbitrary: randomSteps.map((rest) => [...failover, ...rest]) },
+  { weight: 1, arbitrary: randomSteps.map((rest) => [...rewound, ...rest]) },
 );
 
 /**

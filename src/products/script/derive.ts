@@ -180,6 +180,7 @@ export function deriveScript(
     ...(everUsed("archive") ? [text("table_archive")] : []),
     ...(events.has("clone") ? [text("table_clone")] : []),
     ...(kinds.has("delete") ? [text("table_delete")] : []),
+    ...(events.has("rewind") ? [text("table_rewind")] : []),
     ...(kinds.has("read") ? [text("table_read")] : []),
     ...(kinds.has("ack") ? [text("table_ack")] : []),
     ...(events.has("promote") ? [text("table_tokens")] : []),
