@@ -40,6 +40,8 @@ export interface Node {
   children: Node[];
   /** A card's timeline when the node has no own copy (a card a rewound server kept in its row). */
   timeline?: number;
+  /** The row copy a rewound server kept from before the fork (it is in an earlier node's bundle, not this one's). */
+  kept?: Copy;
   /** The server's own copy: a write card goes to its row, a joker to its tray. The archive table has none. */
   own?: Copy;
   /** The copy that leaves the tray for the floor or the archive table (a primary's joker is its own copy). */
@@ -182,6 +184,7 @@ export function planRun(scenario: Scenario, steps: TraceStep[], { jokers, delete
           for (const [card, old] of kept) {
             const node: Node = { server: e.to!, card, kind: "write", via: "rewind", children: [] };
             node.timeline = old.own?.timeline ?? old.timeline ?? 1;
+            node.kept = old.own ?? old.kept;
             roots.push({ node, from: "reserve" });
             before.set(card, node);
             nodes.set(eventKey(step.number, i, card), node);

@@ -179,7 +179,8 @@ export function replayRun(scenario: Scenario, steps: TraceStep[], plan: RunPlan,
   /** A DELETE done on a server: its copies of the rows it names leave its row for the bin. */
   function removeRows(server: string, n: Node, moves: Move[]): void {
     for (const row of n.own?.rows ?? (n.own?.replaces !== undefined ? [n.own.replaces] : [])) {
-      const copy = held(server).get(row)?.own;
+      const holder = held(server).get(row);
+      const copy = holder?.own ?? holder?.kept;
       if (copy && where.get(copy.object!) === data(server)) move(moves, copy.object!, "bin");
     }
   }

@@ -142,4 +142,32 @@ describe("rewind (pg_rewind)", () => {
     ).toEqual([5]);
     expect(moves.some((m) => m.from === "p.wal" && m.to === "bin")).toBe(true);
   });
+  it("on stage: a DELETE replayed after the rewind takes a row the rewound server kept", () => {
+    const plan: Plan = [
+      [{ name: "write", args: { by: "w", to: "p", count: 2 } }],
+      [
+        { name: "write", args: { by: "w", to: "p" } },
+        { name: "crash", args: "p" },
+      ],
+      [
+        { name: "promote", args: "s1" },
+        { name: "write", args: { by: "w", to: "s1" } },
+      ],
+      [
+        { name: "follow", args: { server: "p", upstream: "s1" } },
+        { name: "start", args: "p" },
+      ],
+      [{ name: "stop", args: "p" }, rewind],
+      [{ name: "delete", args: { by: "w", to: "s1", cards: [1] } }],
+      [{ name: "start", args: "p" }],
+    ];
+    const scenario = scenarioOf({ ...DEFAULT_SETTINGS, data_checksums: true }, plan);
+    const trace = simulate(scenario);
+    const stage = deriveStage(scenario, trace);
+    const deck = new Map(stage.deck.map((o) => [o.object, o]));
+    const last = stage.steps.at(-1)!.moments.at(-1)!;
+    const row = last.places["p.data"]!.map((o) => deck.get(o)!.card).sort((a, b) => a! - b!);
+    expect(trace.steps.at(-1)!.after.servers.p!.cards).toEqual([2, 4]);
+    expect(row).toEqual([2, 4]);
+  });
 });

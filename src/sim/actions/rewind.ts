@@ -18,7 +18,7 @@
 import type { ActionArgs } from "../../scenario/schema.js";
 import { emit, must, run } from "../act.js";
 import { messages } from "../messages.js";
-import { server, type Server, type Stage } from "../state.js";
+import { rowsOf, server, visibleCards, type Server, type Stage } from "../state.js";
 import { moveSlot, operator, recycle } from "./servers.js";
 
 /** A server's timeline history, oldest first: each timeline and the position where it ends (Infinity: its current). */
@@ -106,8 +106,10 @@ export function rewind(stage: Stage, { from, to, by }: ActionArgs<"rewind">): vo
     rewound = true;
   }
 
-  // What the target keeps of its own (the rows it had replayed before the fork), what it takes
-  // from the source, and what it gives up.
+  // What the target keeps of its own (the rows it shows that it had replayed before the fork and
+  // still has afterwards), what it takes from the source (the rest of its rows afterwards), and the
+  // rows it gives up (past the fork, or deleted on the source since).
+  const before = new Set(visibleCards(t));
   let common = 0;
   while (
     common < fork.position &&
@@ -116,16 +118,15 @@ export function rewind(stage: Stage, { from, to, by }: ActionArgs<"rewind">): vo
     t.wal[common]!.card === sourceWal[common]!.card
   )
     common++;
-  const kept = new Set(
-    t.wal
-      .slice(0, Math.min(common, t.replayed))
-      .filter((r) => r.kind === "write")
-      .map((r) => r.card),
-  );
+  const ownBeforeFork = t.wal
+    .slice(0, Math.min(common, t.replayed))
+    .filter((r) => r.kind === "write" && before.has(r.card))
+    .map((r) => r.card);
   const records = rewound ? sourceWal : t.wal;
-  const now = new Set(records.map((r) => r.card));
-  const copied = rewound ? records.filter((r) => r.kind === "write" && !kept.has(r.card)).map((r) => r.card) : [];
-  const discarded = rewound ? t.wal.filter((r) => r.kind === "write" && !now.has(r.card)).map((r) => r.card) : [];
+  const after = new Set(rowsOf(records, new Set()));
+  const kept = new Set(ownBeforeFork.filter((c) => after.has(c)));
+  const copied = rewound ? [...after].filter((c) => !kept.has(c)) : [];
+  const discarded = rewound ? [...before].filter((c) => !after.has(c)) : [];
 
   if (rewound) {
     Object.assign(t, {
