@@ -77,6 +77,30 @@ describe("a slot per standby", () => {
   });
 });
 
+describe("a cascaded standby's slot", () => {
+  it("lives on its upstream standby and stays there when that standby is promoted", () => {
+    const yaml = `id: c
+title: c
+summary: c
+goals: [c]
+minutes: 5
+settings: { replication_slots: true }
+roles:
+  - { id: p, label: P, kind: primary }
+  - { id: mid, label: Mid, kind: standby }
+  - { id: leaf, label: Leaf, kind: standby, upstream: mid }
+  - { id: w, label: W, kind: writer }
+steps:
+  - { title: a, say: "-", actions: [{ write: { by: w, to: p } }] }
+  - { title: b, say: "-", actions: [{ crash: p }, { promote: mid }] }
+`;
+    const [first, promoted] = simulate(parseScenario(yaml, "c.yaml")).steps;
+    expect(first!.after.servers.mid!.slots?.leaf).toEqual({ active: true, walStatus: "reserved", holds: 1 });
+    expect(promoted!.after.servers.mid!.slots?.leaf?.active).toBe(true);
+    expect(promoted!.after.servers.leaf!.walreceiver).toBe("streaming");
+  });
+});
+
 describe("creating and dropping slots", () => {
   it("refuses to drop a slot a standby streams through, as PostgreSQL does", () => {
     const [, drop] = run(["{ write: { by: w, to: p } }", "{ drop_slot: { on: p, slot: kept } }"]);

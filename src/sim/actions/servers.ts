@@ -202,7 +202,7 @@ function promote(stage: Stage, id: string): void {
     receiver: "off",
     problem: undefined,
     conflictSince: undefined,
-    slots: {},
+    // Its own slots (a cascaded standby's) stay: pg_replslot survives a promotion.
     paused: false,
   });
   s.archived = Math.max(s.archived, s.wal.length);
