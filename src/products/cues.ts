@@ -5,7 +5,7 @@
  * and the backs of the role cards.
  */
 import type { Scenario } from "../scenario/model.js";
-import type { Trace, TraceEvent } from "../sim/trace.js";
+import type { Snapshot, Trace, TraceEvent } from "../sim/trace.js";
 import { areaOf, ownerOf, type DeckObject, type Move, type StageModel } from "../stage/index.js";
 import { ARCHIVE } from "../stage/plan.js";
 import { cardsPhrase, listPhrase, type Side, type Templates } from "../wording.js";
@@ -105,6 +105,11 @@ function merge(events: { event: TraceEvent; index: number; moves: Move[] }[], mo
     groups.set(key, group);
   }
   return [...groups.values()];
+}
+
+/** Whether a server's rows lost this card to a DELETE it has replayed (the trace's `deleted`). */
+export function deletedOn(after: Snapshot, server: string | undefined, card: number | undefined): boolean {
+  return server !== undefined && card !== undefined && (after.servers[server]?.deleted ?? []).includes(card);
 }
 
 /** "1 second", "90 seconds", "5 minutes", "1 hour". */
@@ -322,6 +327,8 @@ export function deriveCues(
           result: event.result ?? "",
           wants: event.wants ?? "",
           stale: event.result === "stale",
+          // A read that misses a card because it was deleted there: not stale, gone.
+          gone: event.result === "stale" && deletedOn(step.after, event.from, event.card),
           primary: event.result === "primary",
           seconds: event.seconds ?? "",
           // "5 minutes", "90 seconds": how long, as a facilitator says it.

@@ -107,3 +107,18 @@ describe("facilitator script of load-balancing", () => {
     ]);
   });
 });
+
+describe("facilitator script of accidental-delete", () => {
+  const kit = kitOf("accidental-delete.yaml");
+  const step = (n: number) => kit.script.runs.flatMap((r) => r.steps).find((s) => s.number === n)!;
+
+  it("says a read of a deleted card found it gone, not stale", () => {
+    expect(step(4).watch.map((w) => w.text)).toContain(
+      "App's read R1 from Primary: not found: card 3 was deleted there.",
+    );
+    expect(step(4).do.find((d) => d.role === "Primary")!.text).toContain(
+      "card 3 is not in your row any more: it was deleted",
+    );
+    expect(JSON.stringify(kit.frames.filter((f) => f.step === 4))).not.toContain("STALE");
+  });
+});

@@ -5,7 +5,7 @@
  * clients' hands, the floor, the archive table, the bin — the objects that moved, the replication
  * links, timelines and fork points, losses and PostgreSQL's messages.
  */
-import { durationPhrase, speakerOf } from "../cues.js";
+import { deletedOn, durationPhrase, speakerOf } from "../cues.js";
 import type { Scenario } from "../../scenario/model.js";
 import type { Snapshot, Trace, TraceEvent } from "../../sim/trace.js";
 import { areaOf, ownerOf, type DeckObject, type Move, type Place, type StageModel } from "../../stage/index.js";
@@ -355,7 +355,12 @@ export function deriveFrames(scenario: Scenario, trace: Trace, stage: StageModel
             (e) => (e.kind === "query-canceled" && e.to === id) || (e.kind === "query-lost" && e.actor === id),
           );
           if (read) {
-            const result = read.kind === "read-failed" ? "error" : read.result!;
+            const result =
+              read.kind === "read-failed"
+                ? "error"
+                : read.result === "stale" && deletedOn(step.after, read.from, read.card)
+                  ? "gone"
+                  : read.result!;
             lines.push(
               text(`read_${result}`, { query: read.query, card: read.wants === undefined ? read.card : undefined }),
             );

@@ -12,7 +12,7 @@ import { printCommand } from "../../sim/commands.js";
 import type { Snapshot, Trace } from "../../sim/trace.js";
 import { areaOf, hand, ownerOf, type Place, type StageModel } from "../../stage/index.js";
 import { cardsPhrase, listPhrase, type Templates } from "../../wording.js";
-import { FACILITATOR, lineUp, type Cue } from "../cues.js";
+import { deletedOn, FACILITATOR, lineUp, type Cue } from "../cues.js";
 import { numbers, TableWords } from "./table.js";
 import { clock, planTiming, type Timing } from "./timing.js";
 
@@ -478,7 +478,9 @@ export function deriveScript(
             place: trays.map((t) => text("place_tray", { label: label(t) })).join(", "),
           });
         }
-        if (read.result === "stale" && read.card !== undefined) {
+        if (read.result === "stale" && deletedOn(after, read.from, read.card))
+          result = text("read_gone", { card: read.card });
+        else if (read.result === "stale" && read.card !== undefined) {
           const copy = Object.entries(beforeFlow).find(
             ([p, list]) =>
               areaOf(p) === "wal" &&
