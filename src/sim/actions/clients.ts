@@ -74,6 +74,41 @@ function synchronous(stage: Stage, by: string): boolean {
   return commitWaits(stage.settings, stage.roles.get(by));
 }
 
+/**
+ * A client's statements on a server, run whatever comes of them (a refused one is refused by the real
+ * server too). On a standby pg_switch_wal() would fail first ("recovery is in progress"): only the
+ * last statement, the one PostgreSQL refuses, is tried.
+ */
+function runStatements(stage: Stage, by: string, s: Server, statements: string[]): void {
+  run(stage, {
+    kind: "shell",
+    line: psql(s.id, [...ownSettings(stage, by), ...(s.mode === "standby" ? statements.slice(-1) : statements)]),
+    client: by,
+    session: synchronous(stage, by) ? "waits" : undefined,
+  });
+}
+
+/** A commit on server s: acknowledged at once, or waiting for its synchronous ack. */
+function commit(stage: Stage, by: string, s: Server, card: number): void {
+  const c = client(stage, by);
+  if (synchronous(stage, by)) {
+    s.pending.push({ card, client: by, level: stage.roles.get(by)?.synchronousCommit });
+    c.waiting = { card, on: s.id };
+    emit(stage, { kind: "commit-wait", actor: s.id, to: by, card, message: messages.syncWait() });
+  } else {
+    c.acked.push(card);
+  }
+}
+
+/** A client waiting for an ack cannot send another statement: its psql has not returned. */
+function notWaiting(stage: Stage, by: string, statement: string): void {
+  const c = client(stage, by);
+  must(
+    !c.waiting,
+    `"${by}" is still waiting for the ack of card ${c.waiting?.card}: its psql cannot send ${statement} before that returns`,
+  );
+}
+
 function write(stage: Stage, { by, to, via, count = 1 }: ActionArgs<"write">): void {
   const c = client(stage, by);
   for (let i = 0; i < count; i++) {
@@ -92,17 +127,7 @@ function write(stage: Stage, { by, to, via, count = 1 }: ActionArgs<"write">): v
       emit(stage, { kind: "write-failed", actor: by, to: via, result: "no primary among the proxy's backends" });
       return;
     }
-    // The command runs whatever comes of it: a refused write is refused by the real server too.
-    run(stage, {
-      kind: "shell",
-      // On a standby pg_switch_wal() would fail first ("recovery is in progress"): only the INSERT is tried.
-      line: psql(s.id, [
-        ...ownSettings(stage, by),
-        ...(s.mode === "standby" ? SQL.write(stage.nextCard).slice(-1) : SQL.write(stage.nextCard)),
-      ]),
-      client: by,
-      session: synchronous(stage, by) ? "waits" : undefined,
-    });
+    runStatements(stage, by, s, SQL.write(stage.nextCard));
     const failure = unreachable(stage, path, s) ?? (s.mode === "standby" ? messages.readOnly("INSERT") : undefined);
     if (failure) {
       emit(stage, { kind: "write-failed", actor: by, to: s.id, via, card: stage.nextCard, message: failure });
@@ -114,13 +139,7 @@ function write(stage: Stage, { by, to, via, count = 1 }: ActionArgs<"write">): v
     c.wrote.push(card);
     stage.written.add(card);
     emit(stage, { kind: "write", actor: by, to: s.id, via, card, position: s.wal.length });
-    if (synchronous(stage, by)) {
-      s.pending.push({ card, client: by, level: stage.roles.get(by)?.synchronousCommit });
-      c.waiting = { card, on: s.id };
-      emit(stage, { kind: "commit-wait", actor: s.id, to: by, card, message: messages.syncWait() });
-    } else {
-      c.acked.push(card);
-    }
+    commit(stage, by, s, card);
   }
 }
 
@@ -130,11 +149,7 @@ function write(stage: Stage, { by, to, via, count = 1 }: ActionArgs<"write">): v
  * its ack under synchronous commit, as a write's does; meanwhile other sessions still see the rows.
  */
 function deleteCards(stage: Stage, { by, cards, to, via }: ActionArgs<"delete">): void {
-  const c = client(stage, by);
-  must(
-    !c.waiting,
-    `"${by}" is still waiting for the ack of card ${c.waiting?.card}: its psql cannot send a DELETE before that returns`,
-  );
+  notWaiting(stage, by, "a DELETE");
   const { server: s, path } = target(stage, by, to, via, "write");
   if (!s) {
     emit(stage, { kind: "delete-failed", actor: by, to: via, cards, result: "no primary among the proxy's backends" });
@@ -150,15 +165,7 @@ function deleteCards(stage: Stage, { by, cards, to, via }: ActionArgs<"delete">)
     }): a DELETE of a card that is not there removes nothing`,
     "cards",
   );
-  // The command runs whatever comes of it: a refused DELETE is refused by the real server too. On a
-  // standby pg_switch_wal() would fail first ("recovery is in progress"): only the DELETE is tried.
-  const statements = SQL.delete(cards);
-  run(stage, {
-    kind: "shell",
-    line: psql(s.id, [...ownSettings(stage, by), ...(s.mode === "standby" ? statements.slice(-1) : statements)]),
-    client: by,
-    session: synchronous(stage, by) ? "waits" : undefined,
-  });
+  runStatements(stage, by, s, SQL.delete(cards));
   if (failure) {
     emit(stage, { kind: "delete-failed", actor: by, to: s.id, via, cards, message: failure });
     return;
@@ -167,13 +174,7 @@ function deleteCards(stage: Stage, { by, cards, to, via }: ActionArgs<"delete">)
   s.wal.push({ card, kind: "delete", rows: [...cards], timeline: s.timeline, at: stage.clock });
   s.replayed = s.wal.length;
   emit(stage, { kind: "delete", actor: by, to: s.id, via, card, cards: [...cards], position: s.wal.length });
-  if (synchronous(stage, by)) {
-    s.pending.push({ card, client: by, level: stage.roles.get(by)?.synchronousCommit });
-    c.waiting = { card, on: s.id };
-    emit(stage, { kind: "commit-wait", actor: s.id, to: by, card, message: messages.syncWait() });
-  } else {
-    c.acked.push(card);
-  }
+  commit(stage, by, s, card);
 }
 
 /**
@@ -182,11 +183,8 @@ function deleteCards(stage: Stage, { by, cards, to, via }: ActionArgs<"delete">)
  * a write; meanwhile other sessions still see the old row.
  */
 function update(stage: Stage, { by, card: old, to, via }: ActionArgs<"update">): void {
+  notWaiting(stage, by, "an UPDATE");
   const c = client(stage, by);
-  must(
-    !c.waiting,
-    `"${by}" is still waiting for the ack of card ${c.waiting?.card}: its psql cannot send an UPDATE before that returns`,
-  );
   const { server: s, path } = target(stage, by, to, via, "write");
   if (!s) {
     emit(stage, {
@@ -207,13 +205,7 @@ function update(stage: Stage, { by, card: old, to, via }: ActionArgs<"update">):
     }): an UPDATE of a card that is not there changes nothing`,
     "card",
   );
-  const statements = SQL.update(old, stage.nextCard);
-  run(stage, {
-    kind: "shell",
-    line: psql(s.id, [...ownSettings(stage, by), ...(s.mode === "standby" ? statements.slice(-1) : statements)]),
-    client: by,
-    session: synchronous(stage, by) ? "waits" : undefined,
-  });
+  runStatements(stage, by, s, SQL.update(old, stage.nextCard));
   if (failure) {
     emit(stage, { kind: "write-failed", actor: by, to: s.id, via, replaces: old, message: failure });
     return;
@@ -224,13 +216,7 @@ function update(stage: Stage, { by, card: old, to, via }: ActionArgs<"update">):
   c.wrote.push(card);
   stage.written.add(card);
   emit(stage, { kind: "write", actor: by, to: s.id, via, card, replaces: old, position: s.wal.length });
-  if (synchronous(stage, by)) {
-    s.pending.push({ card, client: by, level: stage.roles.get(by)?.synchronousCommit });
-    c.waiting = { card, on: s.id };
-    emit(stage, { kind: "commit-wait", actor: s.id, to: by, card, message: messages.syncWait() });
-  } else {
-    c.acked.push(card);
-  }
+  commit(stage, by, s, card);
 }
 
 function read(stage: Stage, { by, from, via, wants = "latest", hold = false }: ActionArgs<"read">): void {
