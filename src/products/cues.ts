@@ -50,6 +50,8 @@ export interface CuePart {
   /** Who takes part in the event: its actor, the roles it names, and the one this is said to. */
   parties: string[];
   actor: string;
+  /** Said to the event's own actor (who hands a card over), not to an operator who runs a command. */
+  own: boolean;
 }
 
 /** Event kinds whose message a volunteer should read out. */
@@ -434,6 +436,7 @@ export function deriveCues(
             ),
             // The admin who runs a command, the facilitator who hands tokens over, act on the server.
             actor: side === "operator" || side === "supplier" || giver ? role : event.actor,
+            own: side === "actor",
           });
         }
         for (const said of [event.message, event.detail]) {
@@ -478,10 +481,11 @@ export function arrange(acting: { role: string; cue: Cue }[]): { role: string; l
   type Said = { role: string; label: string; part: CuePart };
   // Whether an event acts on a volunteer someone else drives: their row copied, their link cut.
   const actsOn = (a: Said, role: string) => a.part.parties.includes(role) && a.part.actor !== role;
-  // Whether q's volunteer says later, in their own words, what p does to them (a red card handed to a
-  // server that first takes a bundle, then reads the card): then p need not wait for q.
+  // Whether q's volunteer says later, in their own words, what p hands them (a red card handed to a
+  // server that first takes a bundle, then reads the card): then p need not wait for q. Not for a
+  // command run on q's server (pg_ctl start): that waits until the server is ready.
   const voicedLater = (p: Said, q: Said) =>
-    parts.some((x) => x.role === q.role && x.part.event === p.part.event && x.part.at > q.part.at);
+    p.part.own && parts.some((x) => x.role === q.role && x.part.event === p.part.event && x.part.at > q.part.at);
   // Whether p may be read before q, joining p's volunteer's earlier line: not if they are parts of
   // one event, nor if q acts on p's volunteer (unless that line has met q's event already), nor if
   // p acts on q's volunteer unvoiced.
