@@ -3,7 +3,7 @@
  * coverage test (tests/sim/coverage.test.ts), and the type checker (npm run lint) names it.
  */
 import fc from "fast-check";
-import type { Role, Scenario, Settings, Step } from "../../src/scenario/model.js";
+import { DEFAULT_SETTINGS, type Role, type Scenario, type Settings, type Step } from "../../src/scenario/model.js";
 import type { Action, ActionArgs, ActionName } from "../../src/scenario/schema.js";
 
 const at = { line: 1, column: 1 };
@@ -306,3 +306,8 @@ export function scenarioOfRuns(runs: { config: Settings; plan: Omit<Action, "at"
     debrief: [],
   };
 }
+
+/** A random scenario of one or two runs, each with its own settings and steps. */
+export const randomScenario: fc.Arbitrary<Scenario> = fc
+  .array(fc.record({ config: settings, plan: steps }), { minLength: 1, maxLength: 2 })
+  .map((runs) => scenarioOfRuns(runs.map((r) => ({ config: { ...DEFAULT_SETTINGS, ...r.config }, plan: r.plan }))));

@@ -2,16 +2,12 @@
 import { describe, expect, it } from "vitest";
 import { parseScenario } from "../../src/scenario/parse.js";
 import { simulate } from "../../src/sim/simulate.js";
+import { HEAD } from "./fixture.js";
 
 const trace = (steps: string[], delay = 60) =>
   simulate(
     parseScenario(
-      `id: d
-title: d
-summary: d
-goals: [d]
-minutes: 5
-roles:
+      `${HEAD}roles:
   - { id: p, label: P, kind: primary }
   - { id: s, label: S, kind: standby, settings: { recovery_min_apply_delay: ${delay} } }
   - { id: w, label: W, kind: writer }

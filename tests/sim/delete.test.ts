@@ -4,15 +4,11 @@ import { parseScenario } from "../../src/scenario/parse.js";
 import { printCommand } from "../../src/sim/commands.js";
 import { checkExpectations } from "../../src/sim/expect.js";
 import { simulate } from "../../src/sim/simulate.js";
+import { HEAD } from "./fixture.js";
 
 const scenario = (steps: string[], settings = "{}") =>
   parseScenario(
-    `id: d
-title: d
-summary: d
-goals: [d]
-minutes: 5
-settings: ${settings}
+    `${HEAD}settings: ${settings}
 roles:
   - { id: p, label: P, kind: primary }
   - { id: m, label: M, kind: standby }
@@ -98,12 +94,7 @@ describe("a DELETE", () => {
   it("streams down a cascade like any record", () => {
     const t = simulate(
       parseScenario(
-        `id: d
-title: d
-summary: d
-goals: [d]
-minutes: 5
-roles:
+        `${HEAD}roles:
   - { id: p, label: P, kind: primary }
   - { id: a, label: A, kind: standby }
   - { id: b, label: B, kind: standby, upstream: a }

@@ -11,15 +11,11 @@ import { parseScenario } from "../../src/scenario/parse.js";
 import { canonicalJson } from "../../src/sim/trace.js";
 import { simulate, simulateLeniently } from "../../src/sim/simulate.js";
 import { ROLES, scenarioOf, settings, steps } from "./arbitraries.js";
+import { HEAD } from "./fixture.js";
 
 const scenario = (steps: string[], opts: { settings?: string; kept?: string; bare?: string } = {}) =>
   parseScenario(
-    `id: d
-title: d
-summary: d
-goals: [d]
-minutes: 5
-${opts.settings ? `settings: ${opts.settings}\n` : ""}roles:
+    `${HEAD}${opts.settings ? `settings: ${opts.settings}\n` : ""}roles:
   - { id: p, label: P, kind: primary }
   - { id: kept, label: Kept, kind: standby, settings: ${opts.kept ?? "{ slot: true }"} }
   - { id: bare, label: Bare, kind: standby${opts.bare ? `, settings: ${opts.bare}` : ""} }

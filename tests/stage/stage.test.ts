@@ -12,7 +12,7 @@ import type { Trace } from "../../src/sim/trace.js";
 import { deriveStage, placesOf, stageJson, type StageModel } from "../../src/stage/index.js";
 import { canonicalJson } from "../../src/sim/trace.js";
 import { loadShipped, shipped } from "../helpers.js";
-import { deleting, scenarioOfRuns, settings, steps } from "../sim/arbitraries.js";
+import { deleting, randomScenario, scenarioOfRuns, settings } from "../sim/arbitraries.js";
 
 /** Every broken guarantee, as a sentence; empty when the stage holds. */
 function violations(scenario: Scenario, trace: Trace, model: StageModel): string[] {
@@ -82,12 +82,8 @@ describe.each(shipped)("the stage of %s", (name) => {
 
 describe("the stage of random scenarios", () => {
   it("keeps every guarantee, over one or two runs", () => {
-    const run = fc.record({ config: settings, plan: steps });
     fc.assert(
-      fc.property(fc.array(run, { minLength: 1, maxLength: 2 }), (runs) => {
-        const scenario = scenarioOfRuns(
-          runs.map((r) => ({ config: { ...DEFAULT_SETTINGS, ...r.config }, plan: r.plan })),
-        );
+      fc.property(randomScenario, (scenario) => {
         const { trace } = simulateLeniently(scenario);
         const model = deriveStage(scenario, trace);
         expect(violations(scenario, trace, model)).toEqual([]);
