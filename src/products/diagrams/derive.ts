@@ -19,7 +19,7 @@ export type LinkState = "streaming" | "waiting" | "error" | "off" | "cut";
 /** How a card is drawn in a row or tray. */
 /** "unconfirmed": a primary's own copy of a commit still waiting for its ack, in hand, not in the row. */
 /** "delete": a DELETE record ("D5"), in a tray until it is replayed. */
-export type CellStyle = "row" | "wal" | "queued" | "owed" | "joker" | "delete" | "unconfirmed";
+export type CellStyle = "row" | "wal" | "queued" | "owed" | "joker" | "delete" | "deleteQueued" | "unconfirmed";
 
 export interface Cell {
   /** "7", "J3", or a range "1–12" when a row is too long to show card by card. */
@@ -145,7 +145,7 @@ export function deriveFrames(scenario: Scenario, trace: Trace, stage: StageModel
       "legend_unconfirmed",
       "legend_joker",
       // Only in a kit with DELETE cards (the words of other kits stay as they were).
-      ...(stage.deck.some((o) => o.kind === "delete") ? ["legend_delete"] : []),
+      ...(stage.deck.some((o) => o.kind === "delete") ? ["legend_delete", "legend_delete_queued"] : []),
       "legend_timeline",
       "legend_fork",
       "legend_query",
@@ -178,19 +178,24 @@ export function deriveFrames(scenario: Scenario, trace: Trace, stage: StageModel
       const o = deck.get(id)!;
       if (o.kind !== "write" && o.kind !== "joker" && o.kind !== "delete") continue;
       const style: CellStyle =
-        o.kind === "joker" || o.kind === "delete"
+        o.kind === "joker"
           ? o.kind
-          : o.mark === "WAL"
-            ? "wal"
-            : common
-              ? "row"
-              : o.mark === owner
-                ? area === "data"
-                  ? "row"
-                  : area === "hand"
-                    ? "unconfirmed"
-                    : "queued"
-                : "owed";
+          : o.kind === "delete"
+            ? // A standby's own DELETE in its tray: received, not yet replayed (its rows still there).
+              o.mark === owner && area === "wal"
+              ? "deleteQueued"
+              : "delete"
+            : o.mark === "WAL"
+              ? "wal"
+              : common
+                ? "row"
+                : o.mark === owner
+                  ? area === "data"
+                    ? "row"
+                    : area === "hand"
+                      ? "unconfirmed"
+                      : "queued"
+                  : "owed";
       const timeline = o.timeline ?? 1;
       cells.push({
         text: o.kind === "joker" ? `J${o.card}` : o.kind === "delete" ? `D${o.card}` : String(o.card),

@@ -43,6 +43,7 @@ const CELL_STYLE: Record<Cell["style"], { stroke: string; width: number; dash?: 
   owed: { stroke: COLOURS.blue, width: 1.5, text: COLOURS.blue },
   joker: { stroke: COLOURS.purple, width: 2, text: COLOURS.purple },
   delete: { stroke: COLOURS.orange, width: 3, text: COLOURS.vermillion },
+  deleteQueued: { stroke: COLOURS.orange, width: 3, dash: [3, 3], text: COLOURS.vermillion },
   unconfirmed: { stroke: COLOURS.orange, width: 2.5, dash: [4, 3], text: COLOURS.vermillion },
 };
 
@@ -555,15 +556,18 @@ export function layoutFrame(frame: Frame, measure: Measure): Drawing {
   // What moved in this moment: arrows routed under the server boxes, each on its own lane.
   const lanesTop = bottom + 16;
   // One lane per flow, so that no two horizontal stretches share a line: 22 apart, closer (down to
-  // 14) when a step moves many things at once.
-  const laneGap = Math.max(14, Math.min(22, 150 / Math.max(1, frame.flows.length - 1)));
+  // 14) when a step moves many things at once; above the floor, archive and bin when they are drawn
+  // (there, lanes are shared again once they run out).
+  const laneRoom = bandParts.length ? bandY - 18 - lanesTop : 150;
+  const laneGap = Math.max(14, Math.min(22, laneRoom / Math.max(1, frame.flows.length - 1)));
+  const laneCount = Math.max(1, Math.floor(laneRoom / laneGap) + 1);
   frame.flows.forEach((flow, i) => {
     const a = boxes.get(flow.from);
     const b = boxes.get(flow.to);
     if (!a || !b) return;
     used.add("flow");
     const colour = FLOW_COLOUR[flow.kind];
-    const lane = lanesTop + i * laneGap;
+    const lane = lanesTop + (i % laneCount) * laneGap;
     const side = (box: Box) => box.x + box.w < gx0;
     const shift = ((i % 3) - 1) * 16;
     const points: [number, number][] = [];
@@ -607,7 +611,7 @@ export function layoutFrame(frame: Frame, measure: Measure): Drawing {
     } else if (single || Math.abs(a.y - b.y) < 1) {
       const start = bottomOf(a, shift);
       const entry = bottomOf(b, -shift);
-      const laneY = a.y + a.h + 16 + i * laneGap;
+      const laneY = a.y + a.h + 16 + (i % laneCount) * laneGap;
       points.push(start, [start[0], laneY], [entry[0], laneY], entry);
     } else {
       const [from, to] = [bottomOf(a, shift), a.y < b.y ? topOf(b, shift) : bottomOf(b, shift)];
@@ -747,6 +751,7 @@ export function layoutFrame(frame: Frame, measure: Measure): Drawing {
         { key: "unconfirmed", text: W.legend_unconfirmed!, draw: sample("unconfirmed") },
         { key: "joker", text: W.legend_joker!, draw: sample("joker") },
         { key: "delete", text: W.legend_delete!, draw: sample("delete") },
+        { key: "deleteQueued", text: W.legend_delete_queued!, draw: sample("deleteQueued") },
         {
           key: "timeline",
           text: W.legend_timeline!,
