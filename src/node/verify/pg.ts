@@ -44,15 +44,52 @@ export function serverUser(): PgEnv["user"] {
   );
 }
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+/** Binds a port on 127.0.0.1 and lets it go: the port it got (0: any), or undefined if it is taken. */
+function tryPort(port: number): Promise<number | undefined> {
+  return new Promise((resolve) => {
     const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
+    server.once("error", () => resolve(undefined));
+    server.listen(port, "127.0.0.1", () => {
+      const { port: got } = server.address() as { port: number };
+      server.close(() => resolve(got));
     });
   });
+}
+
+/** The first port the kernel hands out for outgoing connections (Linux; 32768 elsewhere). */
+function ephemeralLow(): number {
+  try {
+    const low = Number(readFileSync("/proc/sys/net/ipv4/ip_local_port_range", "utf8").trim().split(/\s+/)[0]);
+    return Number.isInteger(low) && low > 1024 ? low : 32768;
+  } catch {
+    return 32768;
+  }
+}
+
+/** Ports this process has handed out: a server or relay keeps its port even while it is down. */
+const handedOut = new Set<number>();
+
+/**
+ * A port for a server or a relay, free now. Taken below the kernel's range for outgoing connections:
+ * a port from that range can be taken, between this check and the server's start, by any of the
+ * connections verify itself makes (psql, relays, walreceivers), which failed a start with "could
+ * not bind … Address already in use".
+ */
+export async function freePort(): Promise<number> {
+  const high = ephemeralLow() - 1;
+  const low = Math.max(1025, high - 12000);
+  for (let tries = 0; tries < 200 && high > low; tries++) {
+    const port = low + Math.floor(Math.random() * (high - low + 1));
+    if (handedOut.has(port)) continue;
+    if ((await tryPort(port)) !== undefined) {
+      handedOut.add(port);
+      return port;
+    }
+  }
+  const port = await tryPort(0);
+  if (port === undefined) throw new Error("no free port on 127.0.0.1");
+  handedOut.add(port);
+  return port;
 }
 
 export function ownedDir(env: PgEnv, path: string): string {
