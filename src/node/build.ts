@@ -39,21 +39,32 @@ export function stamped(
   };
 }
 
+/**
+ * What every build of a file starts with: its clock, its name as shown, its careful read, the
+ * session's assets (once the read succeeded), and a `between` that tells `progress` what comes next and lets signals through.
+ */
+export function beginBuild(path: string, session: Session, progress: (next: string) => void) {
+  const started = performance.now();
+  const file = relative(process.cwd(), path) || path;
+  const read = readScenario(path);
+  // A file that cannot be read is reported before the fonts are loaded.
+  if (read.ok) session.assets ??= loadAssets();
+  const between = (next: string) => {
+    progress(next);
+    return yieldToEventLoop();
+  };
+  return { started, file, read, assets: session.assets!, between };
+}
+
 /** Builds one file's kit in memory; `progress` hears what comes next (the layout, then each product's file). */
 export async function buildFile(
   path: string,
   session: Session,
   progress: (next: string) => void = () => {},
 ): Promise<BuildResult> {
-  const started = performance.now();
-  const file = relative(process.cwd(), path) || path;
-  const read = readScenario(path);
+  const { started, file, read, assets, between } = beginBuild(path, session, progress);
   if (!read.ok) return { ok: false, file, report: read.report };
-  session.assets ??= loadAssets();
-  const result = await build(read.source, file, session.options, session.assets, (next) => {
-    progress(next);
-    return yieldToEventLoop();
-  });
+  const result = await build(read.source, file, session.options, assets, between);
   if (!result.ok)
     return { ok: false, file, report: formatDiagnostics(result.diagnostics, read.source), claims: result.claims };
   return stamped(file, result.id, result.files, read.source, session, started);

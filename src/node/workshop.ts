@@ -6,9 +6,7 @@ import { existsSync } from "node:fs";
 import { basename, dirname, relative, resolve } from "node:path";
 import { didYouMean, formatDiagnostics } from "../scenario/diagnostics.js";
 import { buildWorkshop, type Resolved } from "../workshop/build.js";
-import { loadAssets } from "./assets.js";
-import { stamped, yieldToEventLoop, type BuildResult } from "./build.js";
-import { readScenario } from "./load.js";
+import { beginBuild, stamped, type BuildResult } from "./build.js";
 import { readScenarioFile } from "./read.js";
 import { shippedScenarios } from "./paths.js";
 import type { Session } from "./session.js";
@@ -41,15 +39,9 @@ export async function buildWorkshopFile(
   session: Session,
   progress: (next: string) => void = () => {},
 ): Promise<BuildResult> {
-  const started = performance.now();
-  const file = relative(process.cwd(), path) || path;
-  const read = readScenario(path);
+  const { started, file, read, assets, between } = beginBuild(path, session, progress);
   if (!read.ok) return { ok: false, file, report: read.report };
-  session.assets ??= loadAssets();
-  const result = await buildWorkshop(read.source, file, resolveScenario, session.options, session.assets, (next) => {
-    progress(next);
-    return yieldToEventLoop();
-  });
+  const result = await buildWorkshop(read.source, file, resolveScenario, session.options, assets, between);
   if (!result.ok) {
     const sources = result.sources ?? new Map([[file, read.source]]);
     // Each problem is shown with the line of the file it is in (the workshop's, or a scenario's).
