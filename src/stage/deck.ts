@@ -41,12 +41,16 @@ export function buildDeck(scenario: Scenario, runs: RunNeeds[]): DeckObject[] {
   // How many copies of each kind of copy the hungriest run needs.
   const counts = new Map<string, { sample: Copy; count: number }>();
   for (const run of runs) {
-    const here = new Map<string, number>();
-    for (const c of run.copies) here.set(keyOf(c), (here.get(keyOf(c)) ?? 0) + 1);
-    for (const [key, n] of here) {
-      const sample = run.copies.find((c) => keyOf(c) === key)!;
-      counts.set(key, { sample, count: Math.max(n, counts.get(key)?.count ?? 0) });
+    // Each key's count in this run, with its first copy as the sample.
+    const here = new Map<string, { sample: Copy; count: number }>();
+    for (const c of run.copies) {
+      const key = keyOf(c);
+      const seen = here.get(key);
+      if (seen) seen.count++;
+      else here.set(key, { sample: c, count: 1 });
     }
+    for (const [key, { sample, count: n }] of here)
+      counts.set(key, { sample, count: Math.max(n, counts.get(key)?.count ?? 0) });
   }
   const kinds = [...counts.values()].sort(
     (a, b) =>
@@ -82,9 +86,10 @@ export function buildDeck(scenario: Scenario, runs: RunNeeds[]): DeckObject[] {
   for (const run of runs) {
     const used = new Map<string, number>();
     for (const c of run.copies) {
-      const i = used.get(keyOf(c)) ?? 0;
-      used.set(keyOf(c), i + 1);
-      c.object = byKey.get(keyOf(c))![i]!;
+      const key = keyOf(c);
+      const i = used.get(key) ?? 0;
+      used.set(key, i + 1);
+      c.object = byKey.get(key)![i]!;
     }
   }
   const reads = [...new Set(runs.flatMap((r) => r.reads))].sort((a, b) => a - b);

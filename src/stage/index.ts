@@ -53,6 +53,10 @@ export function deriveStage(scenario: Scenario, trace: Trace): StageModel {
     return all;
   };
 
+  // The run of each step number (the first step of that number, as a search would find it).
+  const runOf = new Map<number, number>();
+  for (const s of trace.steps) if (!runOf.has(s.number)) runOf.set(s.number, s.run);
+
   const model: StageModel = { deck, start: {}, steps: [] };
   let previous: Map<string, Place> | undefined;
   for (const run of runs) {
@@ -63,7 +67,8 @@ export function deriveStage(scenario: Scenario, trace: Trace): StageModel {
       const moments: Moment[] = step.moments.map((m) => ({
         kind: m.kind,
         acts: m.acts,
-        places: snapshot(full(m.where)),
+        // snapshot reads every deck object's place, "reserve" where it has none: as full() would fill it in.
+        places: snapshot(m.where),
       }));
       if (i === 0 && previous) {
         const moves: Move[] = [];
@@ -75,7 +80,7 @@ export function deriveStage(scenario: Scenario, trace: Trace): StageModel {
         moves.sort((a, b) => order.get(a.object)! - order.get(b.object)!);
         moments.unshift({ kind: "reset", acts: [{ event: -1, moves }], places: snapshot(start) });
       }
-      model.steps.push({ step: step.step, run: trace.steps.find((s) => s.number === step.step)!.run, moments });
+      model.steps.push({ step: step.step, run: runOf.get(step.step)!, moments });
     });
     previous = full(replay.steps[replay.steps.length - 1]!.moments.at(-1)!.where);
   }
