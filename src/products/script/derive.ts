@@ -10,7 +10,7 @@ import type { Scenario } from "../../scenario/model.js";
 import { settingsLine } from "../settings.js";
 import { printCommand } from "../../sim/commands.js";
 import type { Snapshot, Trace } from "../../sim/trace.js";
-import { areaOf, hand, ownerOf, type Place, type StageModel } from "../../stage/index.js";
+import { areaOf, hand, ownerOf, type DeckObject, type Place, type StageModel } from "../../stage/index.js";
 import { cardsPhrase, listPhrase, type Templates } from "../../wording.js";
 import { deletedOn, FACILITATOR, lineUp, type Cue } from "../cues.js";
 import { numbers, TableWords } from "./table.js";
@@ -85,7 +85,13 @@ export function deriveScript(
   const words = new TableWords(stage, t, labels);
   const text = (key: string, data: object = {}) => t.text("script", key, data);
   const servers = scenario.roles.filter((r) => r.kind === "primary" || r.kind === "standby");
-  const everUsed = (place: Place) => stage.steps.some((s) => s.moments.some((m) => m.places[place]!.length > 0));
+  const used = new Map<Place, boolean>();
+  const everUsed = (place: Place) => {
+    let known = used.get(place);
+    if (known === undefined)
+      used.set(place, (known = stage.steps.some((s) => s.moments.some((m) => m.places[place]!.length > 0))));
+    return known;
+  };
   const flip = options.duplex.edge;
 
   // Print and bring, from the deck and the places the stage uses.
@@ -193,13 +199,19 @@ export function deriveScript(
     const objects = places[place]!;
     const copies = objects.filter((o) => ["write", "joker", "delete"].includes(words.object(o).kind));
     const acks = objects.filter((o) => words.object(o).kind === "ack");
-    const rest = objects.filter((o) => !copies.includes(o) && !acks.includes(o));
+    const told = new Set([...copies, ...acks]);
+    const rest = objects.filter((o) => !told.has(o));
     // One phrase per make-up of bundle: cards whose bundles hold the same copies are listed together.
     const makeUp = new Map<number, { joker: boolean; del: boolean; parts: string[] }>();
-    const sameWal = (a: string, b: string) => {
-      const [x, y] = [words.object(a), words.object(b)];
-      return x.kind === y.kind && x.card === y.card && x.mark === "WAL" && (x.timeline ?? 1) === (y.timeline ?? 1);
-    };
+    // WAL copies by kind, card and timeline: how many copies of the same segment there are.
+    const walKey = (d: DeckObject) => `${d.kind}|${d.card}|${d.timeline ?? 1}`;
+    const walCount = new Map<string, number>();
+    for (const c of copies) {
+      const d = words.object(c);
+      if (d.mark === "WAL") walCount.set(walKey(d), (walCount.get(walKey(d)) ?? 0) + 1);
+    }
+    const ackCount = new Map<number | undefined, number>();
+    for (const a of acks) ackCount.set(words.object(a).card, (ackCount.get(words.object(a).card) ?? 0) + 1);
     for (const o of copies) {
       const d = words.object(o);
       const entry = makeUp.get(d.card!) ?? { joker: d.kind === "joker", del: d.kind === "delete", parts: [] };
@@ -211,14 +223,14 @@ export function deriveScript(
             ? text("bundle_part_archive")
             : text(`bundle_part_own${suffix}`, { owner: d.mark });
       // Two WAL copies of one card (the primary's own, and one a standby keeps) are said as two.
-      const wals = d.mark === "WAL" && !suffix ? copies.filter((c) => sameWal(c, o)).length : 1;
+      const wals = d.mark === "WAL" && !suffix ? walCount.get(walKey(d))! : 1;
       const said = wals > 1 ? text("bundle_part_wals", { n: wals }) : part;
       const striped = (d.timeline ?? 1) > 1 ? text("bundle_part_timeline", { part: said, timeline: d.timeline }) : said;
       if (!entry.parts.includes(striped)) entry.parts.push(striped);
       makeUp.set(d.card!, entry);
     }
     for (const [card, entry] of makeUp) {
-      const n = acks.filter((o) => words.object(o).card === card).length;
+      const n = ackCount.get(card) ?? 0;
       if (n) entry.parts.push(text("bundle_part_ack", { acks: n, many: n > 1 }));
     }
     const groups = new Map<string, { joker: boolean; del: boolean; parts: string[]; cards: number[] }>();
@@ -263,18 +275,30 @@ export function deriveScript(
   // The clock: casting, weighted steps, resets, debrief.
   const steps = scenario.runs.flatMap((r) => r.steps);
   const staged = new Map(stage.steps.map((s) => [s.step, s]));
+  // Each role's cues by step (in their order), and which roles have a cue in each step: read once, not per step.
+  const cuesOf = new Map<string, Map<number, Cue[]>>();
+  const actingIn = new Map<number, Set<string>>();
+  for (const [role, list] of cues) {
+    const bySteps = new Map<number, Cue[]>();
+    for (const c of list) {
+      const here = bySteps.get(c.step);
+      if (here) here.push(c);
+      else bySteps.set(c.step, [c]);
+      const roles = actingIn.get(c.step);
+      if (roles) roles.add(c.role);
+      else actingIn.set(c.step, new Set([c.role]));
+    }
+    cuesOf.set(role, bySteps);
+  }
+  const tracedSteps = new Map<number, Trace["steps"][number]>();
+  for (const s of trace.steps) if (!tracedSteps.has(s.number)) tracedSteps.set(s.number, s);
   const timing = planTiming({
     minutes: scenario.minutes,
     volunteers: scenario.roles.length,
     resets: scenario.runs.length - 1,
     questions: scenario.debrief.length,
     steps: steps.map((s) => {
-      const acting = new Set(
-        [...cues.values()]
-          .flat()
-          .filter((c) => c.step === s.number)
-          .map((c) => c.role),
-      ).size;
+      const acting = actingIn.get(s.number)?.size ?? 0;
       const moves = staged
         .get(s.number)!
         .moments.filter((m) => m.kind !== "reset")
@@ -333,7 +357,7 @@ export function deriveScript(
       ),
       reset,
       steps: run.steps.map((step): ScriptStep => {
-        const traced = trace.steps.find((s) => s.number === step.number)!;
+        const traced = tracedSteps.get(step.number)!;
         const here = staged.get(step.number)!;
         const minutes = minutesOf.get(step.number)!;
         const stepTiming = text("step_minutes", { minutes, clock: clock(elapsed) });
@@ -344,8 +368,8 @@ export function deriveScript(
             { id: FACILITATOR, label: text("facilitator") },
           ]
             .flatMap((role) =>
-              (cues.get(role.id) ?? [])
-                .filter((c) => c.step === step.number && c.moment === moment)
+              (cuesOf.get(role.id)?.get(step.number) ?? [])
+                .filter((c) => c.moment === moment)
                 .map((cue) => ({ role: role.label, cue })),
             )
             .sort((a, b) => a.cue.order - b.cue.order);
