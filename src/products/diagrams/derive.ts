@@ -213,6 +213,20 @@ export function deriveFrames(scenario: Scenario, trace: Trace, stage: StageModel
     return seconds ? text("delay", { duration: durationPhrase(seconds) }) : undefined;
   };
 
+  // Steps looked up by number (the first of each number, as a search would find it).
+  const stagedOf = new Map<number, StageModel["steps"][number]>();
+  for (const s of stage.steps) if (!stagedOf.has(s.step)) stagedOf.set(s.step, s);
+  const tracedOf = new Map<number, Trace["steps"]>();
+  for (const s of trace.steps) tracedOf.set(s.number, [...(tracedOf.get(s.number) ?? []), s]);
+  // What last happened to each server's life (cloned, started, stopped, crashed) in the run's earlier steps.
+  let life = new Map<string, string>();
+  const live = (lastLife: Map<string, string>, events: TraceEvent[]) => {
+    for (const e of events) {
+      if (e.kind === "clone" || e.kind === "rewind") lastLife.set(e.to!, "clone");
+      if (e.kind === "start" || e.kind === "stop" || e.kind === "crash") lastLife.set(e.actor, e.kind);
+    }
+  };
+
   const frames: Frame[] = [];
   for (const step of trace.steps) {
     if (step.run !== currentRun) {
@@ -222,6 +236,7 @@ export function deriveFrames(scenario: Scenario, trace: Trace, stage: StageModel
       branches = forks(steps);
       position = new Map();
       timelineOfCard = new Map();
+      life = new Map();
       const tl = new Map<string, number>();
       for (const st of steps) {
         for (const e of st.events) {
@@ -234,7 +249,7 @@ export function deriveFrames(scenario: Scenario, trace: Trace, stage: StageModel
         }
       }
     }
-    const staged = stage.steps.find((s) => s.step === step.number)!;
+    const staged = stagedOf.get(step.number)!;
     const moments = staged.moments.filter((m) => m.kind !== "reset");
     const doMoment = moments.find((m) => m.kind === "do")!;
     const flowMoment = moments.find((m) => m.kind === "flow")!;
@@ -273,16 +288,12 @@ export function deriveFrames(scenario: Scenario, trace: Trace, stage: StageModel
             moment: undefined,
           },
         ];
-    const before = trace.steps.find((s) => s.number === step.number - 1 && s.run === step.run)?.after;
+    const before = tracedOf.get(step.number - 1)?.find((s) => s.run === step.run)?.after;
     shots.forEach((shot, i) => {
       const snapshot = shot.snapshot ?? snapshotBefore(before, step.after, shot.events);
       // A server cloned and not started since is not down: it has never run.
-      const lastLife = new Map<string, string>();
-      for (const st of trace.steps.filter((t) => t.run === step.run && t.number <= step.number))
-        for (const e of st === step ? shot.events : st.events) {
-          if (e.kind === "clone" || e.kind === "rewind") lastLife.set(e.to!, "clone");
-          if (["start", "stop", "crash"].includes(e.kind)) lastLife.set(e.actor, e.kind);
-        }
+      const lastLife = new Map(life);
+      live(lastLife, shot.events);
       const present = new Set(
         Object.values(snapshot.servers)
           .filter((s) => s.mode !== "empty")
@@ -404,6 +415,7 @@ export function deriveFrames(scenario: Scenario, trace: Trace, stage: StageModel
         words,
       });
     });
+    live(life, step.events);
   }
   return frames;
 
@@ -438,12 +450,13 @@ export function deriveFrames(scenario: Scenario, trace: Trace, stage: StageModel
   function flowsOf(all: Move[]): Flow[] {
     const box = (place: Place) => ownerOf(place) ?? place;
     // A red card lent and handed back in the same moment is drawn going out only; tokens show in the headings.
-    const moves = all.filter((m, i) => {
-      const o = deck.get(m.object)!;
-      if (o.kind === "token") return false;
-      const earlier = all.slice(0, i).filter((x) => x.object === m.object);
-      return !(earlier.length > 0 && m.to === earlier[0]!.from);
-    });
+    const moves: Move[] = [];
+    const firstFrom = new Map<string, Place>(); // where each object's first move in the moment started
+    for (const m of all) {
+      const from = firstFrom.get(m.object);
+      if (from === undefined) firstFrom.set(m.object, m.from);
+      if (deck.get(m.object)!.kind !== "token" && !(from !== undefined && m.to === from)) moves.push(m);
+    }
     const groups = new Map<string, { from: string; to: string; objects: DeckObject[] }>();
     for (const m of moves) {
       const from = box(m.from);
