@@ -2,14 +2,14 @@
  * diagrams.pdf: one landscape page per frame (a step, or a step's two moments), drawn by the PDF
  * pen from the same shape list the SVG pen writes for --svg (diagrams/step-NN[a|b].svg).
  */
-import { measurer } from "../../render/measure.js";
+import { measurer, type Measure } from "../../render/measure.js";
 import { createDocument, finish, FONT, type FontSet } from "../../render/pdf.js";
 import { mm, PAPER } from "../../render/units.js";
 import type { Product } from "../product.js";
 import type { Frame } from "./derive.js";
 import { layoutFrame } from "./layout.js";
 import { drawPdf, drawSvg } from "./pens.js";
-import { VIEW } from "./shapes.js";
+import { VIEW, type Drawing } from "./shapes.js";
 
 const MARGIN = mm(12);
 
@@ -22,11 +22,40 @@ export const SVG_FONTS: Record<string, string> = {
 
 /** "04", or "04a" and "04b" for a step drawn in two moments. */
 export function frameNames(frames: { step: number }[]): string[] {
-  return frames.map((f, i) => {
-    const count = frames.filter((g) => g.step === f.step).length;
-    const index = frames.slice(0, i).filter((g) => g.step === f.step).length;
-    return `${String(f.step).padStart(2, "0")}${count > 1 ? "ab"[index] : ""}`;
+  const count = new Map<number, number>();
+  for (const f of frames) count.set(f.step, (count.get(f.step) ?? 0) + 1);
+  const seen = new Map<number, number>();
+  return frames.map((f) => {
+    const index = seen.get(f.step) ?? 0;
+    seen.set(f.step, index + 1);
+    return `${String(f.step).padStart(2, "0")}${count.get(f.step)! > 1 ? "ab"[index] : ""}`;
   });
+}
+
+const drawings = new WeakMap<Measure, WeakMap<Frame, Drawing>>();
+
+/**
+ * A frame's drawing, laid out once per frame and measure: the diagrams' pages, their --svg files
+ * and the presenter view (a workshop's too) draw the same frames of the same kit. Kept as long as
+ * the frame is (a kit is only read once derived); a frame that does not fit throws each time.
+ */
+export function frameDrawing(frame: Frame, measure: Measure): Drawing {
+  let known = drawings.get(measure);
+  if (!known) drawings.set(measure, (known = new WeakMap<Frame, Drawing>()));
+  let drawing = known.get(frame);
+  if (!drawing) known.set(frame, (drawing = layoutFrame(frame, measure)));
+  return drawing;
+}
+
+const svgs = new WeakMap<Drawing, Map<Record<string, string>, string>>();
+
+/** drawSvg, written once per drawing and font names (a workshop's presenter view shows its interactives' frames again). */
+export function drawingSvg(drawing: Drawing, fonts: Record<string, string>): string {
+  let known = svgs.get(drawing);
+  if (!known) svgs.set(drawing, (known = new Map<Record<string, string>, string>()));
+  let svg = known.get(fonts);
+  if (svg === undefined) known.set(fonts, (svg = drawSvg(drawing, fonts)));
+  return svg;
 }
 
 /**
@@ -34,7 +63,7 @@ export function frameNames(frames: { step: number }[]): string[] {
  * SVG pen. What --svg writes for each frame, and what a screen (the presenter view) can show.
  */
 export function frameSvg(frame: Frame, fonts: FontSet): string {
-  return drawSvg(layoutFrame(frame, measurer(fonts)), SVG_FONTS);
+  return drawSvg(frameDrawing(frame, measurer(fonts)), SVG_FONTS);
 }
 
 export const diagrams: Product = {
@@ -55,11 +84,11 @@ export const diagrams: Product = {
     const scale = Math.min((page.width - 2 * MARGIN) / VIEW.width, (page.height - 2 * MARGIN) / VIEW.height);
     const names = frameNames(kit.frames);
     kit.frames.forEach((frame, i) => {
-      const drawing = layoutFrame(frame, measure);
+      const drawing = frameDrawing(frame, measure);
       if (options.svg)
         extras.push({
           path: `diagrams/step-${names[i]}.svg`,
-          bytes: new TextEncoder().encode(drawSvg(drawing, SVG_FONTS)), // frameSvg, without laying out twice
+          bytes: new TextEncoder().encode(drawSvg(drawing, SVG_FONTS)),
         });
       doc.addPage();
       drawPdf(

@@ -1,11 +1,13 @@
 /**
- * Two pens for one drawing: pdfkit's vector calls (the PDF pages) and SVG text (--svg and the
+ * Two pens for one drawing: PDF content operators (the PDF pages) and SVG text (--svg and the
  * presenter view). Both read the same shape list, so the page and the screen show the same thing.
  * The SVG is written directly: a shape list this small needs no DOM.
  */
 import type { Measure } from "../../render/measure.js";
 import type { Drawing, Shape } from "./shapes.js";
 import { VIEW } from "./shapes.js";
+
+type Text = Extract<Shape, { kind: "text" }>;
 
 /**
  * Draws the shapes on the current PDF page, the view scaled by `scale` with its corner at (x0, y0).
@@ -20,65 +22,200 @@ export function drawPdf(
   measure?: Measure,
 ): void {
   doc.save().translate(x0, y0).scale(scale);
-  for (const s of drawing.shapes) pdfShape(doc, s, measure);
+  const pen = new PdfPen(doc);
+  for (const s of drawing.shapes) {
+    if (s.kind === "text") {
+      pen.flush();
+      pdfText(doc, s, measure);
+    } else pen.shape(s);
+  }
+  pen.flush();
   doc.restore();
 }
 
-function stroke(doc: PDFKit.PDFDocument, s: { stroke?: string; width?: number; dash?: number[] }): void {
-  doc.lineWidth(s.width ?? 1).strokeColor(s.stroke ?? "#000000");
-  if (s.dash?.length) doc.dash(s.dash[0]!, { space: s.dash[1] ?? s.dash[0]! });
-  else doc.undash();
+/** A line of text, by pdfkit's text calls. */
+function pdfText(doc: PDFKit.PDFDocument, s: Text, measure: Measure | undefined): void {
+  doc.font(s.font).fontSize(s.size).fillColor(s.fill);
+  const width = s.anchor === "start" ? 0 : measure ? measure(s.text, s.font, s.size) : doc.widthOfString(s.text);
+  const x = s.x - (s.anchor === "middle" ? width / 2 : s.anchor === "end" ? width : 0);
+  doc.text(s.text, x, s.y, { lineBreak: false, baseline: "alphabetic" });
 }
 
-function pdfShape(doc: PDFKit.PDFDocument, s: Shape, measure: Measure | undefined): void {
-  switch (s.kind) {
-    case "rect": {
-      const shape = () => (s.r ? doc.roundedRect(s.x, s.y, s.w, s.h, s.r) : doc.rect(s.x, s.y, s.w, s.h));
-      if (s.fill) shape().fill(s.fill);
-      if (s.hatch) {
-        doc.save();
-        shape().clip();
-        doc.lineWidth(2).strokeColor(s.hatch).undash();
-        for (let d = -s.h; d < s.w + s.h; d += 7)
-          doc
-            .moveTo(s.x + d, s.y + s.h)
-            .lineTo(s.x + d + s.h, s.y)
-            .stroke();
-        doc.restore();
-      }
-      if (s.stroke) {
-        stroke(doc, s);
-        shape().stroke();
-      }
-      return;
+/** A number as pdfkit 0.20 writes it into a content stream (PDFObject.number): rounded to 6 decimals. */
+export function pdfNumber(v: number): string {
+  if (v > -1e21 && v < 1e21) return String(Math.round(v * 1e6) / 1e6);
+  throw new Error(`unsupported number: ${v}`);
+}
+
+/** pdfkit's KAPPA, for the corners of a rounded rectangle. */
+const KAPPA = 4.0 * ((Math.sqrt(2) - 1.0) / 3.0);
+
+/** "r g b" as pdfkit writes a "#rrggbb" or "#rgb" colour (its _normalizeColor), kept per colour; null for any other colour. */
+const rgbs = new Map<string, string | null>();
+function rgbOf(colour: string): string | null {
+  let known = rgbs.get(colour);
+  if (known === undefined) {
+    if (colour.charAt(0) === "#") {
+      const full = colour.length === 4 ? colour.replace(/#([0-9A-F])([0-9A-F])([0-9A-F])/i, "#$1$1$2$2$3$3") : colour;
+      const hex = parseInt(full.slice(1), 16);
+      known = [hex >> 16, (hex >> 8) & 0xff, hex & 0xff].map((part) => part / 255).join(" ");
+    } else known = null;
+    if (rgbs.size < 256) rgbs.set(colour, known);
+  }
+  return known;
+}
+
+/**
+ * The operators of pdfkit's rect, or of its roundedRect (the same corner arithmetic, so the same
+ * numbers), as one string. Kept per geometry: a diagram kit draws the same few hundred boxes
+ * (servers, card slots, bands) on every page.
+ */
+const outlines = new Map<string, string>();
+function outlineOf(x: number, y: number, w: number, h: number, radius: number | undefined): string {
+  const key = `${x} ${y} ${w} ${h} ${radius}`;
+  let known = outlines.get(key);
+  if (known === undefined) {
+    const n = pdfNumber;
+    if (!radius) known = `${n(x)} ${n(y)} ${n(w)} ${n(h)} re`;
+    else {
+      const r = Math.max(0, Math.min(radius, Math.min(0.5 * w, 0.5 * h)));
+      const cp = r * (1.0 - KAPPA);
+      const ops = [`${n(x + r)} ${n(y)} m`, `${n(x + w - r)} ${n(y)} l`];
+      if (r > 0) ops.push(`${n(x + w - cp)} ${n(y)} ${n(x + w)} ${n(y + cp)} ${n(x + w)} ${n(y + r)} c`);
+      ops.push(`${n(x + w)} ${n(y + h - r)} l`);
+      if (r > 0) ops.push(`${n(x + w)} ${n(y + h - cp)} ${n(x + w - cp)} ${n(y + h)} ${n(x + w - r)} ${n(y + h)} c`);
+      ops.push(`${n(x + r)} ${n(y + h)} l`);
+      if (r > 0) ops.push(`${n(x + cp)} ${n(y + h)} ${n(x)} ${n(y + h - cp)} ${n(x)} ${n(y + h - r)} c`);
+      ops.push(`${n(x)} ${n(y + r)} l`);
+      if (r > 0) ops.push(`${n(x)} ${n(y + cp)} ${n(x + cp)} ${n(y)} ${n(x + r)} ${n(y)} c`);
+      ops.push("h");
+      known = ops.join("\n");
     }
-    case "line": {
-      stroke(doc, s);
-      const [first, ...rest] = s.points;
-      doc.moveTo(first![0], first![1]);
-      for (const [x, y] of rest) doc.lineTo(x, y);
-      doc.stroke();
-      if (s.arrow) {
-        doc.undash();
-        const head = arrowHead(s.points);
-        doc.polygon(...head).fill(s.stroke ?? "#000000");
+    if (outlines.size >= 4096) outlines.clear();
+    outlines.set(key, known);
+  }
+  return known;
+}
+
+/**
+ * Writes shapes as PDF content operators, the ones pdfkit's vector calls write for the same
+ * shapes, byte for byte (the operators, their order and pdfkit's number formatting), but built as
+ * strings and handed to the page in one piece: pdfkit's calls cost a method call, a number
+ * formatting and a content write per operator, and parse a colour on every fill and stroke.
+ * Anything else writing to the page (text) must come after `flush`.
+ */
+export class PdfPen {
+  private readonly ops: string[] = [];
+  constructor(private readonly doc: PDFKit.PDFDocument) {}
+
+  /** Hands the operators written so far to the page. */
+  flush(): void {
+    if (!this.ops.length) return;
+    this.doc.addContent(this.ops.join("\n"));
+    this.ops.length = 0;
+  }
+
+  shape(s: Exclude<Shape, Text>): void {
+    const ops = this.ops;
+    switch (s.kind) {
+      case "rect": {
+        if (s.fill) {
+          this.outline(s);
+          this.fillColour(s.fill);
+          ops.push("f");
+        }
+        if (s.hatch) {
+          ops.push("q");
+          this.outline(s);
+          ops.push("W n", "2 w");
+          this.strokeColour(s.hatch);
+          ops.push("[] 0 d");
+          for (let d = -s.h; d < s.w + s.h; d += 7)
+            ops.push(
+              `${pdfNumber(s.x + d)} ${pdfNumber(s.y + s.h)} m`,
+              `${pdfNumber(s.x + d + s.h)} ${pdfNumber(s.y)} l`,
+              "S",
+            );
+          ops.push("Q");
+        }
+        if (s.stroke) {
+          this.strokeStyle(s);
+          this.outline(s);
+          ops.push("S");
+        }
+        return;
       }
-      return;
-    }
-    case "path":
-      if (s.fill) doc.path(s.d).fill(s.fill, "even-odd");
-      if (s.stroke) {
-        stroke(doc, s);
-        doc.path(s.d).stroke();
+      case "line": {
+        this.strokeStyle(s);
+        const points = s.points;
+        for (let i = 0; i < points.length; i++)
+          ops.push(`${pdfNumber(points[i]![0])} ${pdfNumber(points[i]![1])} ${i ? "l" : "m"}`);
+        ops.push("S");
+        if (s.arrow) {
+          ops.push("[] 0 d");
+          const head = arrowHead(s.points);
+          for (let i = 0; i < head.length; i++)
+            ops.push(`${pdfNumber(head[i]![0])} ${pdfNumber(head[i]![1])} ${i ? "l" : "m"}`);
+          ops.push("h");
+          this.fillColour(s.stroke ?? "#000000");
+          ops.push("f");
+        }
+        return;
       }
-      return;
-    case "text": {
-      doc.font(s.font).fontSize(s.size).fillColor(s.fill);
-      const width = s.anchor === "start" ? 0 : measure ? measure(s.text, s.font, s.size) : doc.widthOfString(s.text);
-      const x = s.x - (s.anchor === "middle" ? width / 2 : s.anchor === "end" ? width : 0);
-      doc.text(s.text, x, s.y, { lineBreak: false, baseline: "alphabetic" });
-      return;
+      case "path":
+        // SVG path data goes through pdfkit's own parser (a rare shape: a corner mark).
+        if (s.fill) {
+          this.flush();
+          this.doc.path(s.d);
+          this.fillColour(s.fill);
+          ops.push("f*");
+        }
+        if (s.stroke) {
+          this.strokeStyle(s);
+          this.flush();
+          this.doc.path(s.d);
+          ops.push("S");
+        }
+        return;
     }
+  }
+
+  /** pdfkit's rect or roundedRect path. */
+  private outline(s: Extract<Shape, { kind: "rect" }>): void {
+    this.ops.push(outlineOf(s.x, s.y, s.w, s.h, s.r));
+  }
+
+  /** Line width, colour and dash of a stroked shape, as the old stroke() set them. */
+  private strokeStyle(s: { stroke?: string; width?: number; dash?: number[] }): void {
+    this.ops.push(`${pdfNumber(s.width ?? 1)} w`);
+    this.strokeColour(s.stroke ?? "#000000");
+    const dash = s.dash;
+    if (dash?.length) {
+      const on = dash[0]!;
+      const off = dash[1] ?? on;
+      const lengths = [on, off || on];
+      if (!lengths.every((v) => Number.isFinite(v) && v > 0)) {
+        this.flush();
+        this.doc.dash(on, { space: off }); // pdfkit's own error for a dash it does not take
+      }
+      this.ops.push(`[${lengths.map(pdfNumber).join(" ")}] 0 d`);
+    } else this.ops.push("[] 0 d");
+  }
+
+  private fillColour(colour: string): void {
+    const rgb = rgbOf(colour);
+    if (rgb === null) {
+      this.flush();
+      this.doc.fillColor(colour);
+    } else this.ops.push("/DeviceRGB cs", `${rgb} scn`);
+  }
+
+  private strokeColour(colour: string): void {
+    const rgb = rgbOf(colour);
+    if (rgb === null) {
+      this.flush();
+      this.doc.strokeColor(colour);
+    } else this.ops.push("/DeviceRGB CS", `${rgb} SCN`);
   }
 }
 
@@ -92,14 +229,27 @@ export function arrowHead(points: [number, number][]): [number, number][] {
 }
 
 const escape = (text: string) =>
-  text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
-const n = (v: number) => Number(v.toFixed(2));
+  /[&<>"]/.test(text)
+    ? text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;")
+    : text;
+/** To two decimals; a multiple of 1/4 (most of a layout's numbers) is already exact, as toFixed would give it. */
+const n = (v: number) => (Number.isInteger(v * 4) ? v : Number(v.toFixed(2)));
 
-function svgStyle(s: { fill?: string; stroke?: string; width?: number; dash?: number[] }): string {
-  const parts = [`fill="${s.fill ?? "none"}"`];
-  if (s.stroke) parts.push(`stroke="${s.stroke}"`, `stroke-width="${s.width ?? 1}"`);
-  if (s.stroke && s.dash?.length) parts.push(`stroke-dasharray="${s.dash.join(" ")}"`);
-  return parts.join(" ");
+/** The attributes of a shape's fill (none if it has none), stroke, stroke width and dash. */
+function svgStyle(fill: string | undefined, s: { stroke?: string; width?: number; dash?: number[] }): string {
+  let out = `fill="${fill ?? "none"}"`;
+  if (s.stroke) {
+    out += ` stroke="${s.stroke}" stroke-width="${s.width ?? 1}"`;
+    if (s.dash?.length) out += ` stroke-dasharray="${s.dash.join(" ")}"`;
+  }
+  return out;
+}
+
+/** "x,y x,y …" */
+function svgPoints(points: [number, number][]): string {
+  let out = "";
+  for (let i = 0; i < points.length; i++) out += `${i ? " " : ""}${n(points[i]![0])},${n(points[i]![1])}`;
+  return out;
 }
 
 /** The drawing as a standalone SVG document (ids are numbered within the drawing, so output never depends on what came before). */
@@ -116,30 +266,21 @@ export function drawSvg(drawing: Drawing, fonts: Record<string, string>): string
         if (s.hatch) {
           const id = `clip${++clip}`;
           defs.push(`<clipPath id="${id}"><rect ${geometry}/></clipPath>`);
-          const lines: string[] = [];
+          let lines = "";
           for (let d = -s.h; d < s.w + s.h; d += 7)
-            lines.push(`M${n(s.x + d)} ${n(s.y + s.h)}L${n(s.x + d + s.h)} ${n(s.y)}`);
-          out.push(
-            `<path d="${lines.join("")}" stroke="${s.hatch}" stroke-width="2" fill="none" clip-path="url(#${id})"/>`,
-          );
+            lines += `M${n(s.x + d)} ${n(s.y + s.h)}L${n(s.x + d + s.h)} ${n(s.y)}`;
+          out.push(`<path d="${lines}" stroke="${s.hatch}" stroke-width="2" fill="none" clip-path="url(#${id})"/>`);
         }
-        if (s.stroke) out.push(`<rect ${geometry} ${svgStyle({ ...s, fill: undefined })}/>`);
+        if (s.stroke) out.push(`<rect ${geometry} ${svgStyle(undefined, s)}/>`);
         break;
       }
       case "line": {
-        out.push(
-          `<polyline points="${s.points.map(([x, y]) => `${n(x)},${n(y)}`).join(" ")}" ${svgStyle({ ...s, fill: undefined })} stroke-linejoin="round"/>`,
-        );
-        if (s.arrow)
-          out.push(
-            `<polygon points="${arrowHead(s.points)
-              .map(([x, y]) => `${n(x)},${n(y)}`)
-              .join(" ")}" fill="${s.stroke ?? "#000000"}"/>`,
-          );
+        out.push(`<polyline points="${svgPoints(s.points)}" ${svgStyle(undefined, s)} stroke-linejoin="round"/>`);
+        if (s.arrow) out.push(`<polygon points="${svgPoints(arrowHead(s.points))}" fill="${s.stroke ?? "#000000"}"/>`);
         break;
       }
       case "path":
-        out.push(`<path d="${s.d}" ${svgStyle(s)} fill-rule="evenodd"/>`);
+        out.push(`<path d="${s.d}" ${svgStyle(s.fill, s)} fill-rule="evenodd"/>`);
         break;
       case "text":
         out.push(

@@ -7,9 +7,7 @@ import type { Assets } from "../../assets.js";
 import type { Kit } from "../../kit.js";
 import { measurer } from "../../render/measure.js";
 import { FONT } from "../../render/pdf.js";
-import { frameNames } from "../diagrams/draw.js";
-import { layoutFrame } from "../diagrams/layout.js";
-import { drawSvg } from "../diagrams/pens.js";
+import { drawingSvg, frameDrawing, frameNames } from "../diagrams/draw.js";
 import type { ScriptLine } from "../script/derive.js";
 
 export interface Screen {
@@ -48,7 +46,7 @@ export const PRESENTER_FONTS: Record<string, string> = {
 
 /** One frame's drawing as inline SVG: sized by the page, its ids made unique within the page. */
 export function frameSvg(kit: Kit, index: number, assets: Assets, prefix: string): string {
-  const svg = drawSvg(layoutFrame(kit.frames[index]!, measurer(assets.fonts)), PRESENTER_FONTS);
+  const svg = drawingSvg(frameDrawing(kit.frames[index]!, measurer(assets.fonts)), PRESENTER_FONTS);
   return svg
     .replace(/ width="\d+" height="\d+"/, ' preserveAspectRatio="xMidYMid meet" role="img"')
     .replace(/id="/g, `id="${prefix}`)
@@ -94,10 +92,16 @@ export function scenarioScreens(
       elapsed += step.minutes;
     }
   });
+  const stepOf = new Map<number, (typeof steps)[number]>();
+  for (const s of steps) if (!stepOf.has(s.number)) stepOf.set(s.number, s);
+  const titleOf = new Map<number, string>();
+  for (const s of kit.scenario.runs.flatMap((r) => r.steps)) if (!titleOf.has(s.number)) titleOf.set(s.number, s.title);
+  const framesOf = new Map<number, number>();
+  for (const f of kit.frames) framesOf.set(f.step, (framesOf.get(f.step) ?? 0) + 1);
   kit.frames.forEach((frame, i) => {
-    const step = steps.find((s) => s.number === frame.step)!;
-    const title = kit.scenario.runs.flatMap((r) => r.steps).find((s) => s.number === frame.step)!.title;
-    const several = kit.frames.filter((f) => f.step === frame.step).length > 1;
+    const step = stepOf.get(frame.step)!;
+    const title = titleOf.get(frame.step)!;
+    const several = framesOf.get(frame.step)! > 1;
     screens.push({
       kind: "step",
       section,

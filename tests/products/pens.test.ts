@@ -1,0 +1,353 @@
+/**
+ * The two pens against the code they replace: the PDF pen writes the operators pdfkit's own
+ * vector calls wrote for the same shapes (pdfkit's number formatting, colours, dashes, corners),
+ * and the SVG pen the same text as before, on random shape lists; the diagrams and the presenter
+ * view share each frame's layout.
+ */
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { drawingSvg, frameDrawing, frameNames } from "../../src/products/diagrams/draw.js";
+import { layoutFrame } from "../../src/products/diagrams/layout.js";
+import { arrowHead, drawPdf, drawSvg, pdfNumber } from "../../src/products/diagrams/pens.js";
+import type { Drawing, Shape } from "../../src/products/diagrams/shapes.js";
+import { VIEW } from "../../src/products/diagrams/shapes.js";
+import { frameSvg, PRESENTER_FONTS } from "../../src/products/presenter/derive.js";
+import { measurer, type Measure } from "../../src/render/measure.js";
+import { createDocument, FONT } from "../../src/render/pdf.js";
+import { assets, kitOf, options, shipped } from "../helpers.js";
+
+const measure = measurer(assets.fonts);
+
+/** The PDF pen as it was: one pdfkit call per operator. */
+function drawPdfByCalls(doc: PDFKit.PDFDocument, drawing: Drawing, x0: number, y0: number, scale: number, m?: Measure) {
+  doc.save().translate(x0, y0).scale(scale);
+  const stroke = (s: { stroke?: string; width?: number; dash?: number[] }) => {
+    doc.lineWidth(s.width ?? 1).strokeColor(s.stroke ?? "#000000");
+    if (s.dash?.length) doc.dash(s.dash[0]!, { space: s.dash[1] ?? s.dash[0]! });
+    else doc.undash();
+  };
+  for (const s of drawing.shapes)
+    switch (s.kind) {
+      case "rect": {
+        const shape = () => (s.r ? doc.roundedRect(s.x, s.y, s.w, s.h, s.r) : doc.rect(s.x, s.y, s.w, s.h));
+        if (s.fill) shape().fill(s.fill);
+        if (s.hatch) {
+          doc.save();
+          shape().clip();
+          doc.lineWidth(2).strokeColor(s.hatch).undash();
+          for (let d = -s.h; d < s.w + s.h; d += 7)
+            doc
+              .moveTo(s.x + d, s.y + s.h)
+              .lineTo(s.x + d + s.h, s.y)
+              .stroke();
+          doc.restore();
+        }
+        if (s.stroke) {
+          stroke(s);
+          shape().stroke();
+        }
+        break;
+      }
+      case "line": {
+        stroke(s);
+        const [first, ...rest] = s.points;
+        doc.moveTo(first![0], first![1]);
+        for (const [x, y] of rest) doc.lineTo(x, y);
+        doc.stroke();
+        if (s.arrow) {
+          doc.undash();
+          doc.polygon(...arrowHead(s.points)).fill(s.stroke ?? "#000000");
+        }
+        break;
+      }
+      case "path":
+        if (s.fill) doc.path(s.d).fill(s.fill, "even-odd");
+        if (s.stroke) {
+          stroke(s);
+          doc.path(s.d).stroke();
+        }
+        break;
+      case "text": {
+        doc.font(s.font).fontSize(s.size).fillColor(s.fill);
+        const width = s.anchor === "start" ? 0 : m ? m(s.text, s.font, s.size) : doc.widthOfString(s.text);
+        const x = s.x - (s.anchor === "middle" ? width / 2 : s.anchor === "end" ? width : 0);
+        doc.text(s.text, x, s.y, { lineBreak: false, baseline: "alphabetic" });
+        break;
+      }
+    }
+  doc.restore();
+}
+
+/** Every content operator a drawing function writes on a fresh page, one per line as in the stream. */
+function operators(draw: (doc: PDFKit.PDFDocument) => void): string[] {
+  const doc = createDocument(assets.fonts, options().date, { title: "t", subject: "s", keywords: "k" }, VIEW);
+  doc.addPage();
+  const written: string[] = [];
+  const addContent = doc.addContent.bind(doc);
+  doc.addContent = (data: string) => {
+    written.push(data);
+    return addContent(data);
+  };
+  draw(doc);
+  doc.end();
+  return written.join("\n").split("\n");
+}
+
+const coordinate = fc.oneof(
+  fc.integer({ min: -20, max: 1000 }),
+  fc.integer({ min: -80, max: 4000 }).map((q) => q / 4),
+  fc.integer({ min: -160, max: 8000 }).map((q) => q / 8),
+  fc.double({ min: -20, max: 1000, noNaN: true }),
+);
+const size = fc.oneof(fc.integer({ min: 0, max: 300 }), fc.double({ min: 0.01, max: 300, noNaN: true }));
+const colour = fc.constantFrom("#000000", "#FFFFFF", "#0072B2", "#d55e00", "#abc", "#F2F2F2", "#8A5A00");
+const point = fc.tuple(coordinate, coordinate);
+const style = {
+  stroke: fc.option(colour, { nil: undefined }),
+  width: fc.option(fc.constantFrom(1, 1.5, 2, 2.5, 3, 3.5, 0.75), { nil: undefined }),
+  dash: fc.option(
+    fc.oneof(
+      fc.constant([] as number[]),
+      fc.tuple(fc.integer({ min: 1, max: 9 })).map((d) => [...d]),
+      fc.tuple(fc.integer({ min: 1, max: 9 }), fc.integer({ min: 0, max: 9 })).map((d) => [...d]),
+      fc
+        .tuple(fc.double({ min: 0.5, max: 9, noNaN: true }), fc.double({ min: 0.5, max: 9, noNaN: true }))
+        .map((d) => [...d]),
+    ),
+    { nil: undefined },
+  ),
+};
+const shape: fc.Arbitrary<Shape> = fc.oneof(
+  fc.record(
+    {
+      kind: fc.constant("rect" as const),
+      x: coordinate,
+      y: coordinate,
+      w: size,
+      h: size,
+      r: fc.option(fc.oneof(fc.constantFrom(0, 4, 6, 12), size), { nil: undefined }),
+      fill: fc.option(colour, { nil: undefined }),
+      hatch: fc.option(colour, { nil: undefined }),
+      ...style,
+    },
+    { requiredKeys: ["kind", "x", "y", "w", "h"] },
+  ),
+  fc.record(
+    {
+      kind: fc.constant("line" as const),
+      points: fc.array(point, { minLength: 2, maxLength: 5 }),
+      arrow: fc.option(fc.boolean(), { nil: undefined }),
+      ...style,
+    },
+    { requiredKeys: ["kind", "points"] },
+  ),
+  fc.record(
+    {
+      kind: fc.constant("path" as const),
+      d: fc
+        .array(point, { minLength: 2, maxLength: 4 })
+        .map((ps) => ps.map(([x, y], i) => `${i ? "L" : "M"}${x} ${y}`).join(" ") + " Z"),
+      fill: fc.option(colour, { nil: undefined }),
+      ...style,
+    },
+    { requiredKeys: ["kind", "d"] },
+  ),
+  fc.record({
+    kind: fc.constant("text" as const),
+    x: coordinate,
+    y: coordinate,
+    text: fc.stringMatching(/^[A-Za-z0-9 .,:+-]{1,12}$/),
+    size: fc.constantFrom(12, 14, 15.5, 18),
+    font: fc.constantFrom(FONT.regular, FONT.bold, FONT.mono),
+    fill: colour,
+    anchor: fc.constantFrom("start" as const, "middle" as const, "end" as const),
+  }),
+);
+const drawing = fc.array(shape, { maxLength: 12 }).map((shapes): Drawing => ({ shapes, texts: [] }));
+
+describe("the PDF pen", () => {
+  it("formats numbers as pdfkit does: rounded to six decimals, no exponent", () => {
+    expect([0, -0, 1, 2.5, 1 / 3, 364.790861, -0.0000004, 1e-6, 123456.1234567].map(pdfNumber)).toEqual([
+      "0",
+      "0",
+      "1",
+      "2.5",
+      "0.333333",
+      "364.790861",
+      "0",
+      "0.000001",
+      "123456.123457",
+    ]);
+    expect(() => pdfNumber(Infinity)).toThrow(/unsupported number/);
+  });
+
+  it("writes the operators pdfkit's calls write for the same shapes", () => {
+    fc.assert(
+      fc.property(drawing, coordinate, coordinate, fc.constantFrom(0.7, 1, 0.748), (d, x0, y0, scale) => {
+        expect(operators((doc) => drawPdf(doc, d, x0, y0, scale, measure))).toEqual(
+          operators((doc) => drawPdfByCalls(doc, d, x0, y0, scale, measure)),
+        );
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("writes the operators pdfkit's calls write for every frame of the shipped kits", () => {
+    for (const name of shipped)
+      for (const frame of kitOf(name).frames) {
+        const d = layoutFrame(frame, measure);
+        expect(operators((doc) => drawPdf(doc, d, 34, 40, 0.7, measure))).toEqual(
+          operators((doc) => drawPdfByCalls(doc, d, 34, 40, 0.7, measure)),
+        );
+      }
+  });
+
+  it("fails as pdfkit does on a dash it cannot draw", () => {
+    const d: Drawing = {
+      shapes: [
+        {
+          kind: "line",
+          points: [
+            [0, 0],
+            [1, 1],
+          ],
+          stroke: "#000000",
+          dash: [0, 3],
+        },
+      ],
+      texts: [],
+    };
+    expect(() => operators((doc) => drawPdf(doc, d, 0, 0, 1))).toThrow(/dash\(0, .*invalid/);
+  });
+});
+
+/** The SVG pen as it was. */
+function drawSvgBefore(drawing: Drawing, fonts: Record<string, string>): string {
+  const escape = (text: string) =>
+    text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+  const n = (v: number) => Number(v.toFixed(2));
+  const svgStyle = (s: { fill?: string; stroke?: string; width?: number; dash?: number[] }) => {
+    const parts = [`fill="${s.fill ?? "none"}"`];
+    if (s.stroke) parts.push(`stroke="${s.stroke}"`, `stroke-width="${s.width ?? 1}"`);
+    if (s.stroke && s.dash?.length) parts.push(`stroke-dasharray="${s.dash.join(" ")}"`);
+    return parts.join(" ");
+  };
+  const out: string[] = [];
+  const defs: string[] = [];
+  let clip = 0;
+  for (const s of drawing.shapes) {
+    switch (s.kind) {
+      case "rect": {
+        const r = s.r ? ` rx="${n(s.r)}"` : "";
+        const geometry = `x="${n(s.x)}" y="${n(s.y)}" width="${n(s.w)}" height="${n(s.h)}"${r}`;
+        if (s.fill) out.push(`<rect ${geometry} fill="${s.fill}"/>`);
+        if (s.hatch) {
+          const id = `clip${++clip}`;
+          defs.push(`<clipPath id="${id}"><rect ${geometry}/></clipPath>`);
+          const lines: string[] = [];
+          for (let d = -s.h; d < s.w + s.h; d += 7)
+            lines.push(`M${n(s.x + d)} ${n(s.y + s.h)}L${n(s.x + d + s.h)} ${n(s.y)}`);
+          out.push(
+            `<path d="${lines.join("")}" stroke="${s.hatch}" stroke-width="2" fill="none" clip-path="url(#${id})"/>`,
+          );
+        }
+        if (s.stroke) out.push(`<rect ${geometry} ${svgStyle({ ...s, fill: undefined })}/>`);
+        break;
+      }
+      case "line":
+        out.push(
+          `<polyline points="${s.points.map(([x, y]) => `${n(x)},${n(y)}`).join(" ")}" ${svgStyle({ ...s, fill: undefined })} stroke-linejoin="round"/>`,
+        );
+        if (s.arrow)
+          out.push(
+            `<polygon points="${arrowHead(s.points)
+              .map(([x, y]) => `${n(x)},${n(y)}`)
+              .join(" ")}" fill="${s.stroke ?? "#000000"}"/>`,
+          );
+        break;
+      case "path":
+        out.push(`<path d="${s.d}" ${svgStyle(s)} fill-rule="evenodd"/>`);
+        break;
+      case "text":
+        out.push(
+          `<text x="${n(s.x)}" y="${n(s.y)}" font-family="${escape(fonts[s.font] ?? s.font)}" font-size="${n(s.size)}" fill="${s.fill}" text-anchor="${s.anchor}">${escape(s.text)}</text>`,
+        );
+        break;
+    }
+  }
+  const head = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${VIEW.width} ${VIEW.height}" width="${VIEW.width}" height="${VIEW.height}">`;
+  return [head, defs.length ? `<defs>${defs.join("")}</defs>` : "", ...out, "</svg>"].filter(Boolean).join("\n") + "\n";
+}
+
+describe("the SVG pen", () => {
+  it("writes what it wrote before, on random shapes and texts that need escaping", () => {
+    const texts = fc.array(
+      fc
+        .record({ x: coordinate, y: coordinate, text: fc.string({ maxLength: 8 }), size })
+        .map((t): Shape => ({ kind: "text", ...t, font: FONT.bold, fill: "#000000", anchor: "middle" })),
+      { maxLength: 3 },
+    );
+    fc.assert(
+      fc.property(drawing, texts, (d, more) => {
+        const all = { shapes: [...d.shapes, ...more], texts: [] };
+        const fonts = { [FONT.bold]: 'Atkinson & "bold"' };
+        expect(drawSvg(all, fonts)).toBe(drawSvgBefore(all, fonts));
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
+describe("one layout per frame", () => {
+  it("is the layout of the frame, made once and given to every pen", () => {
+    const kit = kitOf("failover-failback.yaml");
+    for (const frame of kit.frames) {
+      const d = frameDrawing(frame, measure);
+      expect(d).toEqual(layoutFrame(frame, measure));
+      expect(frameDrawing(frame, measure)).toBe(d);
+      expect(drawingSvg(d, PRESENTER_FONTS)).toBe(drawSvg(d, PRESENTER_FONTS));
+      expect(drawingSvg(d, PRESENTER_FONTS)).toBe(drawingSvg(d, PRESENTER_FONTS));
+    }
+    const svg = frameSvg(kit, 0, assets, "p-");
+    expect(svg).toContain('preserveAspectRatio="xMidYMid meet" role="img"');
+    expect(
+      svg.replace('preserveAspectRatio="xMidYMid meet" role="img"', `width="${VIEW.width}" height="${VIEW.height}"`),
+    ).toBe(
+      drawSvg(layoutFrame(kit.frames[0]!, measure), PRESENTER_FONTS)
+        .replace(/id="/g, 'id="p-')
+        .replace(/url\(#/g, "url(#p-"),
+    );
+  });
+
+  it("does not keep a frame that does not fit: it fails again", () => {
+    const kit = kitOf("streaming.yaml");
+    const frame = {
+      ...kit.frames[0]!,
+      servers: kit.frames[0]!.servers.map((s) => ({ ...s, heading: "x ".repeat(200) })),
+    };
+    expect(() => frameDrawing(frame, measure)).toThrow(/diagram of step/);
+    expect(() => frameDrawing(frame, measure)).toThrow(/diagram of step/);
+  });
+});
+
+describe("frameNames", () => {
+  it("names a frame by its step, with a and b for a step drawn twice", () => {
+    const before = (frames: { step: number }[]) =>
+      frames.map((f, i) => {
+        const count = frames.filter((g) => g.step === f.step).length;
+        const index = frames.slice(0, i).filter((g) => g.step === f.step).length;
+        return `${String(f.step).padStart(2, "0")}${count > 1 ? "ab"[index] : ""}`;
+      });
+    expect(frameNames([{ step: 1 }, { step: 2 }, { step: 2 }, { step: 10 }])).toEqual(["01", "02a", "02b", "10"]);
+    fc.assert(
+      fc.property(
+        fc
+          .array(fc.integer({ min: 1, max: 30 }), { maxLength: 40 })
+          .map((steps) => steps.sort((a, b) => a - b).map((step) => ({ step }))),
+        (frames) => {
+          expect(frameNames(frames)).toEqual(before(frames));
+        },
+      ),
+    );
+  });
+});
