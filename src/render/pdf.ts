@@ -4,7 +4,8 @@
  */
 import PDFDocument from "pdfkit";
 import { TrueTypeFace } from "./subset.js";
-import { rememberWraps } from "./wrap-memo.js";
+import { flowText } from "./text-flow.js";
+import { keepTextLines } from "./text-line.js";
 
 /** The three faces the kit uses, as TTF bytes. Registered under these names in every document and SVG. */
 export interface FontSet {
@@ -59,6 +60,8 @@ function sharedFaces(fonts: FontSet): Shared {
       font: null as unknown as string,
     }) as unknown as PDFKit.PDFDocument & FontInternals;
     batchStringWrites(Object.getPrototypeOf(probe.ref({})) as StreamObject);
+    flowText(Object.getPrototypeOf(probe) as Parameters<typeof flowText>[0]);
+    keepTextLines(Object.getPrototypeOf(probe) as Parameters<typeof keepTextLines>[0]);
     const faces = new Map<string, Face>();
     let embed: EmbeddedFontClass | undefined;
     for (const [name, bytes] of faceList(fonts)) {
@@ -68,12 +71,6 @@ function sharedFaces(fonts: FontSet): Shared {
       embed = probe._font.constructor;
     }
     fasterLayout(embed!.prototype as LayoutProto);
-    // pdfkit's LineWrapper is not exported: a continued text keeps its wrapper on the document.
-    probe.addPage();
-    probe.text("a", { width: 100, continued: true });
-    rememberWraps(
-      Object.getPrototypeOf((probe as unknown as { _wrapper: object })._wrapper) as Parameters<typeof rememberWraps>[0],
-    );
     const subsetters = new Map<string, TrueTypeFace>();
     for (const [name, bytes] of faceList(fonts)) {
       const face = TrueTypeFace.parse(bytes);
@@ -116,7 +113,7 @@ export const pdfkitLayout: { layout?: LayoutProto["layout"] } = {};
  * character it looked at (`[' ', '\\t'].includes(c)`) and a new glyph array for every run
  * (`concat`). This is the same walk over the same runs, returning the same glyphs, positions
  * and width, without those arrays. Patched once, on the class (pinned pdfkit 0.20; the page
- * bytes are covered by the reproducibility and wrap tests).
+ * bytes are covered by the reproducibility and text tests).
  */
 function fasterLayout(proto: LayoutProto): void {
   if (fastLayouts.has(proto)) return;
