@@ -4,6 +4,7 @@
  */
 import PDFDocument from "pdfkit";
 import { TrueTypeFace } from "./subset.js";
+import { asciiShaper, type FontkitFont } from "./shaper.js";
 import { flowText } from "./text-flow.js";
 import { keepTextLines } from "./text-line.js";
 
@@ -101,11 +102,16 @@ interface LayoutProto {
   ) => { glyphs: object[] | null; positions: object[] | null; advanceWidth: number };
   layoutRun: (this: LayoutProto, text: string, features?: unknown) => Run;
   layoutCached: (this: LayoutProto, text: string) => Run;
+  font: FontkitFont;
+  scale: number;
 }
 const fastLayouts = new WeakSet<object>();
 
-/** pdfkit's own EmbeddedFont.layout, as it was before fasterLayout replaced it (for the tests). */
-export const pdfkitLayout: { layout?: LayoutProto["layout"] } = {};
+/** pdfkit's own EmbeddedFont.layout and layoutRun, as they were before fasterLayout replaced them (for the tests). */
+export const pdfkitLayout: { layout?: LayoutProto["layout"]; layoutRun?: LayoutProto["layoutRun"] } = {};
+
+/** A switch for the ASCII shaper (for the tests). */
+export const shaping = { enabled: true };
 
 /**
  * pdfkit 0.20's EmbeddedFont.layout, which every width and every drawn line goes through, cuts
@@ -119,6 +125,16 @@ function fasterLayout(proto: LayoutProto): void {
   if (fastLayouts.has(proto)) return;
   fastLayouts.add(proto);
   pdfkitLayout.layout = proto.layout;
+  pdfkitLayout.layoutRun = proto.layoutRun;
+  const layoutRun = proto.layoutRun;
+  // A run of printable ASCII is shaped from the face's tables where that is all fontkit would do (shaper.ts).
+  proto.layoutRun = function (text, features) {
+    if (!features && shaping.enabled) {
+      const run = asciiShaper(this.font)?.run(text, this.scale);
+      if (run) return run;
+    }
+    return layoutRun.call(this, text, features);
+  };
   proto.layout = function (text, features, onlyWidth) {
     if (features) return this.layoutRun(text, features);
     const glyphs: object[] | null = onlyWidth ? null : [];
