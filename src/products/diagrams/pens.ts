@@ -27,14 +27,19 @@ export function drawPdf(
     if (s.kind === "text") {
       pen.flush();
       pdfText(doc, s, measure);
+      pen.textDrawn();
     } else pen.shape(s);
   }
   pen.flush();
   doc.restore();
 }
 
-/** A line of text, by pdfkit's text calls. */
-function pdfText(doc: PDFKit.PDFDocument, s: Text, measure: Measure | undefined): void {
+/**
+ * A line of text, by pdfkit's text calls. It may set the fill colour; the stroke colour, line
+ * width and dash it leaves as they were (the PDF pen counts on that; tests/products/pens.test.ts
+ * checks it).
+ */
+export function pdfText(doc: PDFKit.PDFDocument, s: Text, measure: Measure | undefined): void {
   doc.font(s.font).fontSize(s.size).fillColor(s.fill);
   const width = s.anchor === "start" ? 0 : measure ? measure(s.text, s.font, s.size) : doc.widthOfString(s.text);
   const x = s.x - (s.anchor === "middle" ? width / 2 : s.anchor === "end" ? width : 0);
@@ -97,15 +102,28 @@ function outlineOf(x: number, y: number, w: number, h: number, radius: number | 
   return known;
 }
 
+/** The graphics state the pen has set: colours as "r g b", width and dash as written; undefined when not known. */
+interface PenState {
+  fill?: string;
+  stroke?: string;
+  width?: string;
+  dash?: string;
+}
+
 /**
- * Writes shapes as PDF content operators, the ones pdfkit's vector calls write for the same
- * shapes, byte for byte (the operators, their order and pdfkit's number formatting), but built as
- * strings and handed to the page in one piece: pdfkit's calls cost a method call, a number
- * formatting and a content write per operator, and parse a colour on every fill and stroke.
+ * Writes shapes as PDF content operators, built as strings and handed to the page in one piece:
+ * pdfkit's vector calls cost a method call, a number formatting and a content write per operator,
+ * and parse a colour on every fill and stroke. The paths are the ones pdfkit's calls write (its
+ * number formatting, its corner arithmetic), and they are painted in the same colours, widths and
+ * dashes, but a colour, width or dash is set only when it changes (pdfkit's calls set all three
+ * for every shape), and a box both filled and stroked is painted by one B (fill, then stroke) on
+ * one path instead of f and S on two copies of it, which the PDF reference defines as the same.
  * Anything else writing to the page (text) must come after `flush`.
  */
 export class PdfPen {
   private readonly ops: string[] = [];
+  private state: PenState = {};
+  private readonly saved: PenState[] = [];
   constructor(private readonly doc: PDFKit.PDFDocument) {}
 
   /** Hands the operators written so far to the page. */
@@ -115,21 +133,32 @@ export class PdfPen {
     this.ops.length = 0;
   }
 
+  /** After a text drawn by pdfText: the fill colour is no longer known. */
+  textDrawn(): void {
+    this.state.fill = undefined;
+  }
+
   shape(s: Exclude<Shape, Text>): void {
     const ops = this.ops;
     switch (s.kind) {
       case "rect": {
-        if (s.fill) {
-          this.outline(s);
+        if (s.fill && s.stroke && !s.hatch) {
           this.fillColour(s.fill);
-          ops.push("f");
+          this.strokeStyle(s);
+          ops.push(outlineOf(s.x, s.y, s.w, s.h, s.r), "B");
+          return;
+        }
+        if (s.fill) {
+          this.fillColour(s.fill);
+          ops.push(outlineOf(s.x, s.y, s.w, s.h, s.r), "f");
         }
         if (s.hatch) {
           ops.push("q");
-          this.outline(s);
-          ops.push("W n", "2 w");
+          this.saved.push({ ...this.state });
+          ops.push(outlineOf(s.x, s.y, s.w, s.h, s.r), "W n");
+          this.lineWidth(2);
           this.strokeColour(s.hatch);
-          ops.push("[] 0 d");
+          this.setDash("[] 0 d");
           for (let d = -s.h; d < s.w + s.h; d += 7)
             ops.push(
               `${pdfNumber(s.x + d)} ${pdfNumber(s.y + s.h)} m`,
@@ -137,11 +166,11 @@ export class PdfPen {
               "S",
             );
           ops.push("Q");
+          this.state = this.saved.pop()!;
         }
         if (s.stroke) {
           this.strokeStyle(s);
-          this.outline(s);
-          ops.push("S");
+          ops.push(outlineOf(s.x, s.y, s.w, s.h, s.r), "S");
         }
         return;
       }
@@ -152,22 +181,20 @@ export class PdfPen {
           ops.push(`${pdfNumber(points[i]![0])} ${pdfNumber(points[i]![1])} ${i ? "l" : "m"}`);
         ops.push("S");
         if (s.arrow) {
-          ops.push("[] 0 d");
+          this.fillColour(s.stroke ?? "#000000");
           const head = arrowHead(s.points);
           for (let i = 0; i < head.length; i++)
             ops.push(`${pdfNumber(head[i]![0])} ${pdfNumber(head[i]![1])} ${i ? "l" : "m"}`);
-          ops.push("h");
-          this.fillColour(s.stroke ?? "#000000");
-          ops.push("f");
+          ops.push("h", "f");
         }
         return;
       }
       case "path":
         // SVG path data goes through pdfkit's own parser (a rare shape: a corner mark).
         if (s.fill) {
+          this.fillColour(s.fill);
           this.flush();
           this.doc.path(s.d);
-          this.fillColour(s.fill);
           ops.push("f*");
         }
         if (s.stroke) {
@@ -180,26 +207,32 @@ export class PdfPen {
     }
   }
 
-  /** pdfkit's rect or roundedRect path. */
-  private outline(s: Extract<Shape, { kind: "rect" }>): void {
-    this.ops.push(outlineOf(s.x, s.y, s.w, s.h, s.r));
-  }
-
-  /** Line width, colour and dash of a stroked shape, as the old stroke() set them. */
+  /** Line width, colour and dash of a stroked shape: 1, black and solid unless it says otherwise. */
   private strokeStyle(s: { stroke?: string; width?: number; dash?: number[] }): void {
-    this.ops.push(`${pdfNumber(s.width ?? 1)} w`);
+    this.lineWidth(s.width ?? 1);
     this.strokeColour(s.stroke ?? "#000000");
     const dash = s.dash;
     if (dash?.length) {
+      // As pdfkit's dash(on, { space }): a gap of 0 or none is as long as the dash.
       const on = dash[0]!;
       const off = dash[1] ?? on;
       const lengths = [on, off || on];
-      if (!lengths.every((v) => Number.isFinite(v) && v > 0)) {
-        this.flush();
-        this.doc.dash(on, { space: off }); // pdfkit's own error for a dash it does not take
-      }
-      this.ops.push(`[${lengths.map(pdfNumber).join(" ")}] 0 d`);
-    } else this.ops.push("[] 0 d");
+      if (!lengths.every((v) => Number.isFinite(v) && v > 0)) this.doc.dash(on, { space: off }); // pdfkit's own error
+      this.setDash(`[${lengths.map(pdfNumber).join(" ")}] 0 d`);
+    } else this.setDash("[] 0 d");
+  }
+
+  private lineWidth(width: number): void {
+    const op = `${pdfNumber(width)} w`;
+    if (op === this.state.width) return;
+    this.ops.push(op);
+    this.state.width = op;
+  }
+
+  private setDash(op: string): void {
+    if (op === this.state.dash) return;
+    this.ops.push(op);
+    this.state.dash = op;
   }
 
   private fillColour(colour: string): void {
@@ -207,7 +240,11 @@ export class PdfPen {
     if (rgb === null) {
       this.flush();
       this.doc.fillColor(colour);
-    } else this.ops.push("/DeviceRGB cs", `${rgb} scn`);
+      this.state.fill = undefined;
+    } else if (rgb !== this.state.fill) {
+      this.ops.push("/DeviceRGB cs", `${rgb} scn`);
+      this.state.fill = rgb;
+    }
   }
 
   private strokeColour(colour: string): void {
@@ -215,7 +252,11 @@ export class PdfPen {
     if (rgb === null) {
       this.flush();
       this.doc.strokeColor(colour);
-    } else this.ops.push("/DeviceRGB CS", `${rgb} SCN`);
+      this.state.stroke = undefined;
+    } else if (rgb !== this.state.stroke) {
+      this.ops.push("/DeviceRGB CS", `${rgb} SCN`);
+      this.state.stroke = rgb;
+    }
   }
 }
 
