@@ -51,7 +51,7 @@ export function parseScenario(source: string, file: string, printable?: Readonly
 
   // The frame first, with actions and expectations left open; then each of those on its own,
   // so that an error inside one names the action it is in.
-  const frame = scenarioSchema(z.unknown(), z.unknown());
+  const frame = frameSchema();
   const parsed = frame.safeParse(raw);
   if (!parsed.success) {
     for (const issue of withoutEchoes(parsed.error.issues, frame))
@@ -92,6 +92,16 @@ export function parseScenario(source: string, file: string, printable?: Readonly
   problems.push(...checkMeaning(scenario));
   if (problems.length > 0) throw new ScenarioError(problems);
   return scenario;
+}
+
+/**
+ * The scenario's frame (actions and expectations left open), built once: a zod schema is
+ * immutable, and zod compiles a schema's fast path on its first parse, so a schema built afresh
+ * for every scenario paid for that again each time.
+ */
+let builtFrame: ReturnType<typeof scenarioSchema> | undefined;
+function frameSchema(): ReturnType<typeof scenarioSchema> {
+  return (builtFrame ??= scenarioSchema(z.unknown(), z.unknown()));
 }
 
 function isMap(value: unknown): value is Raw {
