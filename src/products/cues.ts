@@ -144,69 +144,93 @@ function passOnPhrase(byOwner: Map<string, number[]>): string {
 
 /** What a group of moves means for one role: what reaches its row, its tray and its hand, the copies it passes on, its tokens. */
 function seenBy(role: string, moves: Move[], deck: Map<string, DeckObject>, own: string, parties: string[]) {
-  const numbers = (list: Move[]) => [...new Set(list.map((m) => deck.get(m.object)!.card!))].sort((a, b) => a - b);
-  const mine = (area: string) => moves.filter((m) => ownerOf(m.to) === role && areaOf(m.to) === area);
-  const copies = (list: Move[]) => list.filter((m) => ["write", "joker", "delete"].includes(deck.get(m.object)!.kind));
-  const tokens = (list: Move[]) => [
-    ...new Set(
-      list
-        .map((m) => deck.get(m.object)!)
-        .filter((o) => o.kind === "token")
-        .map((o) => o.label!),
-    ),
-  ];
-  const toCommon = (place: string) =>
-    numbers(moves.filter((m) => m.to === place && deck.get(m.object)!.kind !== "token"));
+  // One pass over the moves, each list in the moves' order; numbers() sorts each list's cards.
+  const numbers = (cards: number[]) => [...new Set(cards)].sort((a, b) => a - b);
+  const unique = (labels: string[]) => [...new Set(labels)];
+  const others = new Set(["WAL", ARCHIVE, own, ...parties]);
+  const row: number[] = [];
+  const tray: number[] = [];
+  const walIn: number[] = [];
+  const floor: number[] = [];
+  const table: number[] = [];
+  const unrowed: number[] = [];
+  const binRow: number[] = [];
+  const tokensIn: string[] = [];
+  const tokensOut: string[] = [];
   // Copies for someone else than the parties of the event: passed on down a chain, or clipped to an archive copy.
-  const third = copies(moves).filter((m) => !["WAL", ARCHIVE, own, ...parties].includes(deck.get(m.object)!.mark!));
   const byOwner = new Map<string, number[]>();
-  for (const m of third) {
+  const acksPerCard = new Map<number, Set<string>>();
+  let pending = false;
+  let wal = false;
+  let archiveCopy = false;
+  let ack = false;
+  let bin = false;
+  let record = false;
+  let binTray = false;
+  const rowPlace = `${role}.data`;
+  const trayPlace = `${role}.wal`;
+  for (const m of moves) {
     const o = deck.get(m.object)!;
-    byOwner.set(o.mark!, [...new Set([...(byOwner.get(o.mark!) ?? []), o.card!])]);
+    const copy = o.kind === "write" || o.kind === "joker" || o.kind === "delete";
+    const toRole = ownerOf(m.to) === role;
+    const toArea = areaOf(m.to);
+    const fromRole = ownerOf(m.from) === role;
+    const fromArea = areaOf(m.from);
+    if (copy) {
+      if (toRole && toArea === "data") row.push(o.card!);
+      if (toRole && toArea === "wal") {
+        tray.push(o.card!);
+        if (o.mark === "WAL") wal = true;
+      }
+      if (toRole && toArea === "hand") pending = true;
+      // WAL copies that reach a tray from somewhere else: a standby's own WAL, a clone's pg_wal.
+      if (o.mark === "WAL" && toArea === "wal" && ownerOf(m.from) !== ownerOf(m.to)) walIn.push(o.card!);
+      if (o.mark === ARCHIVE && m.to !== "archive") archiveCopy = true;
+      if (!others.has(o.mark!)) {
+        const cards = byOwner.get(o.mark!) ?? [];
+        if (!cards.includes(o.card!)) cards.push(o.card!);
+        byOwner.set(o.mark!, cards);
+      }
+      if (m.to === "bin" && m.from === rowPlace) binRow.push(o.card!);
+    }
+    if (o.kind === "ack") {
+      ack = true;
+      // Acks per card: a quorum commit carries one for each standby whose ack it waits for.
+      acksPerCard.set(o.card!, (acksPerCard.get(o.card!) ?? new Set()).add(o.object));
+    }
+    if (o.kind === "delete") record = true;
+    if (m.to === "floor" && o.kind !== "token") floor.push(o.card!);
+    if (m.to === "archive" && o.mark === ARCHIVE) table.push(o.card!);
+    if (m.to === "bin") bin = true;
+    // The rows a DELETE takes out of your row (when you run or replay it).
+    if (fromRole && fromArea === "data" && m.to === "bin" && o.kind === "write") unrowed.push(o.card!);
+    // What leaves this role's row and tray for the bin (a rewind gives up the rows past the fork).
+    if (m.to === "bin" && m.from === trayPlace) binTray = true;
+    if (o.kind === "token") {
+      if (toRole && toArea === "hand") tokensIn.push(o.label!);
+      if (fromRole && fromArea === "hand" && m.to === "reserve") tokensOut.push(o.label!);
+    }
   }
   return {
-    row: numbers(copies(mine("data"))),
-    tray: numbers(copies(mine("wal"))),
-    // WAL copies that reach a tray from somewhere else: a standby's own WAL, a clone's pg_wal.
-    walIn: numbers(
-      copies(moves).filter(
-        (m) => deck.get(m.object)!.mark === "WAL" && areaOf(m.to) === "wal" && ownerOf(m.from) !== ownerOf(m.to),
-      ),
-    ),
-    pending: copies(mine("hand")).length > 0,
+    row: numbers(row),
+    tray: numbers(tray),
+    walIn: numbers(walIn),
+    pending,
     passOn: passOnPhrase(byOwner),
     passOnTo: listPhrase([...byOwner.keys()]),
-    wal: copies(mine("wal")).some((m) => deck.get(m.object)!.mark === "WAL"),
-    archiveCopy: copies(moves).some((m) => deck.get(m.object)!.mark === ARCHIVE && m.to !== "archive"),
-    ack: moves.some((m) => deck.get(m.object)!.kind === "ack"),
-    // Acks per card: a quorum commit carries one for each standby whose ack it waits for.
-    manyAcks: (() => {
-      const perCard = new Map<number, Set<string>>();
-      for (const m of moves.filter((x) => deck.get(x.object)!.kind === "ack")) {
-        const o = deck.get(m.object)!;
-        perCard.set(o.card!, (perCard.get(o.card!) ?? new Set()).add(o.object));
-      }
-      return [...perCard.values()].some((set) => set.size > 1);
-    })(),
-    floor: toCommon("floor"),
-    table: numbers(moves.filter((m) => m.to === "archive" && deck.get(m.object)!.mark === ARCHIVE)),
-    bin: moves.some((m) => m.to === "bin"),
-    // The rows a DELETE takes out of your row (when you run or replay it).
-    unrowed: numbers(
-      moves.filter(
-        (m) =>
-          ownerOf(m.from) === role &&
-          areaOf(m.from) === "data" &&
-          m.to === "bin" &&
-          deck.get(m.object)!.kind === "write",
-      ),
-    ),
-    record: moves.some((m) => deck.get(m.object)!.kind === "delete"),
-    // What leaves this role's row and tray for the bin (a rewind gives up the rows past the fork).
-    binRow: numbers(copies(moves.filter((m) => m.to === "bin" && m.from === `${role}.data`))),
-    binTray: moves.some((m) => m.to === "bin" && m.from === `${role}.wal`),
-    tokensIn: tokens(mine("hand")),
-    tokensOut: tokens(moves.filter((m) => ownerOf(m.from) === role && areaOf(m.from) === "hand" && m.to === "reserve")),
+    wal,
+    archiveCopy,
+    ack,
+    manyAcks: [...acksPerCard.values()].some((set) => set.size > 1),
+    floor: numbers(floor),
+    table: numbers(table),
+    bin,
+    unrowed: numbers(unrowed),
+    record,
+    binRow: numbers(binRow),
+    binTray,
+    tokensIn: unique(tokensIn),
+    tokensOut: unique(tokensOut),
   };
 }
 
@@ -224,14 +248,24 @@ export function deriveCues(
   // The facilitator acts too (a clone with no pg_basebackup volunteer, a cut link, time passing).
   const cues = new Map<string, Cue[]>([...scenario.roles.map((r) => [r.id, []] as [string, Cue[]]), [FACILITATOR, []]]);
   // The DELETE records of each run (numbers are dealt afresh in every run).
-  const deletesOf = (run: number) =>
-    new Set(
-      trace.steps
-        .filter((s) => s.run === run)
-        .flatMap((s) => s.events.filter((e) => e.kind === "delete").map((e) => e.card!)),
-    );
+  const deletes = new Map<number, Set<number>>();
+  const deletesOf = (run: number) => {
+    let found = deletes.get(run);
+    if (!found) {
+      found = new Set(
+        trace.steps
+          .filter((s) => s.run === run)
+          .flatMap((s) => s.events.filter((e) => e.kind === "delete").map((e) => e.card!)),
+      );
+      deletes.set(run, found);
+    }
+    return found;
+  };
+  // Each step's stage, by number (the first of each number, as a search would find it).
+  const stagedOf = new Map<number, StageModel["steps"][number]>();
+  for (const s of stage.steps) if (!stagedOf.has(s.step)) stagedOf.set(s.step, s);
   for (const step of trace.steps) {
-    const staged = stage.steps.find((s) => s.step === step.number)!;
+    const staged = stagedOf.get(step.number)!;
     const movesOf = new Map<number, Move[]>();
     for (const m of staged.moments) for (const a of m.acts) if (a.event >= 0) movesOf.set(a.event, a.moves);
     // Cards a standby both receives and replays in this step get one cue ("take … and lay them in your row").
@@ -288,6 +322,12 @@ export function deriveCues(
       const swapsTokens =
         ["promote", "timeline-switch", "slot-create", "slot-drop"].includes(event.kind) &&
         group.moves.some((m) => (m.from === "reserve" || m.to === "reserve") && deck.get(m.object)!.kind === "token");
+      // How many WAL copies of each card go into a tray in this group.
+      const walsOf = new Map<number | undefined, number>();
+      for (const m of group.moves) {
+        const o = deck.get(m.object)!;
+        if (o.mark === "WAL" && areaOf(m.to) === "wal") walsOf.set(o.card, (walsOf.get(o.card) ?? 0) + 1);
+      }
       for (const [sideIndex, side] of (["operator", "actor", "supplier", "from", "to"] as Side[]).entries()) {
         // The admin runs the operations on servers (pg_ctl, pg_promote, primary_conninfo), when there is one.
         // The facilitator supplies a volunteer's pg_basebackup with fresh copies from the reserve.
@@ -359,12 +399,7 @@ export function deriveCues(
           wal: seen.walIn.length ? cardsPhrase(seen.walIn) : "",
           walCopies: seen.walIn.length > 1 ? "copies" : "copy",
           // A bundle with two WAL copies of a card: the primary's own, and one a standby will keep.
-          walTwice: cards.some(
-            (c) =>
-              group.moves.filter(
-                (m) => deck.get(m.object)!.card === c && deck.get(m.object)!.mark === "WAL" && areaOf(m.to) === "wal",
-              ).length > 1,
-          ),
+          walTwice: cards.some((c) => (walsOf.get(c) ?? 0) > 1),
           unrowed: seen.unrowed.length ? cardsPhrase(seen.unrowed) : "",
           tray: seen.tray.length ? cardsPhrase(seen.tray) : "",
           floor: seen.floor.length ? cardsPhrase(seen.floor) : "",
