@@ -645,11 +645,12 @@ export function layoutFrame(frame: Frame, measure: Measure): Drawing {
       (avoidBoxes: boolean) =>
       ([x, y]: [number, number]) => {
         const box = { x: x - w / 2, y: y - h / 2, w, h };
+        // The few boxes before the many texts: the same answer, sooner.
         return (
           box.x >= 0 &&
           box.x + box.w <= VIEW.width &&
-          !taken.some((o) => overlaps(o, box, 2)) &&
-          !(avoidBoxes && solid.some((o) => overlaps(o, box, 1)))
+          !(avoidBoxes && solid.some((o) => overlaps(o, box, 1))) &&
+          !taken.some((o) => overlaps(o, box, 2))
         );
       };
     const spot = candidates.find(free(true)) ?? candidates.find(free(false));
@@ -659,13 +660,13 @@ export function layoutFrame(frame: Frame, measure: Measure): Drawing {
   }
 
   // Losses and messages go right under the drawing, so that they are not squeezed above the legend.
-  const contentBottom = Math.max(
-    0,
-    ...shapes.flatMap((sh) =>
-      sh.kind === "rect" ? [sh.y + sh.h] : sh.kind === "line" ? sh.points.map((p) => p[1]) : [],
-    ),
-    ...texts.map((t) => t.box.y + t.box.h),
-  );
+  // The lowest edge of every rect, line point and text (Math.max, without spreading thousands of arguments).
+  let contentBottom = 0;
+  for (const sh of shapes) {
+    if (sh.kind === "rect") contentBottom = Math.max(contentBottom, sh.y + sh.h);
+    else if (sh.kind === "line") for (const p of sh.points) contentBottom = Math.max(contentBottom, p[1]);
+  }
+  for (const t of texts) contentBottom = Math.max(contentBottom, t.box.y + t.box.h);
   // The footer and the legend from the bottom up; above them losses and PostgreSQL's messages.
   const footer = frame.footer;
   put({
@@ -817,27 +818,33 @@ export function fold(list: Cell[], capacity: number): Cell[] {
     cells.reduce((sum, c) => sum + (c.text.includes("–") || c.text.startsWith("+") ? 2 : 1), 0);
   if (slots(list) <= capacity) return list;
   const same = (a: Cell, b: Cell) => a.style === b.style && a.timeline === b.timeline && a.pastFork === b.pastFork;
-  const runs: { cells: Cell[] }[] = [];
+  /** A card's number when its text is only digits (as /^\d+$/ tells), else undefined. */
+  const numberOf = (text: string) => {
+    if (text.length === 0) return undefined;
+    for (let i = 0; i < text.length; i++) {
+      const code = text.charCodeAt(i);
+      if (code < 48 || code > 57) return undefined;
+    }
+    return Number(text);
+  };
+  // Runs of consecutive numbers of one look; each cell is tested once, not again as the next one's predecessor.
+  const runs: Cell[][] = [];
+  let run: Cell[] | undefined;
+  let prev: Cell | undefined;
+  let prevNumber: number | undefined;
   for (const c of list) {
-    const last = runs[runs.length - 1];
-    const prev = last?.cells[last.cells.length - 1];
-    if (
-      prev &&
-      same(prev, c) &&
-      /^\d+$/.test(c.text) &&
-      /^\d+$/.test(prev.text) &&
-      Number(c.text) === Number(prev.text) + 1
-    )
-      last.cells.push(c);
-    else runs.push({ cells: [c] });
+    const n = numberOf(c.text);
+    if (run && prev && same(prev, c) && n !== undefined && prevNumber !== undefined && n === prevNumber + 1)
+      run.push(c);
+    else runs.push((run = [c]));
+    prev = c;
+    prevNumber = n;
   }
-  const folded = runs
-    .map((r) =>
-      r.cells.length >= 3
-        ? [{ ...r.cells[0]!, text: `${r.cells[0]!.text}–${r.cells[r.cells.length - 1]!.text}` }]
-        : r.cells,
-    )
-    .flat();
+  const folded: Cell[] = [];
+  for (const r of runs) {
+    if (r.length >= 3) folded.push({ ...r[0]!, text: `${r[0]!.text}–${r[r.length - 1]!.text}` });
+    else folded.push(...r);
+  }
   if (slots(folded) <= capacity) return folded;
   // Still too many: keep the newest, and say how many are left out.
   const kept: Cell[] = [];
