@@ -9,7 +9,9 @@ import { listPhrase, type Templates } from "../../wording.js";
 
 /** "1–5, 7, 9–10": numbers as ranges, for lists a facilitator checks at a glance. */
 export function numbers(list: readonly number[]): string {
-  const sorted = [...new Set(list)].sort((a, b) => a - b);
+  // A row or tray is usually in number order already: then there is nothing to sort out.
+  const ascending = list.every((n, i) => i === 0 || n > list[i - 1]!);
+  const sorted = ascending ? list : [...new Set(list)].sort((a, b) => a - b);
   const parts: string[] = [];
   for (let i = 0; i < sorted.length;) {
     let j = i;
@@ -41,68 +43,51 @@ export class TableWords {
   describe(objects: readonly string[], place?: string): string {
     const owner = place?.includes(".") ? this.labels.get(place.slice(0, place.lastIndexOf("."))) : undefined;
     const area = place ? areaOf(place) : undefined;
-    const groups = new Map<string, { key: string; text: (cards: string) => string; cards: number[]; order: number }>();
-    const add = (key: string, order: number, card: number, text: (cards: string) => string) => {
-      const g = groups.get(key) ?? { key, text, cards: [], order };
+    // Each group keeps what its phrase needs (its template, a copy's owner, its timeline); the
+    // phrase is made once per group, at the end.
+    interface Group {
+      key: string;
+      order: number;
+      cards: number[];
+      template: string;
+      timeline: number;
+      owner?: string;
+    }
+    const groups = new Map<string, Group>();
+    const add = (key: string, order: number, card: number, template: string, timeline = 0, owner?: string) => {
+      let g = groups.get(key);
+      if (!g) groups.set(key, (g = { key, order, cards: [], template, timeline, owner }));
       g.cards.push(card);
-      groups.set(key, g);
     };
     const tokens: string[] = [];
     for (const id of objects) {
       const o = this.object(id);
       const timeline = o.timeline && o.timeline > 1 ? o.timeline : 0;
-      const onTimeline = (text: (cards: string) => string) => (cards: string) =>
-        timeline ? this.t.text("script", "objects_timeline", { cards: text(cards), timeline }) : text(cards);
       if (o.kind === "write") {
-        if (o.mark === owner && area === "data")
-          add(
-            `own${timeline}`,
-            0,
-            o.card!,
-            onTimeline((c) => this.t.text("script", "objects_own", { cards: c })),
-          );
-        else if (o.mark === owner)
-          add(
-            `unreplayed${timeline}`,
-            1,
-            o.card!,
-            onTimeline((c) => this.t.text("script", "objects_unreplayed", { cards: c })),
-          );
-        else if (o.mark === "WAL")
-          add(
-            `wal${timeline}`,
-            2,
-            o.card!,
-            onTimeline((c) => this.t.text("script", "objects_wal", { cards: c })),
-          );
+        if (o.mark === owner && area === "data") add(`own${timeline}`, 0, o.card!, "objects_own", timeline);
+        else if (o.mark === owner) add(`unreplayed${timeline}`, 1, o.card!, "objects_unreplayed", timeline);
+        else if (o.mark === "WAL") add(`wal${timeline}`, 2, o.card!, "objects_wal", timeline);
         else if (o.mark === ARCHIVE)
-          add(
-            `archive${timeline}`,
-            3,
-            o.card!,
-            onTimeline((c) =>
-              this.t.text("script", area === "wal" ? "objects_to_archive" : "objects_archive", { cards: c }),
-            ),
-          );
-        else
-          add(
-            `for:${o.mark}${timeline}`,
-            3,
-            o.card!,
-            onTimeline((c) => this.t.text("script", "objects_for", { owner: o.mark, cards: c })),
-          );
-      } else if (o.kind === "joker")
-        add("joker", 5, o.card!, (c) => this.t.text("script", "objects_joker", { cards: c }));
-      else if (o.kind === "delete")
-        add("delete", 5, o.card!, (c) => this.t.text("script", "objects_delete", { cards: c }));
-      else if (o.kind === "read")
-        add("read", 5, o.card!, (c) => this.t.text("script", "objects_read", { cards: c.replace(/(\d+)/g, "R$1") }));
-      else if (o.kind === "ack") add("ack", 6, o.card!, (c) => this.t.text("script", "objects_ack", { cards: c }));
+          add(`archive${timeline}`, 3, o.card!, area === "wal" ? "objects_to_archive" : "objects_archive", timeline);
+        else add(`for:${o.mark}${timeline}`, 3, o.card!, "objects_for", timeline, o.mark);
+      } else if (o.kind === "joker") add("joker", 5, o.card!, "objects_joker");
+      else if (o.kind === "delete") add("delete", 5, o.card!, "objects_delete");
+      else if (o.kind === "read") add("read", 5, o.card!, "objects_read");
+      else if (o.kind === "ack") add("ack", 6, o.card!, "objects_ack");
       else tokens.push(o.label!);
     }
+    const phrase = (g: Group, cards: string) => {
+      const said =
+        g.template === "objects_for"
+          ? this.t.text("script", g.template, { owner: g.owner, cards })
+          : this.t.text("script", g.template, {
+              cards: g.template === "objects_read" ? cards.replace(/(\d+)/g, "R$1") : cards,
+            });
+      return g.timeline ? this.t.text("script", "objects_timeline", { cards: said, timeline: g.timeline }) : said;
+    };
     const parts = [...groups.values()]
       .sort((a, b) => a.order - b.order || a.key.localeCompare(b.key))
-      .map((g) => g.text(numbers(g.cards)));
+      .map((g) => phrase(g, numbers(g.cards)));
     const counted = [...new Set(tokens)].map((label) => {
       const n = tokens.filter((x) => x === label).length;
       return n > 1 ? `${n} × ${label}` : label;
