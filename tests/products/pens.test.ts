@@ -12,6 +12,7 @@ import { arrowHead, drawPdf, drawSvg, pdfNumber, pdfText } from "../../src/produ
 import type { Drawing, Shape } from "../../src/products/diagrams/shapes.js";
 import { VIEW } from "../../src/products/diagrams/shapes.js";
 import { frameSvg, PRESENTER_FONTS } from "../../src/products/presenter/derive.js";
+import { presenter } from "../../src/products/presenter/draw.js";
 import { measurer, type Measure } from "../../src/render/measure.js";
 import { createDocument, FONT } from "../../src/render/pdf.js";
 import { assets, kitOf, options, shipped } from "../helpers.js";
@@ -400,6 +401,39 @@ describe("one layout per frame", () => {
     };
     expect(() => frameDrawing(frame, measure)).toThrow(/diagram of step/);
     expect(() => frameDrawing(frame, measure)).toThrow(/diagram of step/);
+  });
+});
+
+describe("the presenter page", () => {
+  it("embeds each face once, as its bytes in base64, and gives the same bytes twice", async () => {
+    const kit = kitOf("streaming.yaml");
+    const first = await presenter.render(kit, options(), assets);
+    const html = new TextDecoder().decode(first.bytes);
+    for (const bytes of [assets.fonts.regular, assets.fonts.bold, assets.fonts.mono])
+      expect(html.split(`base64,${Buffer.from(bytes).toString("base64")})`).length).toBe(2);
+    expect((await presenter.render(kit, options(), assets)).bytes).toEqual(first.bytes);
+  });
+
+  it("prefixes a hatched frame's clip ids and their uses with the screen's prefix, and leaves other frames' text alone", () => {
+    const kit = kitOf("rewind-failback.yaml");
+    const hatched = kit.frames.findIndex((f) =>
+      frameDrawing(f, measure).shapes.some((s) => s.kind === "rect" && s.hatch),
+    );
+    expect(hatched).toBeGreaterThanOrEqual(0);
+    const plain = drawSvg(frameDrawing(kit.frames[hatched]!, measure), PRESENTER_FONTS);
+    const svg = frameSvg(kit, hatched, assets, "z3-");
+    const count = (text: string, what: string) => text.split(what).length - 1;
+    expect(count(plain, 'id="clip')).toBeGreaterThan(0);
+    expect(count(svg, 'id="z3-clip')).toBe(count(plain, 'id="clip'));
+    expect(count(svg, "url(#z3-clip")).toBe(count(plain, "url(#clip"));
+    expect(count(svg, 'id="clip') + count(svg, "url(#clip")).toBe(0);
+    kit.frames.forEach((frame, i) => {
+      const own = drawSvg(frameDrawing(frame, measure), PRESENTER_FONTS);
+      if (!own.includes('id="'))
+        expect(frameSvg(kit, i, assets, "z3-")).toBe(
+          own.replace(' width="1000" height="700"', ' preserveAspectRatio="xMidYMid meet" role="img"'),
+        );
+    });
   });
 });
 

@@ -47,10 +47,10 @@ export const PRESENTER_FONTS: Record<string, string> = {
 /** One frame's drawing as inline SVG: sized by the page, its ids made unique within the page. */
 export function frameSvg(kit: Kit, index: number, assets: Assets, prefix: string): string {
   const svg = drawingSvg(frameDrawing(kit.frames[index]!, measurer(assets.fonts)), PRESENTER_FONTS);
-  return svg
-    .replace(/ width="\d+" height="\d+"/, ' preserveAspectRatio="xMidYMid meet" role="img"')
-    .replace(/id="/g, `id="${prefix}`)
-    .replace(/url\(#/g, `url(#${prefix}`);
+  const sized = svg.replace(/ width="\d+" height="\d+"/, ' preserveAspectRatio="xMidYMid meet" role="img"');
+  // Most frames have no ids (only a hatched card's clip has one): skip the scans there.
+  const ids = sized.includes('id="') ? sized.replace(/id="/g, `id="${prefix}`) : sized;
+  return ids.includes("url(#") ? ids.replace(/url\(#/g, `url(#${prefix}`) : ids;
 }
 
 export function scenarioScreens(

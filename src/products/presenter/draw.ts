@@ -15,10 +15,18 @@ import { STYLE } from "./style.js";
 const esc = (text: string) =>
   text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 
+const faces = new WeakMap<FontSet, string>();
+
+/** The three faces as CSS, base64 inside: made once per font set (every kit's and workshop's page has them). */
 function fontFaces(fonts: FontSet): string {
-  const face = (name: string, bytes: Uint8Array) =>
-    `@font-face{font-family:"${name}";src:url(data:font/ttf;base64,${Buffer.from(bytes).toString("base64")}) format("truetype");font-display:block}`;
-  return [face(FONT.regular, fonts.regular), face(FONT.bold, fonts.bold), face(FONT.mono, fonts.mono)].join("\n");
+  let css = faces.get(fonts);
+  if (css === undefined) {
+    const face = (name: string, bytes: Uint8Array) =>
+      `@font-face{font-family:"${name}";src:url(data:font/ttf;base64,${Buffer.from(bytes).toString("base64")}) format("truetype");font-display:block}`;
+    css = [face(FONT.regular, fonts.regular), face(FONT.bold, fonts.bold), face(FONT.mono, fonts.mono)].join("\n");
+    faces.set(fonts, css);
+  }
+  return css;
 }
 
 function projectorScreen(s: Screen, i: number): string {
