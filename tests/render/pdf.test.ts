@@ -1,7 +1,9 @@
 /**
  * The kit's documents: written out page by page to a sink (a page leaves memory once the next
- * begins), the same bytes as in memory, and no default font (pdfkit's Helvetica never loaded).
+ * begins), the same bytes as in memory, no default font (pdfkit's Helvetica never loaded), and
+ * streams deflated at zlib's fast level 1.
  */
+import { deflateSync, inflateSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { createDocument, finish, FONT, pageCount, type PdfSink } from "../../src/render/pdf.js";
 import { measurer } from "../../src/render/measure.js";
@@ -46,6 +48,21 @@ describe("documents", () => {
     doc.addPage().font(FONT.mono).fontSize(12).text("mono", 10, 10);
     const { pdf } = await finish(doc);
     expect(Buffer.from(pdf).toString("latin1")).not.toContain("Helvetica");
+  });
+
+  it("deflate every stream at level 1", async () => {
+    const doc = createDocument(assets.fonts, new Date(0), meta, page);
+    doc.addPage().font(FONT.regular).fontSize(12).text("a page of text ".repeat(40), 10, 10, { width: 280 });
+    const text = Buffer.from((await finish(doc)).pdf).toString("latin1");
+    const streams = [...text.matchAll(/\/Length (\d+)[^>]*>>\nstream\n/g)].map((m) =>
+      Buffer.from(text.slice(m.index + m[0].length, m.index + m[0].length + Number(m[1])), "latin1"),
+    );
+    expect(streams.length).toBeGreaterThanOrEqual(3); // the page, and each font's program and maps
+    for (const stream of streams) {
+      const data = inflateSync(stream);
+      expect(deflateSync(data, { level: 1 }).equals(stream)).toBe(true);
+      if (data.length > 500) expect(deflateSync(data).equals(stream)).toBe(false);
+    }
   });
 
   it.each(PRODUCTS.filter((p) => p.file.endsWith(".pdf")).map((p) => [p.file, p] as const))(
