@@ -11,12 +11,14 @@
  *   made from import.meta.url (the package root, the templates) come out the same.
  * - dist/wording.precompiled.cjs: every template with a `{{`, precompiled by Handlebars, matched
  *   by source text at run time (a template edited since is compiled as before).
+ * - dist/wording.parsed.json: each template file's text and its parsed YAML, taken at run time
+ *   while the file's text is the same (a file edited since is parsed as before).
  *
  * Without rolldown (an install without dev dependencies), the bundle is skipped with a note and
  * dist/launch.js runs dist/cli.js instead.
  */
 import { createHash } from "node:crypto";
-import { mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -28,8 +30,16 @@ const writeAtomic = (path, text) => {
 };
 
 const { precompileWording } = await import(join(dist, "wording.js"));
-const { loadWording } = await import(join(dist, "node", "assets.js"));
-writeAtomic(join(dist, "wording.precompiled.cjs"), precompileWording(loadWording()));
+const { loadWording, WORDING_FILES } = await import(join(dist, "node", "assets.js"));
+writeAtomic(join(dist, "wording.precompiled.cjs"), precompileWording(loadWording(undefined, {})));
+const { parse } = await import("yaml");
+const { templateDir } = await import(join(dist, "node", "paths.js"));
+const parsed = {};
+for (const name of WORDING_FILES) {
+  const source = readFileSync(join(templateDir, `${name}.yaml`), "utf8");
+  parsed[name] = { source, value: parse(source) };
+}
+writeAtomic(join(dist, "wording.parsed.json"), JSON.stringify(parsed));
 
 let rolldown;
 try {
