@@ -78,4 +78,23 @@ describe("precompiled wording", () => {
     });
     expect(templates.text("script", "plain")).toBe("Two lines \\ and a } brace");
   });
+
+  it("gives a kept render only for the same template and the same data", () => {
+    const templates = new Templates({
+      cues: {},
+      script: { n: "{{n}} cards", m: "{{n}} more", strict: "{{#if a}}A{{/if}}{{a}}" },
+      cards: {},
+      diagrams: {},
+      workshop: {},
+    });
+    expect(templates.text("script", "n", { n: 3 })).toBe("3 cards");
+    expect(templates.text("script", "n", { n: 3 })).toBe("3 cards");
+    expect(templates.text("script", "n", { n: 4 })).toBe("4 cards");
+    expect(templates.text("script", "m", { n: 3 })).toBe("3 more");
+    expect(templates.text("script", "n", { n: [1, 2] })).toBe("1,2 cards");
+    // A strict template throws on an absent field; a field set to undefined is another input.
+    expect(templates.text("script", "strict", { a: undefined })).toBe("");
+    expect(() => templates.text("script", "strict", {})).toThrow(/template script.strict/);
+    expect(() => templates.text("script", "strict", {})).toThrow(/template script.strict/);
+  });
 });
