@@ -27,7 +27,7 @@ export interface Block {
  * the same in every document with the kit's faces: heightOfString reads nothing of the page),
  * else per document.
  */
-const heights = new WeakMap<object, Map<string, number>>();
+const heights = new WeakMap<object, Map<string, Map<string, number>>>();
 const KEEP_HEIGHTS = 20000;
 
 /** The height of one block's text at a size, wrapped to `width` (measured once per font set). */
@@ -41,14 +41,19 @@ export function textHeight(
 ): number {
   const owner = fontSetOf(doc) ?? doc;
   let known = heights.get(owner);
-  if (!known) heights.set(owner, (known = new Map<string, number>()));
-  const key = `${font}\u0000${size}\u0000${width}\u0000${lineGap}\u0000${text}`;
-  let height = known.get(key);
+  if (!known) heights.set(owner, (known = new Map<string, Map<string, number>>()));
+  // By text, then the rest: a key joining them would copy the text on every lookup.
+  let byText = known.get(text);
+  if (!byText) {
+    if (known.size >= KEEP_HEIGHTS) known.clear(); // bounded: watch sessions, very large kits
+    known.set(text, (byText = new Map<string, number>()));
+  }
+  const key = `${font}\u0000${size}\u0000${width}\u0000${lineGap}`;
+  let height = byText.get(key);
   if (height === undefined) {
     doc.font(font).fontSize(size);
     height = doc.heightOfString(text, { width, lineGap });
-    if (known.size >= KEEP_HEIGHTS) known.clear(); // bounded: watch sessions, very large kits
-    known.set(key, height);
+    byText.set(key, height);
   }
   return height;
 }

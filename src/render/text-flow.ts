@@ -88,13 +88,18 @@ const KEEP = 20000;
 const wordsOf = new Map<string, Word[]>();
 /** A word's advance in font units, per face: size-free, as the kit tries a text at many sizes. */
 const advances = new WeakMap<object, Map<string, number>>();
-const layouts = new WeakMap<object, Map<string, Line[] | null>>();
+/**
+ * Lines per face, by text, then size and line width: a text is its own key (a key made by joining
+ * size, width and text copied every text, some of them paragraphs, on every lookup).
+ */
+const layouts = new WeakMap<object, Map<string, Map<number, Map<number, Line[] | null>>>>();
 const patched = new WeakSet<object>();
 
 /** How many texts took the short road and how many went to pdfkit, and a switch (for the tests). */
 export const textFlow = { laidOut: 0, toPdfkit: 0, enabled: true };
 
 function remember<K, V>(map: Map<K, V>, key: K, value: V): V {
+  // Bounded by the number of texts (or words): each holds a few sizes and widths at most.
   if (map.size >= KEEP) map.clear();
   map.set(key, value);
   return value;
@@ -137,10 +142,14 @@ function wordWidth(doc: Doc, face: object, word: string): number {
  * on the options for each; null when a word is wider than the line (pdfkit then cuts the word).
  */
 function linesOf(doc: Doc, face: object, text: string, lineWidth: number): Line[] | null {
-  const known = perFace(layouts, face);
-  const key = `${doc._fontSize}\u0000${lineWidth}\u0000${text}`;
-  const found = known.get(key);
+  const texts = perFace(layouts, face);
+  let sizes = texts.get(text);
+  if (!sizes) sizes = remember(texts, text, new Map<number, Map<number, Line[] | null>>());
+  let known = sizes.get(doc._fontSize);
+  if (!known) sizes.set(doc._fontSize, (known = new Map<number, Line[] | null>()));
+  const found = known.get(lineWidth);
   if (found !== undefined) return found;
+  const key = lineWidth;
   const lines: Line[] = [];
   let buffer = "";
   let textWidth = 0;
