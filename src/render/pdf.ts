@@ -194,7 +194,16 @@ function batchStringWrites(proto: StreamObject): void {
     const strings = pending.get(ref);
     if (!strings?.length) return;
     pending.delete(ref);
-    write.call(ref, Buffer.from(strings.join("\n") + "\n", "latin1"));
+    // Each string and its newline straight into one buffer (a joined string first would be a copy).
+    let length = 0;
+    for (const s of strings) length += s.length + 1;
+    const bytes = Buffer.allocUnsafeSlow(length);
+    let at = 0;
+    for (const s of strings) {
+      at += bytes.write(s, at, "latin1");
+      bytes[at++] = 10;
+    }
+    write.call(ref, bytes);
   };
   proto.write = function (chunk) {
     if (!(chunk instanceof Uint8Array)) {
