@@ -42,7 +42,7 @@ export function deriveStage(scenario: Scenario, trace: Trace): StageModel {
 
   const order = new Map(deck.map((o, i) => [o.object, i]));
   const allPlaces = placesOf(scenario);
-  const snapshot = (where: Map<string, Place>): Record<Place, string[]> => {
+  const snapshot = (where: ReadonlyMap<string, Place>): Record<Place, string[]> => {
     const out: Record<Place, string[]> = Object.fromEntries(allPlaces.map((p) => [p, [] as string[]]));
     for (const o of deck) out[where.get(o.object) ?? "reserve"]!.push(o.object);
     return out;
@@ -60,15 +60,15 @@ export function deriveStage(scenario: Scenario, trace: Trace): StageModel {
   const model: StageModel = { deck, start: {}, steps: [] };
   let previous: Map<string, Place> | undefined;
   for (const run of runs) {
-    const replay: RunReplay = replayRun(scenario, run.steps, run.plan, tokenDeck);
+    // snapshot reads every deck object's place, "reserve" where it has none: as full() would fill it in.
+    const replay: RunReplay = replayRun(scenario, run.steps, run.plan, tokenDeck, snapshot);
     const start = full(replay.start);
     if (!previous) model.start = snapshot(start);
     replay.steps.forEach((step, i) => {
       const moments: Moment[] = step.moments.map((m) => ({
         kind: m.kind,
         acts: m.acts,
-        // snapshot reads every deck object's place, "reserve" where it has none: as full() would fill it in.
-        places: snapshot(m.where),
+        places: m.places!,
       }));
       if (i === 0 && previous) {
         const moves: Move[] = [];
@@ -82,7 +82,7 @@ export function deriveStage(scenario: Scenario, trace: Trace): StageModel {
       }
       model.steps.push({ step: step.step, run: runOf.get(step.step)!, moments });
     });
-    previous = full(replay.steps[replay.steps.length - 1]!.moments.at(-1)!.where);
+    previous = full(replay.end);
   }
   return model;
 }

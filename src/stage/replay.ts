@@ -13,8 +13,13 @@ import { data, hand, wal, type Act, type Move, type Place } from "./types.js";
 export interface RunReplay {
   /** Every object's place at the run's start. */
   start: Map<string, Place>;
-  /** Per step: the acts of its "do" moment and of its "flow" moment, and the places after each. */
-  steps: { step: number; moments: { kind: "do" | "flow"; acts: Act[]; where: Map<string, Place> }[] }[];
+  /**
+   * Per step: the acts of its "do" moment and of its "flow" moment, and (replaying for real) what
+   * is in each place after each, as `places` makes it of every object's place.
+   */
+  steps: { step: number; moments: { kind: "do" | "flow"; acts: Act[]; places?: Record<Place, string[]> }[] }[];
+  /** Every object's place at the run's end. */
+  end: Map<string, Place>;
   reads: number[];
   acks: Map<number, number>;
   /** The most tokens of each label out of the reserve at once. */
@@ -24,7 +29,13 @@ export interface RunReplay {
 /** Tokens of the deck, by label, when replaying for real; absent when counting (dry). */
 type TokenDeck = Map<string, string[]> | undefined;
 
-export function replayRun(scenario: Scenario, steps: TraceStep[], plan: RunPlan, tokenDeck: TokenDeck): RunReplay {
+export function replayRun(
+  scenario: Scenario,
+  steps: TraceStep[],
+  plan: RunPlan,
+  tokenDeck: TokenDeck,
+  places?: (where: ReadonlyMap<string, Place>) => Record<Place, string[]>,
+): RunReplay {
   const where = new Map<string, Place>();
   const current = new Map<string, Map<number, Node>>();
   const held = (server: string) => current.get(server) ?? current.set(server, new Map()).get(server)!;
@@ -148,7 +159,9 @@ export function replayRun(scenario: Scenario, steps: TraceStep[], plan: RunPlan,
     const moments: RunReplay["steps"][number]["moments"] = [];
     let acts: Act[] = [];
     const close = (kind: "do" | "flow") => {
-      moments.push({ kind, acts, where: new Map(where) });
+      // A moment's places are read off as it closes (a copy of every object's place per moment
+      // was most of a long run's garbage); counting (dry), none are needed.
+      moments.push({ kind, acts, places: places?.(where) });
       acts = [];
     };
     step.events.forEach((e, i) => {
@@ -343,5 +356,12 @@ export function replayRun(scenario: Scenario, steps: TraceStep[], plan: RunPlan,
   }
 
   const ackCounts = new Map([...ackers].map(([card, list]) => [card, list.length] as const));
-  return { start, steps: result, reads: [...reads.keys()].sort((a, b) => a - b), acks: ackCounts, tokens: peak };
+  return {
+    start,
+    steps: result,
+    end: new Map(where),
+    reads: [...reads.keys()].sort((a, b) => a - b),
+    acks: ackCounts,
+    tokens: peak,
+  };
 }
