@@ -175,6 +175,10 @@ interface StreamObject {
   finalize: (this: StreamObject) => void;
 }
 const pending = new WeakMap<StreamObject, string[]>();
+/** Node's Buffer method behind `write(s, at, "latin1")`, without its argument handling (it has no type declaration). */
+interface Latin1Write {
+  latin1Write(text: string, offset: number): number;
+}
 const batched = new WeakSet<StreamObject>();
 
 /**
@@ -197,10 +201,10 @@ function batchStringWrites(proto: StreamObject): void {
     // Each string and its newline straight into one buffer (a joined string first would be a copy).
     let length = 0;
     for (const s of strings) length += s.length + 1;
-    const bytes = Buffer.allocUnsafeSlow(length);
+    const bytes = Buffer.allocUnsafeSlow(length) as Buffer & Latin1Write;
     let at = 0;
     for (const s of strings) {
-      at += bytes.write(s, at, "latin1");
+      at += bytes.latin1Write(s, at);
       bytes[at++] = 10;
     }
     write.call(ref, bytes);
