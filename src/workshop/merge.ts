@@ -87,6 +87,9 @@ export async function mergePdfs(
   pageLabels.set(PDFName.of("Nums"), context.obj(nums));
   out.catalog.set(PDFName.of("PageLabels"), context.register(pageLabels));
 
-  const pdf = await out.save({ useObjectStreams: true, addDefaultPage: false });
+  // No object streams: pdf-lib compresses them with pako, a deflate in JavaScript that a fresh
+  // process runs cold. Without them the first merge of a build took 451 ms instead of 693 (under
+  // load) and kit.pdf is 12% larger (676 KB instead of 606 for failure-clinic).
+  const pdf = await out.save({ useObjectStreams: false, addDefaultPage: false });
   return { pdf, pages: pages.length };
 }
