@@ -6,7 +6,10 @@
  */
 import { LineCounter, parseDocument } from "yaml";
 import { ScenarioError, type Diagnostic, type Position } from "./diagnostics.js";
-import { Positions, type Path } from "./positions.js";
+import { readFastYaml } from "./fast-yaml.js";
+import { Positions, fromDocument, type Path } from "./positions.js";
+
+const OPTIONS = { prettyErrors: false, uniqueKeys: true, strict: true } as const;
 
 export function readYaml(
   source: string,
@@ -19,8 +22,31 @@ export function readYaml(
     report(deep, `nesting deeper than ${limits.depth} levels`);
     throw new ScenarioError(problems);
   }
+  // Most files are in the subset the fast reader knows, and it gives what the yaml library would
+  // (tests/scenario/fast-yaml.test.ts holds it to that); any other file, and every error, is the
+  // yaml library's to read and to word.
+  const fast = readFastYaml(source, limits.depth);
+  let exact: Positions | undefined;
+  const { raw, positions } = fast
+    ? { raw: fast.raw, positions: new Positions(fast.root, fast.lines, () => (exact ??= exactPositions(source))) }
+    : readSlowly(source, problems, report, limits);
+  const tooDeep = depthPath(raw, limits.depth);
+  if (tooDeep) {
+    report(positions.value(tooDeep), `nesting deeper than ${limits.depth} levels`);
+    throw new ScenarioError(problems);
+  }
+  return { raw, positions };
+}
+
+/** The `yaml` library's reading, with its errors reported. */
+function readSlowly(
+  source: string,
+  problems: Diagnostic[],
+  report: (position: Position | undefined, message: string) => void,
+  limits: { depth: number; aliases: number },
+): { raw: unknown; positions: Positions } {
   const lines = new LineCounter();
-  const doc = parseDocument(source, { lineCounter: lines, prettyErrors: false, uniqueKeys: true, strict: true });
+  const doc = parseDocument(source, { lineCounter: lines, ...OPTIONS });
   // The first syntax error is the one to fix: those after it are mostly its echoes.
   const syntax = [...doc.errors, ...doc.warnings].sort((a, b) => a.pos[0] - b.pos[0]);
   if (syntax.length > 0) {
@@ -34,7 +60,7 @@ export function readYaml(
     throw new ScenarioError(problems);
   }
 
-  const positions = new Positions(doc, lines);
+  const positions = new Positions(fromDocument(doc), lines);
   let raw: unknown;
   try {
     raw = doc.toJS({ maxAliasCount: limits.aliases });
@@ -42,12 +68,13 @@ export function readYaml(
     report({ line: 1, column: 1 }, `YAML: ${(error as Error).message} (at most ${limits.aliases} aliases)`);
     throw new ScenarioError(problems);
   }
-  const tooDeep = depthPath(raw, limits.depth);
-  if (tooDeep) {
-    report(positions.value(tooDeep), `nesting deeper than ${limits.depth} levels`);
-    throw new ScenarioError(problems);
-  }
   return { raw, positions };
+}
+
+/** The positions the yaml library gives, for the rare question the fast reader leaves to it. */
+export function exactPositions(source: string): Positions {
+  const lines = new LineCounter();
+  return new Positions(fromDocument(parseDocument(source, { lineCounter: lines, ...OPTIONS })), lines);
 }
 
 function isMap(value: unknown): value is Record<string, unknown> {
