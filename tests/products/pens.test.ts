@@ -143,6 +143,9 @@ const coordinate = fc.oneof(
   fc.integer({ min: -20, max: 1000 }),
   fc.integer({ min: -80, max: 4000 }).map((q) => q / 4),
   fc.integer({ min: -160, max: 8000 }).map((q) => q / 8),
+  fc.integer({ min: -64 * 20, max: 64 * 1000 }).map((q) => q / 64),
+  fc.integer({ min: -(2 ** 30), max: 2 ** 30 }).map((q) => q / 2 ** 20),
+  fc.integer({ min: 2 ** 47, max: 2 ** 48 + 2 ** 40 }).map((q) => q / 2 ** 20),
   fc.double({ min: -20, max: 1000, noNaN: true }),
 );
 const size = fc.oneof(fc.integer({ min: 0, max: 300 }), fc.double({ min: 0.01, max: 300, noNaN: true }));

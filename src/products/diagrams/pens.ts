@@ -70,15 +70,26 @@ function rgbOf(colour: string): string | null {
   return known;
 }
 
+type Nested<T> = Map<number, T>;
+let outlines: Nested<Nested<Nested<Nested<Nested<string>>>>> = new Map();
+let outlineCount = 0;
+
 /**
  * The operators of pdfkit's rect, or of its roundedRect (the same corner arithmetic, so the same
  * numbers), as one string. Kept per geometry: a diagram kit draws the same few hundred boxes
  * (servers, card slots, bands) on every page.
  */
-const outlines = new Map<string, string>();
 function outlineOf(x: number, y: number, w: number, h: number, radius: number | undefined): string {
-  const key = `${x} ${y} ${w} ${h} ${radius}`;
-  let known = outlines.get(key);
+  // Keyed by the numbers themselves, maps within maps: a string key cost more than the look-up saved.
+  let byY = outlines.get(x);
+  if (!byY) outlines.set(x, (byY = new Map<number, Nested<Nested<Nested<string>>>>()));
+  let byW = byY.get(y);
+  if (!byW) byY.set(y, (byW = new Map<number, Nested<Nested<string>>>()));
+  let byH = byW.get(w);
+  if (!byH) byW.set(w, (byH = new Map<number, Nested<string>>()));
+  let byRadius = byH.get(h);
+  if (!byRadius) byH.set(h, (byRadius = new Map<number, string>()));
+  let known = byRadius.get(radius ?? 0);
   if (known === undefined) {
     const n = pdfNumber;
     if (!radius) known = `${n(x)} ${n(y)} ${n(w)} ${n(h)} re`;
@@ -96,8 +107,10 @@ function outlineOf(x: number, y: number, w: number, h: number, radius: number | 
       ops.push("h");
       known = ops.join("\n");
     }
-    if (outlines.size >= 4096) outlines.clear();
-    outlines.set(key, known);
+    if (++outlineCount > 4096) {
+      outlines = new Map();
+      outlineCount = 0;
+    } else byRadius.set(radius ?? 0, known);
   }
   return known;
 }
@@ -273,8 +286,19 @@ const escape = (text: string) =>
   /[&<>"]/.test(text)
     ? text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;")
     : text;
-/** To two decimals; a multiple of 1/4 (most of a layout's numbers) is already exact, as toFixed would give it. */
-const n = (v: number) => (Number.isInteger(v * 4) ? v : Number(v.toFixed(2)));
+/**
+ * To two decimals, as Number(v.toFixed(2)). Most of a layout's numbers are binary fractions (halves,
+ * eighths, the 64ths of a curve's points): for v = k / 2^20 with |v| < 2^28, |v| * 100 is exact
+ * (k * 25 fits in 53 bits), so Math.round picks toFixed's n (the nearest; toFixed rounds the
+ * magnitude, a tie going up) and n / 100 is the double nearest n / 100, which is what Number reads
+ * from toFixed's digits.
+ */
+function n(v: number): number {
+  const a = Math.abs(v);
+  if (a < 268435456 && Number.isInteger(a * 1048576))
+    return v < 0 ? -(Math.round(a * 100) / 100) : Math.round(a * 100) / 100;
+  return Number(v.toFixed(2));
+}
 
 /** The attributes of a shape's fill (none if it has none), stroke, stroke width and dash. */
 function svgStyle(fill: string | undefined, s: { stroke?: string; width?: number; dash?: number[] }): string {
