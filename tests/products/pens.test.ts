@@ -6,7 +6,7 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { drawingSvg, frameDrawing, frameNames } from "../../src/products/diagrams/draw.js";
+import { drawingSvg, frameDrawing, frameNames, KEEP_FRAMES, keepsDrawings } from "../../src/products/diagrams/draw.js";
 import { layoutFrame } from "../../src/products/diagrams/layout.js";
 import { arrowHead, drawPdf, drawSvg, pdfNumber, pdfText } from "../../src/products/diagrams/pens.js";
 import type { Drawing, Shape } from "../../src/products/diagrams/shapes.js";
@@ -394,6 +394,18 @@ describe("one layout per frame", () => {
         .replace(/id="/g, 'id="p-')
         .replace(/url\(#/g, "url(#p-"),
     );
+  });
+
+  it("keeps no drawing for a kit of more than KEEP_FRAMES frames", () => {
+    const kit = kitOf("streaming.yaml");
+    const frame = kit.frames[1]!;
+    expect(keepsDrawings(kit.frames)).toBe(true);
+    expect(keepsDrawings(Array.from({ length: KEEP_FRAMES + 1 }, () => frame))).toBe(false);
+    const fresh = { ...frame };
+    const laidOut = frameDrawing(fresh, measure, false);
+    expect(laidOut).toEqual(layoutFrame(frame, measure));
+    expect(frameDrawing(fresh, measure, false)).not.toBe(laidOut);
+    expect(frameDrawing(fresh, measure)).not.toBe(laidOut); // nothing was kept
   });
 
   it("does not keep a frame that does not fit: it fails again", () => {

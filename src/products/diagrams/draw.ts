@@ -35,11 +35,23 @@ export function frameNames(frames: { step: number }[]): string[] {
 const drawings = new WeakMap<Measure, WeakMap<Frame, Drawing>>();
 
 /**
+ * The most frames a kit may have for its drawings to be kept between products. A drawing is
+ * about 50 KB: kept for the 4,000 frames of a kit at the documented limits, they took the build
+ * from 920 MB to 1.12 GB, past its 1 GB bound. A longer kit lays each frame out again.
+ */
+export const KEEP_FRAMES = 1000;
+
+/** Whether the drawings of a kit with these frames are kept between products (see KEEP_FRAMES). */
+export const keepsDrawings = (frames: readonly Frame[]) => frames.length <= KEEP_FRAMES;
+
+/**
  * A frame's drawing, laid out once per frame and measure: the diagrams' pages, their --svg files
  * and the presenter view (a workshop's too) draw the same frames of the same kit. Kept as long as
- * the frame is (a kit is only read once derived); a frame that does not fit throws each time.
+ * the frame is (a kit is only read once derived), unless `keep` is false; a frame that does not
+ * fit throws each time.
  */
-export function frameDrawing(frame: Frame, measure: Measure): Drawing {
+export function frameDrawing(frame: Frame, measure: Measure, keep = true): Drawing {
+  if (!keep) return drawings.get(measure)?.get(frame) ?? layoutFrame(frame, measure);
   let known = drawings.get(measure);
   if (!known) drawings.set(measure, (known = new WeakMap<Frame, Drawing>()));
   let drawing = known.get(frame);
@@ -84,7 +96,7 @@ export const diagrams: Product = {
     const scale = Math.min((page.width - 2 * MARGIN) / VIEW.width, (page.height - 2 * MARGIN) / VIEW.height);
     const names = frameNames(kit.frames);
     kit.frames.forEach((frame, i) => {
-      const drawing = frameDrawing(frame, measure);
+      const drawing = frameDrawing(frame, measure, keepsDrawings(kit.frames));
       if (options.svg)
         extras.push({
           path: `diagrams/step-${names[i]}.svg`,

@@ -7,7 +7,7 @@ import type { Assets } from "../../assets.js";
 import type { Kit } from "../../kit.js";
 import { measurer } from "../../render/measure.js";
 import { FONT } from "../../render/pdf.js";
-import { drawingSvg, frameDrawing, frameNames } from "../diagrams/draw.js";
+import { drawingSvg, frameDrawing, frameNames, keepsDrawings } from "../diagrams/draw.js";
 import type { ScriptLine } from "../script/derive.js";
 
 export interface Screen {
@@ -46,7 +46,10 @@ export const PRESENTER_FONTS: Record<string, string> = {
 
 /** One frame's drawing as inline SVG: sized by the page, its ids made unique within the page. */
 export function frameSvg(kit: Kit, index: number, assets: Assets, prefix: string): string {
-  const svg = drawingSvg(frameDrawing(kit.frames[index]!, measurer(assets.fonts)), PRESENTER_FONTS);
+  const svg = drawingSvg(
+    frameDrawing(kit.frames[index]!, measurer(assets.fonts), keepsDrawings(kit.frames)),
+    PRESENTER_FONTS,
+  );
   const sized = svg.replace(/ width="\d+" height="\d+"/, ' preserveAspectRatio="xMidYMid meet" role="img"');
   // Most frames have no ids (only a hatched card's clip has one): skip the scans there.
   const ids = sized.includes('id="') ? sized.replace(/id="/g, `id="${prefix}`) : sized;
