@@ -34,14 +34,19 @@ export function deriveRoleCards(
   return scenario.roles.map((role) => {
     const entries: RoleCardText["entries"] = [];
     let run = 0;
-    const mine = cues.get(role.id) ?? [];
-    for (const step of [...new Set(mine.map((c) => c.step))]) {
+    // The role's cues by step, steps in the order they first come (grouped once, not filtered per step).
+    const byStep = new Map<number, Cue[]>();
+    for (const c of cues.get(role.id) ?? []) {
+      const list = byStep.get(c.step);
+      if (list) list.push(c);
+      else byStep.set(c.step, [c]);
+    }
+    for (const [step, here] of byStep) {
       const current = runOf.get(step)!;
       if (scenario.runs.length > 1 && current.number !== run) {
         run = current.number;
         entries.push({ run: text("role_run", { number: run, title: current.title }) });
       }
-      const here = mine.filter((c) => c.step === step);
       entries.push({
         cue: text("role_cue", { step, text: here.map((c) => c.text).join(" ") }),
         messages: [...new Set(here.flatMap((c) => c.messages))],
