@@ -111,18 +111,25 @@ function flowTooDeep(source: string, limit: number): Position | undefined {
   return undefined;
 }
 
-function depthPath(value: unknown, limit: number, path: (string | number)[] = []): Path | undefined {
-  if (path.length > limit) return path;
-  if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) {
-      const found = depthPath(value[i], limit, [...path, i]);
-      if (found) return found;
+/** The path to the first value nested deeper than the limit, depth first; one path kept and extended, not copied at every node. */
+function depthPath(value: unknown, limit: number): Path | undefined {
+  const path: (string | number)[] = [];
+  const tooDeep = (v: unknown): boolean => {
+    if (path.length > limit) return true;
+    if (Array.isArray(v)) {
+      for (let i = 0; i < v.length; i++) {
+        path.push(i);
+        if (tooDeep(v[i])) return true;
+        path.pop();
+      }
+    } else if (isMap(v)) {
+      for (const key of Object.keys(v)) {
+        path.push(key);
+        if (tooDeep(v[key])) return true;
+        path.pop();
+      }
     }
-  } else if (isMap(value)) {
-    for (const key of Object.keys(value)) {
-      const found = depthPath(value[key], limit, [...path, key]);
-      if (found) return found;
-    }
-  }
-  return undefined;
+    return false;
+  };
+  return tooDeep(value) ? path : undefined;
 }
