@@ -53,6 +53,55 @@ export function deriveStage(scenario: Scenario, trace: Trace): StageModel {
     return all;
   };
 
+  /**
+   * The places after a moment, from those before it and the moment's moves (`now` already holds
+   * every object's place after them). Only the objects that moved are looked at: a place keeps its
+   * list (copied) but for those that left it, and takes those that came, merged in deck order.
+   * The same lists as a snapshot of the whole deck, without reading every object at every moment.
+   */
+  const advance = (before: Record<Place, string[]>, now: Map<string, Place>, moves: Move[]) => {
+    // Where each moved object was before the moment: its first move starts there.
+    const was = new Map<string, Place>();
+    for (const m of moves) if (!was.has(m.object)) was.set(m.object, m.from);
+    const left = new Map<Place, Set<string>>();
+    const came = new Map<Place, string[]>();
+    for (const [object, from] of was) {
+      const to = now.get(object)!;
+      if (to === from || !order.has(object)) continue;
+      if (!Object.hasOwn(before, to)) throw new Error(`internal: stage place ${to} is not one of the stage's places`);
+      const gone = left.get(from);
+      if (gone) gone.add(object);
+      else left.set(from, new Set([object]));
+      const arrived = came.get(to);
+      if (arrived) arrived.push(object);
+      else came.set(to, [object]);
+    }
+    const out: Record<Place, string[]> = {};
+    for (const p of allPlaces) {
+      const gone = left.get(p);
+      const kept = gone ? before[p]!.filter((o) => !gone.has(o)) : before[p]!.slice();
+      const arrived = came.get(p)?.sort((a, b) => order.get(a)! - order.get(b)!);
+      if (!arrived) {
+        out[p] = kept;
+        continue;
+      }
+      // Mostly what comes is newer than all that stays (cards are numbered as they are written).
+      if (kept.length === 0 || order.get(kept[kept.length - 1]!)! < order.get(arrived[0]!)!) {
+        out[p] = kept.concat(arrived);
+        continue;
+      }
+      const merged: string[] = [];
+      let i = 0;
+      let j = 0;
+      while (i < kept.length && j < arrived.length)
+        merged.push(order.get(kept[i]!)! < order.get(arrived[j]!)! ? kept[i++]! : arrived[j++]!);
+      while (i < kept.length) merged.push(kept[i++]!);
+      while (j < arrived.length) merged.push(arrived[j++]!);
+      out[p] = merged;
+    }
+    return out;
+  };
+
   // The run of each step number (the first step of that number, as a search would find it).
   const runOf = new Map<number, number>();
   for (const s of trace.steps) if (!runOf.has(s.number)) runOf.set(s.number, s.run);
@@ -60,16 +109,19 @@ export function deriveStage(scenario: Scenario, trace: Trace): StageModel {
   const model: StageModel = { deck, start: {}, steps: [] };
   let previous: Map<string, Place> | undefined;
   for (const run of runs) {
-    // snapshot reads every deck object's place, "reserve" where it has none: as full() would fill it in.
-    const replay: RunReplay = replayRun(scenario, run.steps, run.plan, tokenDeck, snapshot);
+    const replay: RunReplay = replayRun(scenario, run.steps, run.plan, tokenDeck);
     const start = full(replay.start);
     if (!previous) model.start = snapshot(start);
+    // Every object's place as the run goes (the replay moves objects only by the moves it records).
+    const now = new Map(start);
+    let places = snapshot(start);
     replay.steps.forEach((step, i) => {
-      const moments: Moment[] = step.moments.map((m) => ({
-        kind: m.kind,
-        acts: m.acts,
-        places: m.places!,
-      }));
+      const moments: Moment[] = step.moments.map((m) => {
+        const moves = m.acts.flatMap((a) => a.moves);
+        for (const mv of moves) now.set(mv.object, mv.to);
+        places = advance(places, now, moves);
+        return { kind: m.kind, acts: m.acts, places };
+      });
       if (i === 0 && previous) {
         const moves: Move[] = [];
         for (const o of deck) {
@@ -82,7 +134,7 @@ export function deriveStage(scenario: Scenario, trace: Trace): StageModel {
       }
       model.steps.push({ step: step.step, run: runOf.get(step.step)!, moments });
     });
-    previous = full(replay.end);
+    previous = now;
   }
   return model;
 }

@@ -14,12 +14,10 @@ export interface RunReplay {
   /** Every object's place at the run's start. */
   start: Map<string, Place>;
   /**
-   * Per step: the acts of its "do" moment and of its "flow" moment, and (replaying for real) what
-   * is in each place after each, as `places` makes it of every object's place.
+   * Per step: the acts of its "do" moment and of its "flow" moment. Objects move only by the moves
+   * of these acts, so the start and the moves give every moment's places (deriveStage follows them).
    */
-  steps: { step: number; moments: { kind: "do" | "flow"; acts: Act[]; places?: Record<Place, string[]> }[] }[];
-  /** Every object's place at the run's end. */
-  end: Map<string, Place>;
+  steps: { step: number; moments: { kind: "do" | "flow"; acts: Act[] }[] }[];
   reads: number[];
   acks: Map<number, number>;
   /** The most tokens of each label out of the reserve at once. */
@@ -29,13 +27,7 @@ export interface RunReplay {
 /** Tokens of the deck, by label, when replaying for real; absent when counting (dry). */
 type TokenDeck = Map<string, string[]> | undefined;
 
-export function replayRun(
-  scenario: Scenario,
-  steps: TraceStep[],
-  plan: RunPlan,
-  tokenDeck: TokenDeck,
-  places?: (where: ReadonlyMap<string, Place>) => Record<Place, string[]>,
-): RunReplay {
+export function replayRun(scenario: Scenario, steps: TraceStep[], plan: RunPlan, tokenDeck: TokenDeck): RunReplay {
   const where = new Map<string, Place>();
   const current = new Map<string, Map<number, Node>>();
   const held = (server: string) => current.get(server) ?? current.set(server, new Map()).get(server)!;
@@ -159,9 +151,7 @@ export function replayRun(
     const moments: RunReplay["steps"][number]["moments"] = [];
     let acts: Act[] = [];
     const close = (kind: "do" | "flow") => {
-      // A moment's places are read off as it closes (a copy of every object's place per moment
-      // was most of a long run's garbage); counting (dry), none are needed.
-      moments.push({ kind, acts, places: places?.(where) });
+      moments.push({ kind, acts });
       acts = [];
     };
     step.events.forEach((e, i) => {
@@ -356,12 +346,5 @@ export function replayRun(
   }
 
   const ackCounts = new Map([...ackers].map(([card, list]) => [card, list.length] as const));
-  return {
-    start,
-    steps: result,
-    end: new Map(where),
-    reads: [...reads.keys()].sort((a, b) => a - b),
-    acks: ackCounts,
-    tokens: peak,
-  };
+  return { start, steps: result, reads: [...reads.keys()].sort((a, b) => a - b), acks: ackCounts, tokens: peak };
 }

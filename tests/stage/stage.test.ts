@@ -1,8 +1,8 @@
 /**
  * The stage model's guarantees, on every shipped scenario and on random ones: every printed object
  * is in exactly one place at every moment; the moves, replayed from the start, give every moment's
- * places; each server's row equals the trace's cards at the end of every step; every printed
- * object is used; the same scenario gives the same stage.
+ * places, each listed in deck order; each server's row equals the trace's cards at the end of every
+ * step; every printed object is used; the same scenario gives the same stage.
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
@@ -18,6 +18,7 @@ import { deleting, randomScenario, scenarioOfRuns, settings } from "../sim/arbit
 function violations(scenario: Scenario, trace: Trace, model: StageModel): string[] {
   const out: string[] = [];
   const objects = model.deck.map((o) => o.object);
+  const deckOrder = new Map(objects.map((o, i) => [o, i]));
   if (new Set(objects).size !== objects.length) out.push("an object is printed twice under one name");
   const places = placesOf(scenario);
   const partition = (p: Record<string, string[]>, where: string) => {
@@ -47,6 +48,8 @@ function violations(scenario: Scenario, trace: Trace, model: StageModel): string
         for (const o of list)
           if (at.get(o) !== place)
             out.push(`${where}: ${o} is listed in ${place} but the moves put it in ${at.get(o)}`);
+        if (list.some((o, k) => k > 0 && deckOrder.get(o)! < deckOrder.get(list[k - 1]!)!))
+          out.push(`${where}: ${place} does not list its objects in deck order`);
       }
     }
     const traced = trace.steps.find((s) => s.number === step.step)!;
