@@ -52,6 +52,19 @@ export function pdfNumber(v: number): string {
   throw new Error(`unsupported number: ${v}`);
 }
 
+const numbers = new Map<number, string>();
+
+/** pdfNumber, kept per value: a diagram kit's lines and boxes use few distinct numbers (66 in the 480-step kit's 69,120 line coordinates). */
+function num(v: number): string {
+  let text = numbers.get(v);
+  if (text === undefined) {
+    text = pdfNumber(v);
+    if (numbers.size >= 8192) numbers.clear();
+    numbers.set(v, text);
+  }
+  return text;
+}
+
 /** pdfkit's KAPPA, for the corners of a rounded rectangle. */
 const KAPPA = 4.0 * ((Math.sqrt(2) - 1.0) / 3.0);
 
@@ -91,7 +104,7 @@ function outlineOf(x: number, y: number, w: number, h: number, radius: number | 
   if (!byRadius) byH.set(h, (byRadius = new Map<number, string>()));
   let known = byRadius.get(radius ?? 0);
   if (known === undefined) {
-    const n = pdfNumber;
+    const n = num;
     if (!radius) known = `${n(x)} ${n(y)} ${n(w)} ${n(h)} re`;
     else {
       const r = Math.max(0, Math.min(radius, Math.min(0.5 * w, 0.5 * h)));
@@ -173,11 +186,7 @@ export class PdfPen {
           this.strokeColour(s.hatch);
           this.setDash("[] 0 d");
           for (let d = -s.h; d < s.w + s.h; d += 7)
-            ops.push(
-              `${pdfNumber(s.x + d)} ${pdfNumber(s.y + s.h)} m`,
-              `${pdfNumber(s.x + d + s.h)} ${pdfNumber(s.y)} l`,
-              "S",
-            );
+            ops.push(`${num(s.x + d)} ${num(s.y + s.h)} m`, `${num(s.x + d + s.h)} ${num(s.y)} l`, "S");
           ops.push("Q");
           this.state = this.saved.pop()!;
         }
@@ -191,13 +200,12 @@ export class PdfPen {
         this.strokeStyle(s);
         const points = s.points;
         for (let i = 0; i < points.length; i++)
-          ops.push(`${pdfNumber(points[i]![0])} ${pdfNumber(points[i]![1])} ${i ? "l" : "m"}`);
+          ops.push(`${num(points[i]![0])} ${num(points[i]![1])} ${i ? "l" : "m"}`);
         ops.push("S");
         if (s.arrow) {
           this.fillColour(s.stroke ?? "#000000");
           const head = arrowHead(s.points);
-          for (let i = 0; i < head.length; i++)
-            ops.push(`${pdfNumber(head[i]![0])} ${pdfNumber(head[i]![1])} ${i ? "l" : "m"}`);
+          for (let i = 0; i < head.length; i++) ops.push(`${num(head[i]![0])} ${num(head[i]![1])} ${i ? "l" : "m"}`);
           ops.push("h", "f");
         }
         return;
@@ -231,12 +239,12 @@ export class PdfPen {
       const off = dash[1] ?? on;
       const lengths = [on, off || on];
       if (!lengths.every((v) => Number.isFinite(v) && v > 0)) this.doc.dash(on, { space: off }); // pdfkit's own error
-      this.setDash(`[${lengths.map(pdfNumber).join(" ")}] 0 d`);
+      this.setDash(`[${lengths.map(num).join(" ")}] 0 d`);
     } else this.setDash("[] 0 d");
   }
 
   private lineWidth(width: number): void {
-    const op = `${pdfNumber(width)} w`;
+    const op = `${num(width)} w`;
     if (op === this.state.width) return;
     this.ops.push(op);
     this.state.width = op;
