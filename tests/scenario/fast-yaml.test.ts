@@ -59,6 +59,62 @@ describe("the fast YAML reader on random scenario-like texts", () => {
     expect(roads.fast).toBeGreaterThan(runs * 0.25);
     expect(roads.refused).toBeGreaterThan(runs * 0.05);
   });
+
+  it("gives the yaml library's answer on shipped files edited line by line, as a facilitator might", () => {
+    const texts = files.map((file) => readFileSync(join(root, file), "utf8").split("\n"));
+    // Each edit touches one line: indent it more or less, cut it in two, join it to the next,
+    // drop it, repeat it, or put a character that matters to YAML somewhere in it.
+    const edit = fc.record({
+      at: fc.nat(),
+      how: fc.constantFrom("indent", "outdent", "cut", "join", "drop", "repeat", "insert"),
+      where: fc.nat(),
+      what: fc.constantFrom(
+        " ",
+        ":",
+        ": ",
+        " #",
+        "#",
+        "-",
+        "- ",
+        "'",
+        '"',
+        "[",
+        "]",
+        "{",
+        "}",
+        ",",
+        "|",
+        ">",
+        "\\",
+        "é",
+        "\t",
+      ),
+    });
+    let fast = 0;
+    fc.assert(
+      fc.property(fc.nat(texts.length - 1), fc.array(edit, { minLength: 1, maxLength: 3 }), (which, edits) => {
+        const lines = [...texts[which]!];
+        for (const { at, how, where, what } of edits) {
+          const i = at % lines.length;
+          const line = lines[i]!;
+          const cut = where % (line.length + 1);
+          if (how === "indent") lines[i] = " " + line;
+          else if (how === "outdent") lines[i] = line.replace(/^ /, "");
+          else if (how === "cut") lines.splice(i, 1, line.slice(0, cut), line.slice(cut));
+          else if (how === "join") lines.splice(i, 2, line + (lines[i + 1] ?? ""));
+          else if (how === "drop") lines.splice(i, 1);
+          else if (how === "repeat") lines.splice(i, 0, line);
+          else lines[i] = line.slice(0, cut) + what + line.slice(cut);
+        }
+        const text = lines.join("\n");
+        const verdict = twoRoads(text);
+        if (verdict.road === "differs") throw new Error(`${verdict.why}\n--- text:\n${text}`);
+        if (verdict.road === "fast") fast++;
+      }),
+      { numRuns: Number(process.env.FAST_YAML_RUNS ?? 1500) / 5 },
+    );
+    expect(fast).toBeGreaterThan(0);
+  });
 });
 
 /** Texts in the subset, one feature each: each is read on the fast road, as the library reads it. */
