@@ -139,7 +139,8 @@ function wordWidth(doc: Doc, face: object, word: string): number {
 
 /**
  * The lines pdfkit's LineWrapper emits for a plain text at a line width, with the widths it sets
- * on the options for each; null when a word is wider than the line (pdfkit then cuts the word).
+ * on the options for each; null when a word is wider than the line (pdfkit then cuts the word)
+ * or the text has a soft hyphen (pdfkit may print it as a hyphen at a break).
  */
 function linesOf(doc: Doc, face: object, text: string, lineWidth: number): Line[] | null {
   const texts = perFace(layouts, face);
@@ -149,7 +150,8 @@ function linesOf(doc: Doc, face: object, text: string, lineWidth: number): Line[
   if (!known) sizes.set(doc._fontSize, (known = new Map<number, Line[] | null>()));
   const found = known.get(lineWidth);
   if (found !== undefined) return found;
-  const key = lineWidth;
+  // pdfkit turns a soft hyphen at a break into a hyphen: left to it.
+  if (text.includes("\u00ad")) return remember(known, lineWidth, null);
   const lines: Line[] = [];
   let buffer = "";
   let textWidth = 0;
@@ -159,7 +161,7 @@ function linesOf(doc: Doc, face: object, text: string, lineWidth: number): Line[
   const emit = () => lines.push({ text: buffer, textWidth, wordCount });
   for (const word of words(text)) {
     const w = wordWidth(doc, face, word.text);
-    if (w > lineWidth) return remember(known, key, null);
+    if (w > lineWidth) return remember(known, lineWidth, null);
     if (!last || last.required) spaceLeft = lineWidth;
     const fits = w <= spaceLeft;
     if (fits) {
@@ -190,7 +192,7 @@ function linesOf(doc: Doc, face: object, text: string, lineWidth: number): Line[
     last = word;
   }
   if (wordCount > 0) emit();
-  return remember(known, key, lines);
+  return remember(known, lineWidth, lines);
 }
 
 /** Whether pdfkit's options (after _initOptions) are those of a plain text. */
@@ -226,7 +228,7 @@ export function flowText(proto: Doc): void {
     const o = this._initOptions(x, y, options as object);
     const string = value == null ? "" : `${value as string}`;
     const face = this._font.font ?? this._font;
-    if (!plain(this, o) || string.includes("\u00ad")) return toPdfkit();
+    if (!plain(this, o)) return toPdfkit();
     const lineWidth = lineWidthOf(o);
     const maxY = pdfNumber(this.page.maxY());
     const lineHeight = this.currentLineHeight(true);
@@ -253,7 +255,7 @@ export function flowText(proto: Doc): void {
     if (!textFlow.enabled) return heightOfString.call(this, value, options);
     const o = this._initOptions(options);
     const string = value == null ? "" : `${value as string}`;
-    if (!plain(this, o) || string.includes("\u00ad")) return heightOfString.call(this, value, options);
+    if (!plain(this, o)) return heightOfString.call(this, value, options);
     const lines = linesOf(this, this._font.font ?? this._font, string, lineWidthOf(o));
     if (!lines) return heightOfString.call(this, value, options);
     const lineGap = o.lineGap || this._lineGap || 0;

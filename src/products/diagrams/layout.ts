@@ -318,32 +318,27 @@ export function layoutFrame(frame: Frame, measure: Measure): Drawing {
         fill: COLOURS.grey,
         anchor: "start",
       });
+    /** A marker in the tray's top corner, left of `right`: its box and words; where the next one ends. */
+    const marker = (text: string, colour: string, right: number, r: number, dash?: number[]) => {
+      const w = measure(text, FONT.bold, MIN) + 14;
+      const box = { x: right - w, y: trayBox.y + 3, w, h: 24 };
+      if (box.x < trayBox.x + (trayLabel ? labelW : 4)) throw new OverflowError(where, text, MIN);
+      rect(box, { r, fill: "#FFFFFF", stroke: colour, width: 2.5, dash });
+      put({ text, x: box.x + 7, y: box.y + 18, size: MIN, font: FONT.bold, fill: colour, anchor: "start" });
+      return box.x - 6;
+    };
     let right = trayBox.x + trayBox.w - 6;
     for (const slot of s.slots ?? []) {
-      const colour = slot.alarm ? COLOURS.vermillion : COLOURS.green;
-      const w = measure(slot.text, FONT.bold, MIN) + 14;
-      const sb = { x: right - w, y: trayBox.y + 3, w, h: 24 };
-      if (sb.x < trayBox.x + (trayLabel ? labelW : 4)) throw new OverflowError(where, slot.text, MIN);
-      rect(sb, { r: 6, fill: "#FFFFFF", stroke: colour, width: 2.5, dash: slot.alarm ? [5, 3] : undefined });
-      put({ text: slot.text, x: sb.x + 7, y: sb.y + 18, size: MIN, font: FONT.bold, fill: colour, anchor: "start" });
+      right = marker(
+        slot.text,
+        slot.alarm ? COLOURS.vermillion : COLOURS.green,
+        right,
+        6,
+        slot.alarm ? [5, 3] : undefined,
+      );
       used.add("slot");
-      right = sb.x - 6;
     }
-    if (s.paused) {
-      const w = measure(s.paused, FONT.bold, MIN) + 14;
-      const pb = { x: right - w, y: trayBox.y + 3, w, h: 24 };
-      if (pb.x < trayBox.x + (trayLabel ? labelW : 4)) throw new OverflowError(where, s.paused, MIN);
-      rect(pb, { r: 4, fill: "#FFFFFF", stroke: COLOURS.purple, width: 2.5 });
-      put({
-        text: s.paused,
-        x: pb.x + 7,
-        y: pb.y + 18,
-        size: MIN,
-        font: FONT.bold,
-        fill: COLOURS.purple,
-        anchor: "start",
-      });
-    }
+    if (s.paused) marker(s.paused, COLOURS.purple, right, 4);
     cells(
       s.tray,
       { x: trayBox.x + 6, y: trayBox.y + 28, w: trayBox.w - 12, h: trayBox.h - 32 },
