@@ -12,7 +12,7 @@ import type { Assets } from "./assets.js";
 import { deriveKit } from "./kit.js";
 import type { Options } from "./options.js";
 import { PRODUCTS } from "./products/index.js";
-import { kitKey, kitOnce, renderOnce } from "./products/memo.js";
+import { kitKey, kitOnce, loadOnce, renderOnce } from "./products/memo.js";
 import { OverflowError } from "./render/fit.js";
 import { printableIn } from "./render/fonts/coverage.js";
 import type { FontSet } from "./render/pdf.js";
@@ -46,33 +46,14 @@ export type BuildOutcome =
 /**
  * Parses and simulates a scenario. Throws ScenarioError with every positioned problem. Given the
  * fonts, a character they cannot print is one of those problems (else only control characters are).
+ * Loaded once per process for the same file and text (loadOnce).
  */
 export function load(source: string, file: string, fonts?: FontSet): { scenario: Scenario; trace: Trace } {
-  const key = `${file}\u0000${source}`;
-  const known = loaded.get(key);
-  // A load checked against fonts also answers one without them (the check only adds problems).
-  if (known && (!fonts || known.fonts === fonts)) return known.result;
-  const scenario = parseScenario(source, file, fonts && printableIn(fonts));
-  const result = { scenario, trace: simulate(scenario) };
-  if (result.trace.steps.reduce((n, s) => n + s.events.length, 0) <= KEEP_LOAD_EVENTS) {
-    loaded.delete(key);
-    loaded.set(key, { fonts, result });
-    for (const k of loaded.keys()) {
-      if (loaded.size <= KEEP_LOADS) break;
-      loaded.delete(k);
-    }
-  }
-  return result;
+  return loadOnce(file, source, fonts, () => {
+    const scenario = parseScenario(source, file, fonts && printableIn(fonts));
+    return { scenario, trace: simulate(scenario) };
+  });
 }
-
-/**
- * Scenarios read and simulated in this process, by file and text: a workshop plays scenarios the
- * same build has just loaded for their own kits (failure-clinic read four of them again, about
- * 50 ms). Only small ones are kept, and only the most recent; callers only read what they get.
- */
-const loaded = new Map<string, { fonts?: FontSet; result: { scenario: Scenario; trace: Trace } }>();
-const KEEP_LOADS = 16;
-const KEEP_LOAD_EVENTS = 2000;
 
 /**
  * Where in the scenario a text that does not fit comes from: the step of a diagram or of a cue,

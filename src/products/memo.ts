@@ -16,7 +16,9 @@
 import type { Assets } from "../assets.js";
 import type { Kit } from "../kit.js";
 import type { Options } from "../options.js";
+import type { FontSet } from "../render/pdf.js";
 import type { Scenario } from "../scenario/model.js";
+import type { Trace } from "../sim/trace.js";
 import type { Rendered, RenderedFile } from "./product.js";
 
 type Output = Rendered | RenderedFile;
@@ -82,7 +84,7 @@ export function kitOnce(assets: Assets, key: string, derive: () => Kit): Kit {
   const known = entries.get(key);
   if (known) return known;
   const kit = derive();
-  if (kit.trace.steps.reduce((n, s) => n + s.events.length, 0) <= KIT_EVENTS) {
+  if (eventsOf(kit.trace) <= KIT_EVENTS) {
     entries.set(key, kit);
     for (const k of entries.keys()) {
       if (entries.size <= KEEP_KITS) break;
@@ -90,4 +92,31 @@ export function kitOnce(assets: Assets, key: string, derive: () => Kit): Kit {
     }
   }
   return kit;
+}
+
+const eventsOf = (trace: Trace) => trace.steps.reduce((n, s) => n + s.events.length, 0);
+
+type Loaded = { scenario: Scenario; trace: Trace };
+const loads = new Map<string, { fonts?: FontSet; loaded: Loaded }>();
+
+/**
+ * A scenario read and simulated once per process, by file and text, kept as kits are (the most
+ * recent, small ones): a workshop plays scenarios the same build has just loaded for their own
+ * kits. A load checked against fonts also answers one without them (the check only adds
+ * problems), never the other way round. Callers only read what they get.
+ */
+export function loadOnce(file: string, source: string, fonts: FontSet | undefined, load: () => Loaded): Loaded {
+  const key = `${file}\u0000${source}`;
+  const known = loads.get(key);
+  if (known && (!fonts || known.fonts === fonts)) return known.loaded;
+  const loaded = load();
+  if (eventsOf(loaded.trace) <= KIT_EVENTS) {
+    loads.delete(key);
+    loads.set(key, { fonts, loaded });
+    for (const k of loads.keys()) {
+      if (loads.size <= KEEP_KITS) break;
+      loads.delete(k);
+    }
+  }
+  return loaded;
 }
