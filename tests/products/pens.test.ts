@@ -8,13 +8,14 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { drawingSvg, frameDrawing, frameNames, KEEP_FRAMES, keepsDrawings } from "../../src/products/diagrams/draw.js";
 import { layoutFrame } from "../../src/products/diagrams/layout.js";
-import { arrowHead, drawPdf, drawSvg, pdfNumber, pdfText } from "../../src/products/diagrams/pens.js";
+import { arrowHead, drawPdf, drawSvg, pdfNumber, PdfPen, pdfText } from "../../src/products/diagrams/pens.js";
 import type { Drawing, Shape } from "../../src/products/diagrams/shapes.js";
 import { VIEW } from "../../src/products/diagrams/shapes.js";
 import { frameSvg, PRESENTER_FONTS } from "../../src/products/presenter/derive.js";
 import { presenter } from "../../src/products/presenter/draw.js";
 import { measurer, type Measure } from "../../src/render/measure.js";
 import { createDocument, FONT } from "../../src/render/pdf.js";
+import { textLine } from "../../src/render/text-line.js";
 import { assets, kitOf, options, shipped } from "../helpers.js";
 
 const measure = measurer(assets.fonts);
@@ -214,6 +215,50 @@ const shape: fc.Arbitrary<Shape> = fc.oneof(
 );
 const drawing = fc.array(shape, { maxLength: 12 }).map((shapes): Drawing => ({ shapes, texts: [] }));
 
+/** The PDF pen with its text as it was drawn: by pdfkit's whole text() road (pdfText). */
+class PenWithTextCalls extends PdfPen {
+  override text(s: Extract<Shape, { kind: "text" }>, m?: Measure): void {
+    this.flush();
+    pdfText(this.doc, s, m);
+    this.state.fill = undefined;
+  }
+}
+
+function drawPdfWithTextCalls(
+  doc: PDFKit.PDFDocument,
+  drawing: Drawing,
+  x0: number,
+  y0: number,
+  scale: number,
+  m?: Measure,
+) {
+  doc.save().translate(x0, y0).scale(scale);
+  const pen = new PenWithTextCalls(doc);
+  for (const s of drawing.shapes) {
+    if (s.kind === "text") pen.text(s, m);
+    else pen.shape(s);
+  }
+  pen.flush();
+  doc.restore();
+}
+
+/** Texts that take each road: kerned pairs, marks that move glyphs, several lines, named and short colours. */
+const anyText: fc.Arbitrary<Shape> = fc.record({
+  kind: fc.constant("text" as const),
+  x: coordinate,
+  y: coordinate,
+  text: fc
+    .array(fc.constantFrom("AV", "To", "WAL", "3", "→", "·", "é", "e\u0301", "ﬁ", " ", "\n", "LSN 0/3000060", "—"), {
+      minLength: 1,
+      maxLength: 6,
+    })
+    .map((parts) => parts.join("")),
+  size: fc.constantFrom(12, 17, 19, 15.5, 28),
+  font: fc.constantFrom(FONT.regular, FONT.bold, FONT.mono),
+  fill: fc.oneof(colour, fc.constantFrom("red", "white")),
+  anchor: fc.constantFrom("start" as const, "middle" as const, "end" as const),
+});
+
 describe("the PDF pen", () => {
   it("formats numbers as pdfkit does: rounded to six decimals, no exponent", () => {
     expect([0, -0, 1, 2.5, 1 / 3, 364.790861, -0.0000004, 1e-6, 123456.1234567].map(pdfNumber)).toEqual([
@@ -240,6 +285,38 @@ describe("the PDF pen", () => {
       }),
       { numRuns: 300 },
     );
+  });
+
+  it("writes a text in the bytes pdfkit's text() writes, among shapes, kept lines or not", () => {
+    const mixed = fc
+      .array(fc.oneof(shape, anyText), { maxLength: 14 })
+      .map((shapes): Drawing => ({ shapes, texts: [] }));
+    for (const kept of [true, false]) {
+      textLine.enabled = kept;
+      try {
+        fc.assert(
+          fc.property(mixed, fc.boolean(), (d, measured) => {
+            const m = measured ? measure : undefined;
+            expect(operators((doc) => drawPdf(doc, d, 34, 40, 0.7, m))).toEqual(
+              operators((doc) => drawPdfWithTextCalls(doc, d, 34, 40, 0.7, m)),
+            );
+          }),
+          { numRuns: 200 },
+        );
+      } finally {
+        textLine.enabled = true;
+      }
+    }
+  });
+
+  it("writes every frame of the shipped kits in the bytes it wrote with pdfkit's text()", () => {
+    for (const name of shipped)
+      for (const frame of kitOf(name).frames) {
+        const d = layoutFrame(frame, measure);
+        expect(operators((doc) => drawPdf(doc, d, 34, 40, 0.7, measure))).toEqual(
+          operators((doc) => drawPdfWithTextCalls(doc, d, 34, 40, 0.7, measure)),
+        );
+      }
   });
 
   it("paints what pdfkit's calls paint on every frame of the shipped kits, with a tenth fewer operators or more", () => {

@@ -24,14 +24,18 @@ export function drawPdf(
   doc.save().translate(x0, y0).scale(scale);
   const pen = new PdfPen(doc);
   for (const s of drawing.shapes) {
-    if (s.kind === "text") {
-      pen.flush();
-      pdfText(doc, s, measure);
-      pen.textDrawn();
-    } else pen.shape(s);
+    if (s.kind === "text") pen.text(s, measure);
+    else pen.shape(s);
   }
   pen.flush();
   doc.restore();
+}
+
+/** Where a line of text starts: its anchor moved left by all or half of its width. */
+function textX(doc: PDFKit.PDFDocument, s: Text, measure: Measure | undefined): number {
+  if (s.anchor === "start") return s.x;
+  const width = measure ? measure(s.text, s.font, s.size) : doc.widthOfString(s.text);
+  return s.x - (s.anchor === "middle" ? width / 2 : width);
 }
 
 /**
@@ -41,9 +45,17 @@ export function drawPdf(
  */
 export function pdfText(doc: PDFKit.PDFDocument, s: Text, measure: Measure | undefined): void {
   doc.font(s.font).fontSize(s.size).fillColor(s.fill);
-  const width = s.anchor === "start" ? 0 : measure ? measure(s.text, s.font, s.size) : doc.widthOfString(s.text);
-  const x = s.x - (s.anchor === "middle" ? width / 2 : s.anchor === "end" ? width : 0);
-  doc.text(s.text, x, s.y, { lineBreak: false, baseline: "alphabetic" });
+  doc.text(s.text, textX(doc, s, measure), s.y, { lineBreak: false, baseline: "alphabetic" });
+}
+
+/**
+ * The options pdfkit's text() gives its line writer for { lineBreak: false, baseline: "alphabetic" }
+ * (_initOptions adds the columns, their gap and the rotation), and that writer (pdfkit 0.20's
+ * `_fragment`, which text-line.ts keeps lines for).
+ */
+const LINE = Object.freeze({ lineBreak: false, baseline: "alphabetic", columns: 0, columnGap: 18, rotation: 0 });
+interface LineWriter {
+  _fragment(text: string, x: number, y: number, options: typeof LINE): void;
 }
 
 /** A number as pdfkit 0.20 writes it into a content stream (PDFObject.number): rounded to 6 decimals. */
@@ -129,7 +141,7 @@ function outlineOf(x: number, y: number, w: number, h: number, radius: number | 
 }
 
 /** The graphics state the pen has set: colours as "r g b", width and dash as written; undefined when not known. */
-interface PenState {
+export interface PenState {
   fill?: string;
   stroke?: string;
   width?: string;
@@ -144,13 +156,13 @@ interface PenState {
  * dashes, but a colour, width or dash is set only when it changes (pdfkit's calls set all three
  * for every shape), and a box both filled and stroked is painted by one B (fill, then stroke) on
  * one path instead of f and S on two copies of it, which the PDF reference defines as the same.
- * Anything else writing to the page (text) must come after `flush`.
+ * Anything else writing to the page must come after `flush`.
  */
 export class PdfPen {
   private readonly ops: string[] = [];
-  private state: PenState = {};
+  protected state: PenState = {};
   private readonly saved: PenState[] = [];
-  constructor(private readonly doc: PDFKit.PDFDocument) {}
+  constructor(protected readonly doc: PDFKit.PDFDocument) {}
 
   /** Hands the operators written so far to the page. */
   flush(): void {
@@ -159,8 +171,27 @@ export class PdfPen {
     this.ops.length = 0;
   }
 
-  /** After a text drawn by pdfText: the fill colour is no longer known. */
-  textDrawn(): void {
+  /**
+   * A line of text, in the bytes pdfText writes: its fill colour, as pdfkit's fillColor writes it
+   * (always, as pdfkit does), then the line by pdfkit's line writer, given what pdfkit's text()
+   * would give it. The road through text() measured the line again only to move the text cursor
+   * (doc.x, doc.y), which nothing on a diagram's page reads: it stays where it was. A colour that
+   * is not "#rgb" or "#rrggbb", or a text of several lines, goes through pdfText. Afterwards the
+   * fill colour counts as unknown (as after pdfText), so that the shapes after a text set theirs
+   * as they always did.
+   */
+  text(s: Text, measure?: Measure): void {
+    const doc = this.doc;
+    const rgb = rgbOf(s.fill);
+    if (rgb === null || s.text.includes("\n")) {
+      this.flush();
+      pdfText(doc, s, measure);
+    } else {
+      this.ops.push("/DeviceRGB cs", `${rgb} scn`);
+      this.flush();
+      doc.font(s.font).fontSize(s.size);
+      (doc as unknown as LineWriter)._fragment(s.text, textX(doc, s, measure), s.y, LINE);
+    }
     this.state.fill = undefined;
   }
 
