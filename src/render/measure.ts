@@ -15,13 +15,19 @@ export function measurer(fonts: FontSet): Measure {
   if (!measure) {
     const doc = new PDFDocument({ autoFirstPage: false, font: null as unknown as string });
     registerFonts(doc, fonts);
-    const known = new Map<string, number>();
+    // By font, then size, then text: a key joined from the three cost more than the look-ups
+    // (a new string to build and hash on every call; the texts are mostly the frames' own strings,
+    // whose hashes are kept).
+    const known = new Map<string, Map<number, Map<string, number>>>();
     measure = (text, font, size) => {
-      const key = `${font}\u0000${size}\u0000${text}`;
-      let width = known.get(key);
+      let sizes = known.get(font);
+      if (!sizes) known.set(font, (sizes = new Map<number, Map<string, number>>()));
+      let widths = sizes.get(size);
+      if (!widths) sizes.set(size, (widths = new Map<string, number>()));
+      let width = widths.get(text);
       if (width === undefined) {
         width = doc.font(font).fontSize(size).widthOfString(text);
-        known.set(key, width);
+        widths.set(text, width);
       }
       return width;
     };

@@ -3,6 +3,7 @@
  * begins), the same bytes as in memory, no default font (pdfkit's Helvetica never loaded), and
  * streams deflated at zlib's fast level 1.
  */
+import fc from "fast-check";
 import { deflateSync, inflateSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { createDocument, finish, FONT, pageCount, type PdfSink } from "../../src/render/pdf.js";
@@ -92,5 +93,21 @@ describe("documents", () => {
       expect(measure(text, font, size)).toBe(width);
       expect(measure(text, font, size)).toBe(width);
     }
+  });
+
+  it("remembers each width under its own text, font and size, asked in any order", () => {
+    const measure = measurer(assets.fonts);
+    const doc = createDocument(assets.fonts, new Date(0), meta, page);
+    const ask = fc.record({
+      text: fc.constantFrom("", "1", "11", "1 1", "Standby 2", "WAL tray", "0", "-0"),
+      font: fc.constantFrom(FONT.regular, FONT.bold, FONT.mono),
+      size: fc.constantFrom(17, 17.5, 19, 12, 22),
+    });
+    fc.assert(
+      fc.property(fc.array(ask, { maxLength: 30 }), (asks) => {
+        for (const { text, font, size } of [...asks, ...asks.reverse()])
+          expect(measure(text, font, size)).toBe(doc.font(font).fontSize(size).widthOfString(text));
+      }),
+    );
   });
 });

@@ -445,7 +445,7 @@ export function layoutFrame(frame: Frame, measure: Measure): Drawing {
       let box = { x: mid[0] - w / 2 - 4, y: y - size * 0.75 - 2, w: w + 8, h: size + 4 };
       for (const dy of [0, -20, 20, -40]) {
         const candidate = { ...box, y: box.y + dy };
-        if (![...arcTexts, ...texts.map((t) => t.box)].some((o) => overlaps(o, candidate))) {
+        if (!arcTexts.some((o) => overlaps(o, candidate)) && !texts.some((t) => overlaps(t.box, candidate))) {
           box = candidate;
           y += dy;
           break;
@@ -621,34 +621,13 @@ export function layoutFrame(frame: Frame, measure: Measure): Drawing {
     const size = MIN;
     const w = measure(s, FONT.bold, size) + 12;
     const h = size + 6;
-    const segments = points
-      .slice(1)
-      .map((p, k) => ({ a: points[k]!, b: p }))
-      .sort(
-        (x, y) =>
-          Math.abs(y.b[0] - y.a[0]) - Math.abs(x.b[0] - x.a[0]) ||
-          Math.abs(y.b[1] - y.a[1]) - Math.abs(x.b[1] - x.a[1]),
-      );
-    const candidates: [number, number][] = [];
-    for (const { a, b } of segments)
-      for (const t of [0.5, 0.3, 0.7, 0.15, 0.85])
-        candidates.push([a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t]);
-    for (const [x, y] of [...candidates]) for (const dy of [-16, 16, -32, 32]) candidates.push([x, y + dy]);
-    const taken = texts.map((t) => t.box);
-    const solid = [...boxes.values()];
-    const free =
-      (avoidBoxes: boolean) =>
-      ([x, y]: [number, number]) => {
-        const box = { x: x - w / 2, y: y - h / 2, w, h };
-        // The few boxes before the many texts: the same answer, sooner.
-        return (
-          box.x >= 0 &&
-          box.x + box.w <= VIEW.width &&
-          !(avoidBoxes && solid.some((o) => overlaps(o, box, 1))) &&
-          !taken.some((o) => overlaps(o, box, 2))
-        );
-      };
-    const spot = candidates.find(free(true)) ?? candidates.find(free(false));
+    const spot = labelSpot(
+      points,
+      w,
+      h,
+      [...boxes.values()],
+      texts.map((t) => t.box),
+    );
     if (!spot) throw new OverflowError(where, s, MIN);
     rect({ x: spot[0] - w / 2, y: spot[1] - h / 2, w, h }, { r: 6, fill: "#FFFFFF", stroke: colour, width: 1.5 });
     put({ text: s, x: spot[0], y: spot[1] + size * 0.36, size, font: FONT.bold, fill: colour, anchor: "middle" });
@@ -805,6 +784,56 @@ export function layoutFrame(frame: Frame, measure: Measure): Drawing {
   }
 
   return { shapes, texts };
+}
+
+/** Where along a stretch a label is tried, in order, and how far above or below it after that. */
+const ALONG = [0.5, 0.3, 0.7, 0.15, 0.85];
+const ASIDE = [-16, 16, -32, 32];
+
+/**
+ * The centre of a w × h label on an arrow through `points`: the first spot inside the view's width
+ * that overlaps none of `solid` (the boxes, 1 apart) and none of `taken` (the texts, 2 apart),
+ * else the first that overlaps no text. Spots are tried on the stretches longest across first
+ * (then longest down), at each stretch's ALONG points, then each of those moved by ASIDE. Each
+ * spot is made only when it is tried: the first one is nearly always free.
+ */
+export function labelSpot(
+  points: [number, number][],
+  w: number,
+  h: number,
+  solid: Box[],
+  taken: Box[],
+): [number, number] | undefined {
+  const segments = points
+    .slice(1)
+    .map((p, k) => ({ a: points[k]!, b: p }))
+    .sort(
+      (x, y) =>
+        Math.abs(y.b[0] - y.a[0]) - Math.abs(x.b[0] - x.a[0]) || Math.abs(y.b[1] - y.a[1]) - Math.abs(x.b[1] - x.a[1]),
+    );
+  const free = (x: number, y: number, avoidBoxes: boolean) => {
+    const box = { x: x - w / 2, y: y - h / 2, w, h };
+    // The few boxes before the many texts: the same answer, sooner.
+    return (
+      box.x >= 0 &&
+      box.x + box.w <= VIEW.width &&
+      !(avoidBoxes && solid.some((o) => overlaps(o, box, 1))) &&
+      !taken.some((o) => overlaps(o, box, 2))
+    );
+  };
+  const along = segments.length * ALONG.length;
+  for (const avoidBoxes of [true, false])
+    for (let k = 0; k < along * (1 + ASIDE.length); k++) {
+      // Spot k: on the stretches for k < along, else spot (k − along) / 4 moved by ASIDE.
+      const base = k < along ? k : Math.floor((k - along) / ASIDE.length);
+      const { a, b } = segments[Math.floor(base / ALONG.length)]!;
+      const t = ALONG[base % ALONG.length]!;
+      const x = a[0] + (b[0] - a[0]) * t;
+      let y = a[1] + (b[1] - a[1]) * t;
+      if (k >= along) y += ASIDE[(k - along) % ASIDE.length]!;
+      if (free(x, y, avoidBoxes)) return [x, y];
+    }
+  return undefined;
 }
 
 /** Cards to show in `capacity` slots: consecutive cards of one look folded into ranges, oldest first; "+N" says what does not fit. */
