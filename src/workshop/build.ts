@@ -258,7 +258,7 @@ export async function buildWorkshop(
     }
     outline.push({ title: `${n + 1}. ${p.title}`, page: first, children, open: true });
   });
-  const merged = await mergePdfs([front.pdf, ...played.flatMap((p) => p.files.map((f) => f.bytes))], outline, labels, {
+  const merged = mergePdfs([front.pdf, ...played.flatMap((p) => p.files.map((f) => f.bytes))], outline, labels, {
     title: text("kit_title", { title: workshop.title }),
     subject: workshop.id,
     keywords: hash,

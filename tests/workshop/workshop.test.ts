@@ -96,7 +96,7 @@ describe("shipped workshops", () => {
       expect(labels.slice(0, 3)).toEqual(["i", "ii", "iii"]);
       expect(labels[front]).toBe("1 Facilitator script 1");
       expect(labels[pages - 1]).toMatch(new RegExp(`^${count} Data cards \\d+$`));
-      // Written without object streams (pdf-lib would deflate them in JavaScript, cold).
+      // Written without object streams: each object as the products wrote it.
       expect(Buffer.from(kit.bytes).toString("latin1")).not.toContain("/ObjStm");
 
       const read = await readPdf(kit.bytes);
