@@ -83,19 +83,39 @@ export function precompileWording(wording: Wording): string {
 
 /** Renders kept per Templates, bounded (watch sessions, very large kits). */
 const KEEP_RENDERS = 20000;
-/** Stand-ins in a render's key: strict templates tell a field set to undefined from one that is absent. */
-const UNDEFINED = "\u0000undefined";
-const ABSENT = "\u0000absent";
-/** The values of the fields a template reads, as JSON (all of the data when it may read all of it). */
-const keyOf = (data: object, reads: Reads) =>
-  JSON.stringify(
-    reads === null ? data : reads.map((f) => (Object.hasOwn(data, f) ? (data as Record<string, unknown>)[f] : ABSENT)),
-    (_k, v: unknown) => (v === undefined ? UNDEFINED : v),
-  );
+/**
+ * The values of the fields a template reads, as one string that tells any two apart: a string by
+ * its length (any text may follow), other values as JSON, an absent field from one set to
+ * undefined (strict templates tell them apart).
+ */
+function keyOf(data: object, reads: Reads): string {
+  if (reads === null) return valueKey(data);
+  let key = "";
+  for (const field of reads)
+    key += Object.hasOwn(data, field) ? valueKey((data as Record<string, unknown>)[field]) : "a";
+  return key;
+}
 
-/** A template ready to run, and the fields it reads. */
+function valueKey(value: unknown): string {
+  switch (typeof value) {
+    case "string":
+      return `s${value.length}:${value}`;
+    case "number":
+      return `n${value};`;
+    case "boolean":
+      return value ? "t" : "f";
+    case "undefined":
+      return "u";
+    default: {
+      const json = JSON.stringify(value, (_k, v: unknown) => (v === undefined ? "\u0000undefined" : v)) ?? "";
+      return `j${json.length}:${json}`;
+    }
+  }
+}
+
+/** A template ready to run (none for wording without a mustache: its own output), and the fields it reads. */
 interface Compiled {
-  run: Handlebars.TemplateDelegate;
+  run: Handlebars.TemplateDelegate | undefined;
   reads: Reads;
 }
 
@@ -123,9 +143,11 @@ export class Templates {
       // An entry without its reads comes from an older build's file: compiled anew, as a stale one is.
       const found = Object.hasOwn(this.precompiled, source) ? this.precompiled[source] : undefined;
       const known = found && Object.hasOwn(found, "reads") ? found : undefined;
-      template = known
-        ? { run: this.handlebars.template(known.spec), reads: known.reads }
-        : { run: this.handlebars.compile(source, compileOptions), reads: this.attempt(id, () => readsOf(source)) };
+      template = !source.includes("{{")
+        ? { run: undefined, reads: [] }
+        : known
+          ? { run: this.handlebars.template(known.spec), reads: known.reads }
+          : { run: this.handlebars.compile(source, compileOptions), reads: this.attempt(id, () => readsOf(source)) };
       this.compiled.set(id, template);
     }
     return template;
@@ -141,13 +163,12 @@ export class Templates {
   }
 
   private render(id: string, source: string, data: object): string {
-    // Wording without a mustache is its own output: no template to compile or run.
-    const template = source.includes("{{") ? this.template(id, source) : undefined;
-    const key = template ? `${id}\u0000${keyOf(data, template.reads)}` : id;
+    const { run, reads } = this.template(id, source);
+    const key = run ? `${id}\u0000${keyOf(data, reads)}` : id;
     const known = this.rendered.get(key);
     if (known !== undefined) return known;
-    const text = template
-      ? this.attempt(id, () => template.run(data).replace(/\s+/g, " ").trim())
+    const text = run
+      ? this.attempt(id, () => run(data).replace(/\s+/g, " ").trim())
       : source.replace(/\s+/g, " ").trim();
     if (this.rendered.size >= KEEP_RENDERS) this.rendered.clear();
     this.rendered.set(key, text);
@@ -168,7 +189,7 @@ export class Templates {
     const source = this.wording.cues[kind]?.[side];
     if (!source) return undefined;
     const id = `cues.${kind}.${side}`;
-    const reads = source.includes("{{") ? this.template(id, source).reads : [];
+    const { reads } = this.template(id, source);
     const data: Record<string, unknown> = {};
     for (const field of reads ?? Object.keys(fields))
       if (Object.hasOwn(fields, field)) data[field] = fields[field]!(context);

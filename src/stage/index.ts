@@ -59,7 +59,7 @@ export function deriveStage(scenario: Scenario, trace: Trace): StageModel {
    * list (copied) but for those that left it, and takes those that came, merged in deck order.
    * The same lists as a snapshot of the whole deck, without reading every object at every moment.
    */
-  const advance = (before: Record<Place, string[]>, now: Map<string, Place>, moves: Move[]) => {
+  const advance = (before: Record<Place, readonly string[]>, now: Map<string, Place>, moves: Move[]) => {
     // Where each moved object was before the moment: its first move starts there.
     const was = new Map<string, Place>();
     for (const m of moves) if (!was.has(m.object)) was.set(m.object, m.from);
@@ -76,10 +76,11 @@ export function deriveStage(scenario: Scenario, trace: Trace): StageModel {
       if (arrived) arrived.push(object);
       else came.set(to, [object]);
     }
-    const out: Record<Place, string[]> = {};
+    const out: Record<Place, readonly string[]> = {};
     for (const p of allPlaces) {
       const gone = left.get(p);
-      const kept = gone ? before[p]!.filter((o) => !gone.has(o)) : before[p]!.slice();
+      // A place nothing left keeps its list (shared with the moment before: lists are read only).
+      const kept = gone ? before[p]!.filter((o) => !gone.has(o)) : before[p]!;
       const arrived = came.get(p)?.sort((a, b) => order.get(a)! - order.get(b)!);
       if (!arrived) {
         out[p] = kept;
@@ -114,7 +115,7 @@ export function deriveStage(scenario: Scenario, trace: Trace): StageModel {
     if (!previous) model.start = snapshot(start);
     // Every object's place as the run goes (the replay moves objects only by the moves it records).
     const now = new Map(start);
-    let places = snapshot(start);
+    let places: Record<Place, readonly string[]> = snapshot(start);
     replay.steps.forEach((step, i) => {
       const moments: Moment[] = step.moments.map((m) => {
         const moves = m.acts.flatMap((a) => a.moves);

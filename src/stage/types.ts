@@ -56,8 +56,11 @@ export type MomentKind = "reset" | "do" | "flow";
 export interface Moment {
   kind: MomentKind;
   acts: Act[];
-  /** Every place of the stage after the moment, each with its objects in deck order. */
-  places: Record<Place, string[]>;
+  /**
+   * Every place of the stage after the moment, each with its objects in deck order. A place that
+   * no move touched keeps the very list it had the moment before: read these lists, never change them.
+   */
+  places: Record<Place, readonly string[]>;
 }
 
 export interface StageStep {
@@ -69,7 +72,7 @@ export interface StageStep {
 export interface StageModel {
   deck: DeckObject[];
   /** Every place at the start of the first run. */
-  start: Record<Place, string[]>;
+  start: Record<Place, readonly string[]>;
   steps: StageStep[];
 }
 

@@ -129,6 +129,42 @@ describe("the fields a template reads", () => {
     expect(readsOf("no mustache")).toEqual([]);
   });
 
+  it("gives a kept render only for the same values, whatever the values (a property)", () => {
+    const wordingOf = (source: string) => ({ cues: {}, script: { t: source }, cards: {}, diagrams: {}, workshop: {} });
+    const source = "{{a}}|{{b}}{{#if c}}+{{c}}{{/if}}";
+    const value = fc.oneof(
+      // Strings that look like parts of a key, and their joins.
+      fc.constantFrom("", "s", "1", "s1", "1s", ":", ";", "1;", "t", "u", "j2:[]"),
+      fc.constantFrom(1, -1, true, false, undefined),
+      fc.array(fc.constantFrom(1, 2), { maxLength: 2 }),
+    );
+    const data = fc.record({ a: value, b: value, c: value }, { requiredKeys: ["a", "b"] });
+    fc.assert(
+      fc.property(fc.array(data, { minLength: 2, maxLength: 20 }), (all) => {
+        const kept = new Templates(wordingOf(source));
+        for (const d of all)
+          expect(kept.text("script", "t", d)).toBe(new Templates(wordingOf(source)).text("script", "t", d));
+      }),
+      {
+        numRuns: 300,
+        examples: [
+          [
+            [
+              { a: "1", b: "s1" },
+              { a: "1s", b: "1" },
+            ],
+          ],
+          [
+            [
+              { a: 1, b: "1;" },
+              { a: "1", b: ";" },
+            ],
+          ],
+        ],
+      },
+    );
+  });
+
   it("keeps a render for the values of the fields read, whatever else the data holds", () => {
     const t = new Templates({
       cues: {},

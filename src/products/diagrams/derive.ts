@@ -169,7 +169,7 @@ export function deriveFrames(scenario: Scenario, trace: Trace, stage: StageModel
     return false;
   };
 
-  const cellsOf = (objects: string[], place: Place, present: Set<number>): Cell[] => {
+  const cellsOf = (objects: readonly string[], place: Place, present: Set<number>): Cell[] => {
     const owner = ownerOf(place) ? label(ownerOf(place)!) : undefined;
     const area = areaOf(place);
     const common = owner === undefined;

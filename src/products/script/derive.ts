@@ -195,7 +195,7 @@ export function deriveScript(
   ];
 
   // Setting the stage: who stands where, holding what.
-  const holds = (place: Place, places: Record<Place, string[]>) => {
+  const holds = (place: Place, places: Record<Place, readonly string[]>) => {
     const objects = places[place]!;
     const copies = objects.filter((o) => ["write", "joker", "delete"].includes(words.object(o).kind));
     const acks = objects.filter((o) => words.object(o).kind === "ack");
@@ -407,8 +407,8 @@ export function deriveScript(
   /** What the room should see after a step: each server's row and tray, hands, floor, archive, bin. */
   function watchLines(
     after: Snapshot,
-    places: Record<Place, string[]>,
-    beforeFlow: Record<Place, string[]>,
+    places: Record<Place, readonly string[]>,
+    beforeFlow: Record<Place, readonly string[]>,
     stepEvents: Trace["steps"][number]["events"],
   ): string[] {
     const out: string[] = [];
