@@ -49,7 +49,26 @@ try {
   console.log("build/bundle.mjs: rolldown is not installed; replikit runs from dist/cli.js (slower to start)");
   process.exit(0);
 }
-const build = await rolldown({ input: join(dist, "cli.js"), platform: "node", logLevel: "warn" });
+/**
+ * fontkit loads its WOFF2 decoder, brotli, when it loads: brotli then inflates its 120 KB
+ * dictionary (25–50 ms at every start), for a font format the kit never reads (its faces are
+ * TTF). fontkit's import of it is given a stand-in that loads brotli on first use.
+ */
+const lazyBrotli = {
+  name: "lazy-brotli",
+  resolveId(source, importer) {
+    if (source === "brotli/decompress.js" && importer && /[\\/]fontkit[\\/]/.test(importer)) return "\0lazy-brotli";
+    return null;
+  },
+  load(id) {
+    if (id !== "\0lazy-brotli") return null;
+    return [
+      "let decompress;",
+      "module.exports = (buffer, size) => (decompress ??= require('brotli/decompress.js'))(buffer, size);",
+    ].join("\n");
+  },
+};
+const build = await rolldown({ input: join(dist, "cli.js"), platform: "node", logLevel: "warn", plugins: [lazyBrotli] });
 const { output } = await build.generate({ format: "cjs", codeSplitting: false });
 await build.close();
 const code = output[0].code.replace(/^#!.*\n/, ""); // the shebang: the file is run as a script, not by the shell

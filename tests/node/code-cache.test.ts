@@ -106,6 +106,16 @@ describe("dist/launch.js", () => {
     }
   });
 
+  it.runIf(bundled)("loads brotli, fontkit's WOFF2 decoder, only when a WOFF2 font is first read", () => {
+    const code = readFileSync(join(root, "dist", "bundle", "replikit.cjs"), "utf8");
+    const calls = [...code.matchAll(/require_decompress\(\)/g)].map((m) => m.index);
+    expect(calls).toHaveLength(1);
+    // The one call is in the stand-in fontkit imports, inside the function it calls to decode.
+    const standIn = code.lastIndexOf("lazy-brotli", calls[0]);
+    expect(code.slice(standIn, calls[0])).toMatch(/module\.exports = \(buffer, size\) => \(decompress \?\?= $/);
+    expect(code).toMatch(/__toESM\(require__lazy_brotli\(\), 1\)/);
+  });
+
   it.runIf(bundled)("runs from a corrupt cache as from none", () => {
     const cacheDir = join(root, "node_modules", ".cache", "replikit");
     const flags = ["--stack-size=983"];
