@@ -68,7 +68,12 @@ const lazyBrotli = {
     ].join("\n");
   },
 };
-const build = await rolldown({ input: join(dist, "cli.js"), platform: "node", logLevel: "warn", plugins: [lazyBrotli] });
+const build = await rolldown({
+  input: join(dist, "cli.js"),
+  platform: "node",
+  logLevel: "warn",
+  plugins: [lazyBrotli],
+});
 const { output } = await build.generate({ format: "cjs", codeSplitting: false });
 await build.close();
 const code = output[0].code.replace(/^#!.*\n/, ""); // the shebang: the file is run as a script, not by the shell
