@@ -117,18 +117,44 @@ export function drawBlocks(
 }
 
 /**
- * Splits blocks into pages that each fit the box at the smallest size, keeping blocks whole and
- * a block marked `keepWithNext` with the one after it. A block that alone overflows fails.
+ * Blocks' heights at one base size and width, each block measured once (by identity): a block is
+ * weighed to see whether a role fits one page, again to fill each page, and again to check it.
+ * The sums are added in the blocks' order, as blocksHeight adds them (the same numbers, to the bit).
+ */
+export interface Heights {
+  size: number;
+  of(blocks: readonly Block[]): number;
+}
+
+export function heightsAt(doc: PDFKit.PDFDocument, size: number, width: number, lineGap = 2): Heights {
+  const known = new Map<Block, number>();
+  return {
+    size,
+    of(blocks) {
+      let total = 0;
+      for (const b of blocks) {
+        let height = known.get(b);
+        if (height === undefined) known.set(b, (height = blockHeight(doc, b, size, width, lineGap)));
+        total += height;
+      }
+      return total;
+    },
+  };
+}
+
+/**
+ * Splits blocks into pages that each fit the box at the heights' size, keeping blocks whole and
+ * a block marked `keepWithNext` with the one after it. A block that alone overflows fails. Given
+ * `most`, it gives up (undefined) as soon as the blocks need more pages than that.
  */
 export function paginateBlocks(
-  doc: PDFKit.PDFDocument,
+  heights: Heights,
   blocks: (Block & { keepWithNext?: boolean })[],
-  box: { width: number; height: number },
-  min: number,
+  box: { height: number },
   where: string,
   continued?: Block,
-  lineGap = 2,
-): Block[][] {
+  most = Infinity,
+): Block[][] | undefined {
   const pages: Block[][] = [];
   let page: Block[] = [];
   let height = 0;
@@ -137,16 +163,17 @@ export function paginateBlocks(
   for (let i = 0; i < blocks.length; i++) {
     const group = [blocks[i]!];
     while (group[group.length - 1]!.keepWithNext && i + 1 < blocks.length) group.push(blocks[++i]!);
-    const added = blocksHeight(doc, group, min, box.width, lineGap);
+    const added = heights.of(group);
     if (height + added <= box.height) {
       page.push(...group);
       height += added;
       continue;
     }
     if (page.length > 0) pages.push(page);
+    if (pages.length + 1 > most) return undefined;
     page = [...fresh(), ...group];
-    height = blocksHeight(doc, page, min, box.width, lineGap);
-    if (height > box.height) throw new OverflowError(where, group.map((b) => b.text).join(" "), min);
+    height = heights.of(page);
+    if (height > box.height) throw new OverflowError(where, group.map((b) => b.text).join(" "), heights.size);
   }
   if (page.length > 0) pages.push(page);
   return pages;

@@ -3,7 +3,15 @@
  * faces the audience (the label, as large as fits); the back faces the volunteer (their cues).
  */
 import { imposeCards, layoutGrid } from "../../render/imposition.js";
-import { blocksHeight, drawBlocks, fitLine, paginateBlocks, type Block } from "../../render/fit.js";
+import {
+  drawBlocks,
+  fitLine,
+  heightsAt,
+  OverflowError,
+  paginateBlocks,
+  type Block,
+  type Heights,
+} from "../../render/fit.js";
 import { createDocument, finish, FONT, fontSetOf, type FontSet } from "../../render/pdf.js";
 import { COLOURS, mm, PAPER } from "../../render/units.js";
 import type { Assets } from "../../assets.js";
@@ -37,7 +45,7 @@ export function labelSize(doc: PDFKit.PDFDocument, label: string): number {
 export const CUE_SIZE = { min: 11, max: 13 };
 
 /** One printed card: a role, or a part of a role whose cues need more than one back. */
-interface RoleCard {
+export interface RoleCard {
   text: RoleCardText;
   part: number;
   parts: number;
@@ -85,10 +93,11 @@ function front(doc: PDFKit.PDFDocument, card: RoleCard, x: number, y: number): v
 }
 
 const FOOTER = mm(7);
-const BACK_BOX = { width: ROLE_CARD.width - 2 * INSET, height: ROLE_CARD.height - 2 * INSET - FOOTER };
+/** Where a back's cues go: the card less its inset and the version footer. */
+export const BACK_BOX = { width: ROLE_CARD.width - 2 * INSET, height: ROLE_CARD.height - 2 * INSET - FOOTER };
 
 /** A role's back as blocks: title, brief, then each cue with PostgreSQL's messages under it. */
-function backBlocks(text: RoleCardText): (Block & { keepWithNext?: boolean })[] {
+export function backBlocks(text: RoleCardText): (Block & { keepWithNext?: boolean })[] {
   const blocks: (Block & { keepWithNext?: boolean })[] = [
     { text: text.backTitle, font: FONT.bold, scale: 1.3, gapAfter: 0.4, keepWithNext: true },
   ];
@@ -118,8 +127,11 @@ function backBlocks(text: RoleCardText): (Block & { keepWithNext?: boolean })[] 
   return blocks;
 }
 
-/** A role's cards at a cue size: its back split over as many cards as it needs. */
-function cardsAt(doc: PDFKit.PDFDocument, text: RoleCardText, size: number): RoleCard[] {
+/**
+ * A role's cards at a cue size: its back split over as many cards as it needs. Given `most`, it
+ * stops at the first card past that many, and gives undefined then.
+ */
+function cardsAt(doc: PDFKit.PDFDocument, text: RoleCardText, heights: Heights, most?: number): RoleCard[] | undefined {
   const blocks = backBlocks(text);
   const where = `role card "${text.label}" (back)`;
   const continued = (part: number, parts: number): Block => ({
@@ -129,9 +141,10 @@ function cardsAt(doc: PDFKit.PDFDocument, text: RoleCardText, size: number): Rol
     gapAfter: 0.4,
   });
   const pages =
-    blocksHeight(doc, blocks, size, BACK_BOX.width, 2) <= BACK_BOX.height
+    heights.of(blocks) <= BACK_BOX.height
       ? [blocks]
-      : paginateBlocks(doc, blocks, BACK_BOX, size, where, continued(99, 99));
+      : paginateBlocks(heights, blocks, BACK_BOX, where, continued(99, 99), most);
+  if (!pages) return undefined;
   const parts = pages.map((page, i) => (i === 0 ? page : [continued(i + 1, pages.length), ...page.slice(1)]));
   return parts.map((blocks, i) => ({ text, part: i + 1, parts: parts.length, blocks }));
 }
@@ -153,18 +166,43 @@ export function layoutRoleCards(doc: PDFKit.PDFDocument, texts: RoleCardText[]):
 
 const laidOut = new WeakMap<RoleCardText[], { fonts: FontSet; layout: { size: number; cards: RoleCard[] } }>();
 
+/**
+ * The smallest size first (every role's cards there are the fallback, and the count to keep),
+ * then from the largest down. A size is given up at the first role that needs more cards there,
+ * or whose back, with its real "card 2 of 3" heading, overflows (the answer is the same whichever
+ * role is found first); so is a size at which a cue alone does not fit: a smaller one may.
+ */
 function layoutAtSizes(doc: PDFKit.PDFDocument, texts: RoleCardText[]): { size: number; cards: RoleCard[] } {
-  const fewest = texts.map((t) => cardsAt(doc, t, CUE_SIZE.min).length);
+  const width = BACK_BOX.width;
+  const smallest = texts.map((t) => cardsAt(doc, t, heightsAt(doc, CUE_SIZE.min, width))!);
   for (let size = CUE_SIZE.max; size > CUE_SIZE.min; size -= 0.5) {
-    const cards = texts.map((t) => cardsAt(doc, t, size));
-    const fits = cards.every(
-      (c, i) =>
-        c.length === fewest[i] &&
-        c.every((card) => blocksHeight(doc, card.blocks, size, BACK_BOX.width, 2) <= BACK_BOX.height),
-    );
-    if (fits) return { size, cards: cards.flat() };
+    const cards = cardsFitting(doc, texts, heightsAt(doc, size, width), smallest);
+    if (cards) return { size, cards: cards.flat() };
   }
-  return { size: CUE_SIZE.min, cards: texts.flatMap((t) => cardsAt(doc, t, CUE_SIZE.min)) };
+  return { size: CUE_SIZE.min, cards: smallest.flat() };
+}
+
+/** Every role's cards at a size, if each role takes exactly as many cards as at the smallest and every back fits. */
+function cardsFitting(
+  doc: PDFKit.PDFDocument,
+  texts: RoleCardText[],
+  heights: Heights,
+  smallest: RoleCard[][],
+): RoleCard[][] | undefined {
+  const all: RoleCard[][] = [];
+  for (const [i, text] of texts.entries()) {
+    const fewest = smallest[i]!.length;
+    let cards: RoleCard[] | undefined;
+    try {
+      cards = cardsAt(doc, text, heights, fewest);
+    } catch (e) {
+      if (e instanceof OverflowError) return undefined;
+      throw e;
+    }
+    if (cards?.length !== fewest || !cards.every((c) => heights.of(c.blocks) <= BACK_BOX.height)) return undefined;
+    all.push(cards);
+  }
+  return all;
 }
 
 function back(doc: PDFKit.PDFDocument, card: RoleCard, size: number, x: number, y: number): void {
