@@ -38,6 +38,29 @@ export const SYMBOLS: Record<CardKind, { path: string; colour: string }> = {
   },
 };
 
+/**
+ * Each path's operators as pdfkit's `path` writes them, found once: pdfkit parses the SVG path
+ * anew on every call, and a deck draws eight symbols a card. A path's operators do not depend on
+ * the page (its coordinates are the symbol's own; the transform around it places it), so they
+ * are recorded by running `path` on a stand-in for the document whose `addContent` (pdfkit 0.20,
+ * pinned: every path operator goes through it) keeps the text instead of writing it.
+ */
+const operators = new Map<string, string>();
+
+function pathOperators(doc: PDFKit.PDFDocument, path: string): string {
+  let known = operators.get(path);
+  if (known === undefined) {
+    const written: string[] = [];
+    const recorder = Object.create(doc, {
+      addContent: { value: (data: string) => (written.push(data), recorder) },
+    }) as PDFKit.PDFDocument;
+    recorder.path(path);
+    // One write of the lines joined is the same bytes as one write a line: each ends in a newline.
+    operators.set(path, (known = written.join("\n")));
+  }
+  return known;
+}
+
 /** Draws a kind's symbol with its top-left corner at (x, y), `size` points wide. */
 export function drawSymbol(doc: PDFKit.PDFDocument, kind: CardKind, x: number, y: number, size: number): void {
   const { path, colour } = SYMBOLS[kind];
@@ -45,7 +68,7 @@ export function drawSymbol(doc: PDFKit.PDFDocument, kind: CardKind, x: number, y
     .save()
     .translate(x, y)
     .scale(size / 100)
-    .path(path)
+    .addContent(pathOperators(doc, path))
     .fill(colour, "even-odd")
     .restore();
 }

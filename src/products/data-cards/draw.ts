@@ -108,25 +108,40 @@ function front(doc: PDFKit.PDFDocument, card: DataCard, x: number, y: number): v
   doc.text(card.note, box.left, baseline + mm(11), { width: box.width, align: "center", lineBreak: false });
 }
 
-/** The back: no lines near the edges, so a drifting duplex print shows no misregistration. */
-function back(doc: PDFKit.PDFDocument, kit: Kit, x: number, y: number): void {
+/** What every back of a kit says (worded once, not once a card). */
+interface BackText {
+  title: string;
+  scenario: string;
+  version: string;
+}
+
+function backText(kit: Kit): BackText {
   const t = kit.templates;
+  return {
+    title: t.text("cards", "back_title"),
+    scenario: t.text("cards", "back_scenario", { title: kit.scenario.title }),
+    version: t.text("cards", "back_version", { hash: kit.hash }),
+  };
+}
+
+/** The back: no lines near the edges, so a drifting duplex print shows no misregistration. */
+function back(doc: PDFKit.PDFDocument, text: BackText, x: number, y: number): void {
   const { width, height } = DATA_CARD;
   const cx = x + width / 2;
   for (const [i, kind] of (["write", "read", "ack", "joker", "token"] as const).entries()) {
     drawSymbol(doc, kind, cx - mm(21.5) + i * mm(9), y + height / 2 - mm(16), mm(7));
   }
   doc.font(FONT.bold).fontSize(18).fillColor(COLOURS.black);
-  doc.text(t.text("cards", "back_title"), x, y + height / 2 - mm(5), { width, align: "center", lineBreak: false });
+  doc.text(text.title, x, y + height / 2 - mm(5), { width, align: "center", lineBreak: false });
   doc.font(FONT.regular).fontSize(8.5).fillColor(COLOURS.grey);
-  doc.text(t.text("cards", "back_scenario", { title: kit.scenario.title }), x + INSET, y + height / 2 + mm(4), {
+  doc.text(text.scenario, x + INSET, y + height / 2 + mm(4), {
     width: width - 2 * INSET,
     align: "center",
   });
   doc
     .font(FONT.mono)
     .fontSize(8)
-    .text(t.text("cards", "back_version", { hash: kit.hash }), x, y + height / 2 + mm(14), {
+    .text(text.version, x, y + height / 2 + mm(14), {
       width,
       align: "center",
       lineBreak: false,
@@ -146,12 +161,13 @@ export const dataCards: Product = {
       sink,
     );
     const grid = layoutGrid(sheet, DATA_CARD, 3, 3);
+    const text = backText(kit);
     imposeCards(
       doc,
       grid,
       kit.deck,
       (card, x, y) => front(doc, card, x, y),
-      (_, x, y) => back(doc, kit, x, y),
+      (_, x, y) => back(doc, text, x, y),
       options.duplex,
     );
     return finish(doc);
