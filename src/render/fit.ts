@@ -93,7 +93,7 @@ export function fitLine(
   return size;
 }
 
-/** Writes the blocks top-down from (x, y) at a base size. */
+/** Writes the blocks top-down from (x, y) at a base size (their heights at that size and width may be given). */
 export function drawBlocks(
   doc: PDFKit.PDFDocument,
   blocks: Block[],
@@ -103,6 +103,7 @@ export function drawBlocks(
   size: number,
   lineGap = 2,
   colour = "#000000",
+  heights: Heights = heightsAt(doc, size, width, lineGap),
 ): void {
   let cursor = y;
   for (const b of blocks) {
@@ -110,33 +111,36 @@ export function drawBlocks(
       .font(b.font)
       .fontSize(size * (b.scale ?? 1))
       .fillColor(colour);
-    const height = textHeight(doc, b.text, b.font, size * (b.scale ?? 1), width, lineGap);
     doc.text(b.text, x, cursor, { width, lineGap, lineBreak: true });
-    cursor += height + (b.gapAfter ?? 0) * size;
+    cursor += heights.block(b);
   }
 }
 
 /**
  * Blocks' heights at one base size and width, each block measured once (by identity): a block is
- * weighed to see whether a role fits one page, again to fill each page, and again to check it.
- * The sums are added in the blocks' order, as blocksHeight adds them (the same numbers, to the bit).
+ * weighed to see whether a role fits one page, again to fill each page, again to check it, and
+ * once more to draw it. `of` adds in the blocks' order, as blocksHeight does (the same sums, to the bit).
  */
 export interface Heights {
   size: number;
+  /** One block's height, with its gap after. */
+  block(b: Block): number;
   of(blocks: readonly Block[]): number;
 }
 
 export function heightsAt(doc: PDFKit.PDFDocument, size: number, width: number, lineGap = 2): Heights {
   const known = new Map<Block, number>();
+  const block = (b: Block) => {
+    let height = known.get(b);
+    if (height === undefined) known.set(b, (height = blockHeight(doc, b, size, width, lineGap)));
+    return height;
+  };
   return {
     size,
+    block,
     of(blocks) {
       let total = 0;
-      for (const b of blocks) {
-        let height = known.get(b);
-        if (height === undefined) known.set(b, (height = blockHeight(doc, b, size, width, lineGap)));
-        total += height;
-      }
+      for (const b of blocks) total += block(b);
       return total;
     },
   };

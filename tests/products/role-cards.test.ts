@@ -7,7 +7,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { RoleCardText } from "../../src/products/role-cards/derive.js";
 import { BACK_BOX, backBlocks, CUE_SIZE, layoutRoleCards, type RoleCard } from "../../src/products/role-cards/draw.js";
-import { blocksHeight, OverflowError, type Block } from "../../src/render/fit.js";
+import { blocksHeight, heightsAt, OverflowError, type Block } from "../../src/render/fit.js";
 import { createDocument, FONT } from "../../src/render/pdf.js";
 import { assets, kitOf, shipped } from "../helpers.js";
 
@@ -121,10 +121,11 @@ const roleText = fc
     version: "v",
   }));
 
-/** The layout, or the error's message. */
+/** The layout's size and cards, or the error's message. */
 function outcome(layout: () => { size: number; cards: RoleCard[] }): unknown {
   try {
-    return layout();
+    const { size, cards } = layout();
+    return { size, cards };
   } catch (e) {
     if (e instanceof OverflowError) return e.message;
     throw e;
@@ -140,6 +141,11 @@ describe("role cards' layout", () => {
         const expected = outcome(() => oldLayout(doc, texts));
         expect(outcome(() => layoutRoleCards(doc, [...texts]))).toEqual(expected);
         if (typeof expected === "object") sizes.add((expected as { size: number }).size);
+        else return;
+        // The heights kept for drawing are those drawBlocks would measure at that size.
+        const { size, cards, heights } = layoutRoleCards(doc, texts);
+        const fresh = heightsAt(newDoc(), size, BACK_BOX.width);
+        for (const b of cards.flatMap((c) => c.blocks)) expect(heights.block(b)).toBe(fresh.block(b));
       }),
       { numRuns: 150 },
     );
@@ -149,7 +155,7 @@ describe("role cards' layout", () => {
 
   it.each(shipped)("chooses the same cue size and cards for %s", (name) => {
     const kit = kitOf(name);
-    expect(layoutRoleCards(newDoc(), [...kit.roleCards])).toEqual(oldLayout(newDoc(), kit.roleCards));
+    expect(outcome(() => layoutRoleCards(newDoc(), [...kit.roleCards]))).toEqual(oldLayout(newDoc(), kit.roleCards));
   });
 
   it("passes over a size at which one cue alone overflows a back, and takes a smaller one", () => {

@@ -59,7 +59,6 @@ function front(doc: PDFKit.PDFDocument, card: RoleCard, x: number, y: number): v
   doc.text(text.scenario, x + INSET, y + INSET, {
     width: width - 2 * INSET - mm(30),
     lineBreak: false,
-    ellipsis: true,
   });
   doc
     .font(FONT.mono)
@@ -155,7 +154,14 @@ function cardsAt(doc: PDFKit.PDFDocument, text: RoleCardText, heights: Heights, 
  * counts the cards while the kit is derived, and render lays them out again): the layout reads
  * the document only for its fonts' measures, which are the same in every document of a font set.
  */
-export function layoutRoleCards(doc: PDFKit.PDFDocument, texts: RoleCardText[]): { size: number; cards: RoleCard[] } {
+export interface RoleCardLayout {
+  size: number;
+  cards: RoleCard[];
+  /** The blocks' heights at that size, kept for drawing them. */
+  heights: Heights;
+}
+
+export function layoutRoleCards(doc: PDFKit.PDFDocument, texts: RoleCardText[]): RoleCardLayout {
   const fonts = fontSetOf(doc);
   const known = laidOut.get(texts);
   if (known && known.fonts === fonts) return known.layout;
@@ -164,7 +170,7 @@ export function layoutRoleCards(doc: PDFKit.PDFDocument, texts: RoleCardText[]):
   return layout;
 }
 
-const laidOut = new WeakMap<RoleCardText[], { fonts: FontSet; layout: { size: number; cards: RoleCard[] } }>();
+const laidOut = new WeakMap<RoleCardText[], { fonts: FontSet; layout: RoleCardLayout }>();
 
 /**
  * The smallest size first (every role's cards there are the fallback, and the count to keep),
@@ -172,14 +178,16 @@ const laidOut = new WeakMap<RoleCardText[], { fonts: FontSet; layout: { size: nu
  * or whose back, with its real "card 2 of 3" heading, overflows (the answer is the same whichever
  * role is found first); so is a size at which a cue alone does not fit: a smaller one may.
  */
-function layoutAtSizes(doc: PDFKit.PDFDocument, texts: RoleCardText[]): { size: number; cards: RoleCard[] } {
+function layoutAtSizes(doc: PDFKit.PDFDocument, texts: RoleCardText[]): RoleCardLayout {
   const width = BACK_BOX.width;
-  const smallest = texts.map((t) => cardsAt(doc, t, heightsAt(doc, CUE_SIZE.min, width))!);
+  const least = heightsAt(doc, CUE_SIZE.min, width);
+  const smallest = texts.map((t) => cardsAt(doc, t, least)!);
   for (let size = CUE_SIZE.max; size > CUE_SIZE.min; size -= 0.5) {
-    const cards = cardsFitting(doc, texts, heightsAt(doc, size, width), smallest);
-    if (cards) return { size, cards: cards.flat() };
+    const heights = heightsAt(doc, size, width);
+    const cards = cardsFitting(doc, texts, heights, smallest);
+    if (cards) return { size, cards: cards.flat(), heights };
   }
-  return { size: CUE_SIZE.min, cards: smallest.flat() };
+  return { size: CUE_SIZE.min, cards: smallest.flat(), heights: least };
 }
 
 /** Every role's cards at a size, if each role takes exactly as many cards as at the smallest and every back fits. */
@@ -205,8 +213,8 @@ function cardsFitting(
   return all;
 }
 
-function back(doc: PDFKit.PDFDocument, card: RoleCard, size: number, x: number, y: number): void {
-  drawBlocks(doc, card.blocks, x + INSET, y + INSET, BACK_BOX.width, size);
+function back(doc: PDFKit.PDFDocument, card: RoleCard, layout: RoleCardLayout, x: number, y: number): void {
+  drawBlocks(doc, card.blocks, x + INSET, y + INSET, BACK_BOX.width, layout.size, 2, "#000000", layout.heights);
   doc.font(FONT.regular).fontSize(8).fillColor(COLOURS.grey);
   doc.text(card.text.version, x + INSET, y + ROLE_CARD.height - INSET - mm(3), {
     width: BACK_BOX.width,
@@ -234,13 +242,13 @@ export const roleCards: Product = {
       sink,
     );
     const grid = layoutGrid(sheet, ROLE_CARD, 1, 2);
-    const { size, cards } = layoutRoleCards(doc, kit.roleCards);
+    const layout = layoutRoleCards(doc, kit.roleCards);
     imposeCards(
       doc,
       grid,
-      cards,
+      layout.cards,
       (card, x, y) => front(doc, card, x, y),
-      (card, x, y) => back(doc, card, size, x, y),
+      (card, x, y) => back(doc, card, layout, x, y),
       options.duplex,
     );
     return finish(doc);
