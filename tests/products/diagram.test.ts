@@ -47,6 +47,22 @@ describe.each(shipped)("the diagrams of %s", (name) => {
   });
 });
 
+describe("the legend", () => {
+  it("is laid out once per kit's words and marks: the same drawing as a legend laid out afresh", () => {
+    let shared = 0;
+    for (const name of shipped) {
+      const frames = kitOf(name).frames;
+      const drawings = frames.map((f) => layoutFrame(f, measure));
+      // New words (equal, not the same object) lay the legend out again.
+      frames.forEach((f, i) => expect(layoutFrame({ ...f, words: { ...f.words } }, measure)).toEqual(drawings[i]));
+      // Frames with the same marks share the legend's texts: fewer legends than frames.
+      const titles = drawings.map((d) => d.texts.find((t) => t.text === frames[0]!.words.legend_title));
+      shared += titles.length - new Set(titles).size;
+    }
+    expect(shared).toBeGreaterThan(50);
+  });
+});
+
 function frame(labels: string[], row: number[] = [1, 2]): Frame {
   return {
     step: 4,

@@ -751,6 +751,16 @@ export function layoutFrame(frame: Frame, measure: Measure): Drawing {
       ] satisfies Item[]
     ).filter((item) => used.has(item.key));
     if (!items.length) return ly;
+    // Every frame of a kit draws one of a few legends: each is laid out once per words and marks.
+    const kept = legendsOf(measure, W);
+    const key = `${ly} ${items.map((item) => item.key).join(" ")}`;
+    const known = kept.get(key);
+    if (known) {
+      for (const shape of known.shapes) shapes.push(shape);
+      for (const text of known.texts) texts.push(text);
+      return known.first;
+    }
+    const [fromShape, fromText] = [shapes.length, texts.length];
     const titleText = W.legend_title!;
     // Lines first, then drawn from the top one down to `ly`.
     const lines: { x: number; item: (typeof items)[number] }[][] = [[]];
@@ -780,10 +790,33 @@ export function layoutFrame(frame: Frame, measure: Measure): Drawing {
         });
       }
     });
+    kept.set(key, {
+      shapes: shapes.slice(fromShape).map((shape) => Object.freeze(shape)),
+      texts: texts.slice(fromText).map((text) => Object.freeze(text)),
+      first,
+    });
     return first;
   }
 
   return { shapes, texts };
+}
+
+/** A legend as laid out: its shapes and texts (shared, read-only, by every drawing with it) and its top line's baseline. */
+interface Legend {
+  shapes: readonly Shape[];
+  texts: Drawing["texts"];
+  first: number;
+}
+
+const legends = new WeakMap<Measure, WeakMap<Frame["words"], Map<string, Legend>>>();
+
+/** The legends laid out with this measure for a kit's words, by their baseline and marks. */
+function legendsOf(measure: Measure, words: Frame["words"]): Map<string, Legend> {
+  let byWords = legends.get(measure);
+  if (!byWords) legends.set(measure, (byWords = new WeakMap<Frame["words"], Map<string, Legend>>()));
+  let known = byWords.get(words);
+  if (!known) byWords.set(words, (known = new Map<string, Legend>()));
+  return known;
 }
 
 /** Where along a stretch a label is tried, in order, and how far above or below it after that. */
