@@ -287,6 +287,28 @@ describe("the PDF pen", () => {
     );
   });
 
+  it("paints a box drawn again at once, with or without another corner radius, as pdfkit's calls do", () => {
+    const radius = fc.option(fc.constantFrom(0, 3, 4, 6), { nil: undefined });
+    const again = fc
+      .array(fc.tuple(coordinate, coordinate, size, size, radius, radius, colour), { maxLength: 6 })
+      .map((boxes): Drawing => ({
+        shapes: boxes.flatMap(([x, y, w, h, r1, r2, c]): Shape[] => [
+          { kind: "rect", x, y, w, h, r: r1, fill: c },
+          { kind: "rect", x, y, w, h, r: r2, stroke: c, width: 2 },
+          { kind: "rect", x: y, y: x, w, h, r: r2, fill: c, hatch: c },
+        ]),
+        texts: [],
+      }));
+    fc.assert(
+      fc.property(again, (d) => {
+        expect(painted(operators((doc) => drawPdf(doc, d, 0, 0, 1)))).toEqual(
+          painted(operators((doc) => drawPdfByCalls(doc, d, 0, 0, 1))),
+        );
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it("writes a text in the bytes pdfkit's text() writes, among shapes, kept lines or not", () => {
     const mixed = fc
       .array(fc.oneof(shape, anyText), { maxLength: 14 })

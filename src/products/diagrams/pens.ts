@@ -105,6 +105,16 @@ let outlineCount = 0;
  * (servers, card slots, bands) on every page.
  */
 function outlineOf(x: number, y: number, w: number, h: number, radius: number | undefined): string {
+  // A card is filled and then stroked, as two shapes with one outline: the last one is at hand.
+  const last = lastOutline;
+  if (last.x === x && last.y === y && last.w === w && last.h === h && last.r === (radius ?? 0)) return last.text;
+  Object.assign(last, { x, y, w, h, r: radius ?? 0, text: keptOutline(x, y, w, h, radius) });
+  return last.text;
+}
+
+const lastOutline = { x: NaN, y: NaN, w: NaN, h: NaN, r: NaN, text: "" };
+
+function keptOutline(x: number, y: number, w: number, h: number, radius: number | undefined): string {
   // Keyed by the numbers themselves, maps within maps: a string key cost more than the look-up saved.
   let byY = outlines.get(x);
   if (!byY) outlines.set(x, (byY = new Map<number, Nested<Nested<Nested<string>>>>()));
