@@ -57,7 +57,18 @@ export function layoutFrame(frame: Frame, measure: Measure): Drawing {
   const W = frame.words;
 
   const put = (t: Omit<Text, "kind">): Box => {
-    const shape: Text = { kind: "text", ...t };
+    // Every field named, in one order: texts (and boxes, below) share one object layout, which
+    // keeps the pens' reads of them fast.
+    const shape: Text = {
+      kind: "text",
+      x: t.x,
+      y: t.y,
+      text: t.text,
+      size: t.size,
+      font: t.font,
+      fill: t.fill,
+      anchor: t.anchor,
+    };
     shapes.push(shape);
     const box = textBox(shape, measure(t.text, t.font, t.size));
     texts.push({ text: t.text, box });
@@ -89,9 +100,21 @@ export function layoutFrame(frame: Frame, measure: Measure): Drawing {
     return { size: MIN, lines: wrapped };
   };
   const rect = (b: Box, style: Omit<Extract<Shape, { kind: "rect" }>, "kind" | "x" | "y" | "w" | "h">) =>
-    shapes.push({ kind: "rect", x: b.x, y: b.y, w: b.w, h: b.h, ...style });
+    shapes.push({
+      kind: "rect",
+      x: b.x,
+      y: b.y,
+      w: b.w,
+      h: b.h,
+      r: style.r,
+      fill: style.fill,
+      stroke: style.stroke,
+      width: style.width,
+      dash: style.dash,
+      hatch: style.hatch,
+    });
 
-  shapes.push({ kind: "rect", x: 0, y: 0, w: VIEW.width, h: VIEW.height, fill: "#FFFFFF" });
+  rect({ x: 0, y: 0, w: VIEW.width, h: VIEW.height }, { fill: "#FFFFFF" });
   const title = fitLines(frame.title, FONT.bold, 28, VIEW.width, 1);
   put({ text: title.lines[0]!, x: 0, y: 30, size: title.size, font: FONT.bold, fill: COLOURS.black, anchor: "start" });
   const sub = [frame.run, frame.moment].filter(Boolean).join(" · ");
