@@ -3,7 +3,7 @@
  * when its template names it: most templates read a handful of the sixty.
  */
 import type { Snapshot, TraceEvent, TraceStep } from "../sim/trace.js";
-import { areaOf, ownerOf, type DeckObject, type Move } from "../stage/index.js";
+import { areaOf, data, hand, ownerOf, wal, type DeckObject, type Move } from "../stage/index.js";
 import { ARCHIVE } from "../stage/plan.js";
 import { cardsPhrase, listPhrase, type Fields } from "../wording.js";
 
@@ -200,21 +200,19 @@ function seenBy(role: string, moves: Move[], deck: Map<string, DeckObject>, own:
   let bin = false;
   let record = false;
   let binTray = false;
-  const rowPlace = `${role}.data`;
-  const trayPlace = `${role}.wal`;
+  // The role's own places, compared whole: no place is cut into owner and area for each move.
+  const rowPlace = data(role);
+  const trayPlace = wal(role);
+  const handPlace = hand(role);
   for (const m of moves) {
     const o = deck.get(m.object)!;
     const copy = o.kind === "write" || o.kind === "joker" || o.kind === "delete";
-    const toRole = ownerOf(m.to) === role;
-    const toArea = areaOf(m.to);
-    const fromRole = ownerOf(m.from) === role;
-    const fromArea = areaOf(m.from);
     if (copy) {
-      if (toRole && toArea === "data") row.push(o.card!);
-      if (toRole && toArea === "wal") tray.push(o.card!);
-      if (toRole && toArea === "hand") pending = true;
+      if (m.to === rowPlace) row.push(o.card!);
+      if (m.to === trayPlace) tray.push(o.card!);
+      if (m.to === handPlace) pending = true;
       // WAL copies that reach a tray from somewhere else: a standby's own WAL, a clone's pg_wal.
-      if (o.mark === "WAL" && toArea === "wal" && ownerOf(m.from) !== ownerOf(m.to)) walIn.push(o.card!);
+      if (o.mark === "WAL" && areaOf(m.to) === "wal" && ownerOf(m.from) !== ownerOf(m.to)) walIn.push(o.card!);
       if (o.mark === ARCHIVE && m.to !== "archive") archiveCopy = true;
       if (!others.has(o.mark!)) {
         const cards = byOwner.get(o.mark!) ?? [];
@@ -233,12 +231,12 @@ function seenBy(role: string, moves: Move[], deck: Map<string, DeckObject>, own:
     if (m.to === "archive" && o.mark === ARCHIVE) table.push(o.card!);
     if (m.to === "bin") bin = true;
     // The rows a DELETE takes out of your row (when you run or replay it).
-    if (fromRole && fromArea === "data" && m.to === "bin" && o.kind === "write") unrowed.push(o.card!);
+    if (m.from === rowPlace && m.to === "bin" && o.kind === "write") unrowed.push(o.card!);
     // What leaves this role's row and tray for the bin (a rewind gives up the rows past the fork).
     if (m.to === "bin" && m.from === trayPlace) binTray = true;
     if (o.kind === "token") {
-      if (toRole && toArea === "hand") tokensIn.push(o.label!);
-      if (fromRole && fromArea === "hand" && m.to === "reserve") tokensOut.push(o.label!);
+      if (m.to === handPlace) tokensIn.push(o.label!);
+      if (m.from === handPlace && m.to === "reserve") tokensOut.push(o.label!);
     }
   }
   return {

@@ -91,20 +91,32 @@ interface Group {
   first: number;
 }
 
-/** Events of a moment with the same kind and parties, merged so their cards read as one list. */
-function merge(events: { event: TraceEvent; index: number; moves: Move[] }[], moment: "do" | "flow"): Group[] {
+/**
+ * Events of a moment (the step's events[start, end)) with the same kind and parties, merged so
+ * their cards read as one list.
+ */
+function merge(
+  events: TraceEvent[],
+  movesOf: Map<number, Move[]>,
+  moment: "do" | "flow",
+  start: number,
+  end: number,
+): Group[] {
   const groups = new Map<string, Group>();
-  for (const { event, index, moves } of events) {
+  for (let index = start; index < end; index++) {
+    const event = events[index]!;
+    const moves = movesOf.get(index) ?? [];
     const joker = moves.some((m) => m.object.startsWith("joker-"));
     // A DELETE record is told apart from the rows it moves, and its event's cards are the rows it deletes.
     const deletes = moves.some((m) => m.object.startsWith("delete-"));
-    const key = [event.kind, event.actor, event.to, event.from, event.via, event.query, joker]
-      .concat(deletes || event.kind === "delete" ? [`delete ${event.card}`] : [])
-      .concat(event.replaces !== undefined ? [`replaces ${event.replaces}`] : [])
-      .join("|");
+    const { kind, actor, to, from, via, query, card, replaces } = event;
+    const key =
+      `${kind}|${actor}|${to ?? ""}|${from ?? ""}|${via ?? ""}|${query ?? ""}|${joker}` +
+      (deletes || kind === "delete" ? `|delete ${card}` : "") +
+      (replaces !== undefined ? `|replaces ${replaces}` : "");
     const group = groups.get(key) ?? { event, cards: [], moves: [], moment, first: index };
-    if (event.card !== undefined && !group.cards.includes(event.card)) group.cards.push(event.card);
-    if (event.kind !== "delete") for (const c of event.cards ?? []) if (!group.cards.includes(c)) group.cards.push(c);
+    if (card !== undefined && !group.cards.includes(card)) group.cards.push(card);
+    if (kind !== "delete") for (const c of event.cards ?? []) if (!group.cards.includes(c)) group.cards.push(c);
     group.moves.push(...moves);
     groups.set(key, group);
   }
@@ -167,15 +179,12 @@ export function deriveCues(
     const replayed = new Set(step.events.filter((e) => e.kind === "replay").map((e) => `${e.actor}:${e.card}`));
     const covered = new Set<string>();
     const said = new Map<string, Said>();
-    const moments = (["do", "flow"] as const).map((moment) =>
-      merge(
-        step.events
-          .map((event, index) => ({ event, index, moves: movesOf.get(index) ?? [] }))
-          .filter(({ index }) => (moment === "do") === index < step.flowFrom),
-        moment,
-      ),
-    );
-    for (const group of moments.flat()) {
+    const flowFrom = Math.min(step.flowFrom, step.events.length);
+    const groups = [
+      ...merge(step.events, movesOf, "do", 0, flowFrom),
+      ...merge(step.events, movesOf, "flow", flowFrom, step.events.length),
+    ];
+    for (const group of groups) {
       const { event } = group;
       let cards = group.cards;
       let variant = "";
@@ -337,12 +346,22 @@ export function arrange(acting: { role: string; cue: Cue }[]): { role: string; l
     !(actsOn(q, p.role) && !met.has(q.part.event)) &&
     !(actsOn(p, q.role) && !voicedLater(p, q));
   const lines: { role: string; label: string; parts: Said[] }[] = [];
+  // Each volunteer's last line so far, by its index in `lines`.
+  const lastLine = new Map<string, number>();
   for (const p of parts) {
-    const last = lines.map((l) => l.role).lastIndexOf(p.role);
-    const met = new Set(last >= 0 ? lines[last]!.parts.map((q) => q.part.event) : []);
-    if (last >= 0 && lines.slice(last + 1).every((l) => l.parts.every((q) => independent(p, q, met))))
-      lines[last]!.parts.push(p);
-    else lines.push({ role: p.role, label: p.label, parts: [p] });
+    const last = lastLine.get(p.role);
+    if (last !== undefined) {
+      const met = new Set(lines[last]!.parts.map((q) => q.part.event));
+      let joins = true;
+      for (let l = last + 1; joins && l < lines.length; l++)
+        joins = lines[l]!.parts.every((q) => independent(p, q, met));
+      if (joins) {
+        lines[last]!.parts.push(p);
+        continue;
+      }
+    }
+    lastLine.set(p.role, lines.length);
+    lines.push({ role: p.role, label: p.label, parts: [p] });
   }
   return lines.map((l) => ({ role: l.role, label: l.label, parts: l.parts.map((p) => p.part) }));
 }

@@ -11,7 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { deriveCues } from "../../src/products/cues.js";
+import { arrange, deriveCues } from "../../src/products/cues.js";
 import { CUE_FIELDS } from "../../src/products/cue-fields.js";
 import type { Role, Scenario } from "../../src/scenario/model.js";
 import { parseScenario } from "../../src/scenario/parse.js";
@@ -20,7 +20,7 @@ import { deriveStage } from "../../src/stage/index.js";
 import { precompileWording, readsOf, Templates, type Precompiled } from "../../src/wording.js";
 import { loadShipped, root, shipped, templates, variantDir, variants } from "../helpers.js";
 import { randomScenario } from "../sim/arbitraries.js";
-import { deriveCuesBefore } from "./oracle/cues.js";
+import { arrangeBefore, deriveCuesBefore } from "./oracle/cues.js";
 
 const { wording } = templates;
 
@@ -45,6 +45,17 @@ function sameCues(scenario: Scenario) {
   expect(deriveCues(scenario, trace, stage, fresh)).toEqual(
     deriveCuesBefore(scenario, trace, stage, wholeDataTemplates()),
   );
+  // The lines of each moment, as the script arranges them.
+  const cues = deriveCues(scenario, trace, stage, templates);
+  for (const step of trace.steps)
+    for (const moment of ["do", "flow"] as const) {
+      const acting = [...cues]
+        .flatMap(([role, list]) =>
+          list.filter((c) => c.step === step.number && c.moment === moment).map((cue) => ({ role, cue })),
+        )
+        .sort((a, b) => a.cue.order - b.cue.order);
+      expect(arrange(acting)).toEqual(arrangeBefore(acting));
+    }
   // Twice on one Templates: the second time every render is a kept one.
   expect(deriveCues(scenario, trace, stage, fresh)).toEqual(deriveCues(scenario, trace, stage, templates));
 }

@@ -1,7 +1,8 @@
 /**
  * deriveCues as it was before its data were computed per template field (2026-12-02), kept
  * verbatim as an oracle: the tests compare today's cues with these, byte for byte. Its data hold
- * every field, so it also checks that a template is given each field it reads.
+ * every field, so it also checks that a template is given each field it reads. arrangeBefore is
+ * arrange as it was before it kept each volunteer's last line (the same day).
  */
 import type { Scenario } from "../../../src/scenario/model.js";
 import type { Snapshot, Trace, TraceEvent } from "../../../src/sim/trace.js";
@@ -495,4 +496,37 @@ export function deriveCuesBefore(
     }
   }
   return cues;
+}
+
+/** lineUp's lines with their parts: the role's id and label, and the sentences in the order read. */
+export function arrangeBefore(
+  acting: { role: string; cue: Cue }[],
+): { role: string; label: string; parts: CuePart[] }[] {
+  const parts = acting
+    .flatMap(({ role, cue }) => cue.parts.map((part) => ({ role: cue.role, label: role, part })))
+    .sort((a, b) => a.part.at - b.part.at);
+  type Said = { role: string; label: string; part: CuePart };
+  // Whether an event acts on a volunteer someone else drives: their row copied, their link cut.
+  const actsOn = (a: Said, role: string) => a.part.parties.includes(role) && a.part.actor !== role;
+  // Whether q's volunteer says later, in their own words, what p hands them (a red card handed to a
+  // server that first takes a bundle, then reads the card): then p need not wait for q. Not for a
+  // command run on q's server (pg_ctl start): that waits until the server is ready.
+  const voicedLater = (p: Said, q: Said) =>
+    p.part.own && parts.some((x) => x.role === q.role && x.part.event === p.part.event && x.part.at > q.part.at);
+  // Whether p may be read before q, joining p's volunteer's earlier line: not if they are parts of
+  // one event, nor if q acts on p's volunteer (unless that line has met q's event already), nor if
+  // p acts on q's volunteer unvoiced.
+  const independent = (p: Said, q: Said, met: Set<number>) =>
+    p.part.event !== q.part.event &&
+    !(actsOn(q, p.role) && !met.has(q.part.event)) &&
+    !(actsOn(p, q.role) && !voicedLater(p, q));
+  const lines: { role: string; label: string; parts: Said[] }[] = [];
+  for (const p of parts) {
+    const last = lines.map((l) => l.role).lastIndexOf(p.role);
+    const met = new Set(last >= 0 ? lines[last]!.parts.map((q) => q.part.event) : []);
+    if (last >= 0 && lines.slice(last + 1).every((l) => l.parts.every((q) => independent(p, q, met))))
+      lines[last]!.parts.push(p);
+    else lines.push({ role: p.role, label: p.label, parts: [p] });
+  }
+  return lines.map((l) => ({ role: l.role, label: l.label, parts: l.parts.map((p) => p.part) }));
 }
