@@ -311,6 +311,11 @@ export function deriveScript(
   });
   const minutesOf = new Map(steps.map((s, i) => [s.number, timing.steps[i]!]));
 
+  // Whoever may have a cue in a step: the volunteers in the scenario's order, then the facilitator.
+  const everyone = [
+    ...scenario.roles.map((r) => ({ id: r.id, label: r.label })),
+    { id: FACILITATOR, label: text("facilitator") },
+  ];
   let elapsed = timing.casting;
   let previous: string[] = [];
   const runs: ScriptRun[] = scenario.runs.map((run, r) => {
@@ -363,10 +368,7 @@ export function deriveScript(
         const stepTiming = text("step_minutes", { minutes, clock: clock(elapsed) });
         elapsed += minutes;
         const acting = (moment: "do" | "flow") =>
-          [
-            ...scenario.roles.map((r) => ({ id: r.id, label: r.label })),
-            { id: FACILITATOR, label: text("facilitator") },
-          ]
+          everyone
             .flatMap((role) =>
               (cuesOf.get(role.id)?.get(step.number) ?? [])
                 .filter((c) => c.moment === moment)
@@ -385,18 +387,17 @@ export function deriveScript(
         ];
         previous = lines;
         const done = acting("do");
+        const flowing = acting("flow");
         return {
           number: step.number,
           heading: text("step_heading", { number: step.number, title: step.title }),
           minutes,
           timing: stepTiming,
           say: `${text("say_step", { number: step.number })} ${step.say}`,
-          do: done.length || acting("flow").length ? lineUp(done) : [{ role: "", text: text("nobody_acts") }],
-          then: lineUp(acting("flow")),
+          do: done.length || flowing.length ? lineUp(done) : [{ role: "", text: text("nobody_acts") }],
+          then: lineUp(flowing),
           watch,
-          postgres: [...acting("do"), ...acting("flow")].flatMap(({ role, cue }) =>
-            cue.messages.map((m) => ({ role, text: m })),
-          ),
+          postgres: [...done, ...flowing].flatMap(({ role, cue }) => cue.messages.map((m) => ({ role, text: m }))),
           commands: traced.commands.map((c) => printCommand(c, label)),
           why: step.why,
         };
