@@ -40,6 +40,8 @@ interface Line {
   text: string;
   textWidth: number;
   wordCount: number;
+  /** Whether pdfkit's wrapper looks at the page's bottom after this line (it does after a line a word or a break ends, not after the last). */
+  checked: boolean;
 }
 
 interface Face {
@@ -158,7 +160,7 @@ function linesOf(doc: Doc, face: object, text: string, lineWidth: number): Line[
   let wordCount = 0;
   let spaceLeft = lineWidth;
   let last: Word | undefined;
-  const emit = () => lines.push({ text: buffer, textWidth, wordCount });
+  const emit = (checked: boolean) => lines.push({ text: buffer, textWidth, wordCount, checked });
   for (const word of words(text)) {
     const w = wordWidth(doc, face, word.text);
     if (w > lineWidth) return remember(known, lineWidth, null);
@@ -171,12 +173,12 @@ function linesOf(doc: Doc, face: object, text: string, lineWidth: number): Line[
     }
     if (word.required || !fits) {
       if (word.required && w > spaceLeft) {
-        emit();
+        emit(false);
         buffer = word.text;
         textWidth = w;
         wordCount = 1;
       }
-      emit();
+      emit(true);
       if (word.required) {
         spaceLeft = lineWidth;
         buffer = "";
@@ -191,7 +193,7 @@ function linesOf(doc: Doc, face: object, text: string, lineWidth: number): Line[
     } else spaceLeft -= w;
     last = word;
   }
-  if (wordCount > 0) emit();
+  if (wordCount > 0) emit(false);
   return remember(known, lineWidth, lines);
 }
 
@@ -235,10 +237,10 @@ export function flowText(proto: Doc): void {
     if (this.y > maxY || this.y + lineHeight > maxY) return toPdfkit();
     const lines = linesOf(this, face, string, lineWidth);
     if (!lines) return toPdfkit();
-    // pdfkit turns the page when a line's next one would pass the bottom: leave that to it.
+    // pdfkit turns the page when a line after which it looks ends too low for one more: leave that to it.
     const step = lineHeight + (o.lineGap || this._lineGap || 0);
     let bottom = this.y;
-    for (let i = 0; i < lines.length; i++) if (pdfNumber((bottom += step) + lineHeight) > maxY) return toPdfkit();
+    for (const line of lines) if (pdfNumber((bottom += step) + lineHeight) > maxY && line.checked) return toPdfkit();
     const startX = this.x;
     for (const line of lines) {
       o.textWidth = line.textWidth;

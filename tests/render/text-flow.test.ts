@@ -48,7 +48,7 @@ const call: fc.Arbitrary<Call> = fc.record(
     size: fc.constantFrom(6, 9, 11.5, 20),
     width: fc.constantFrom(1, 30, 80.5, 200, 380, 380),
     x: fc.constantFrom(0, 10, 100),
-    y: fc.constantFrom(0, 50, 250, 590),
+    y: fc.constantFrom(0, 50, 250, 540, 560, 575, 585, 590),
     lineGap: fc.constantFrom(0, 1, 2),
     align: fc.constantFrom("left", "center", "right", "left", "justify", undefined),
     lineBreak: fc.boolean(),
