@@ -71,6 +71,7 @@ function sharedFaces(fonts: FontSet): Shared {
     batchStringWrites(Object.getPrototypeOf(probe.ref({})) as StreamObject);
     flowText(Object.getPrototypeOf(probe) as Parameters<typeof flowText>[0]);
     keepTextLines(Object.getPrototypeOf(probe) as Parameters<typeof keepTextLines>[0]);
+    colourOperatorsOnce(Object.getPrototypeOf(probe) as ColourProto);
     const faces = new Map<string, Face>();
     let embed: EmbeddedFontClass | undefined;
     for (const [name, bytes] of faceList(fonts)) {
@@ -164,6 +165,50 @@ function fasterLayout(proto: LayoutProto): void {
       } else index++;
     }
     return { glyphs, positions, advanceWidth };
+  };
+}
+
+interface ColourProto {
+  _setColorCore(this: ColourProto, color: unknown, stroke: boolean): boolean;
+  addContent(this: ColourProto, operator: string): unknown;
+}
+const colourPatched = new WeakSet<object>();
+/** A "#rrggbb" colour's two operators (colour space, then colour), for fills and for strokes; a kit has a few dozen. */
+const colourOperators = [new Map<string, [string, string]>(), new Map<string, [string, string]>()];
+
+/** A switch for the colour operators kept once (for the tests). */
+export const colourMemo = { enabled: true };
+
+/**
+ * pdfkit 0.20's `_setColorCore` parses a colour string into numbers, divides them, picks the
+ * colour space and joins the numbers again at every fillColor and strokeColor: a kit sets a
+ * colour before nearly every text. For a "#rrggbb" string the two operators it writes depend on
+ * the string alone; they are made once, here, by pdfkit's own code, and written again. Any
+ * other colour (a name, a spot colour, an array) takes pdfkit's road. Patched once, on the class.
+ */
+function colourOperatorsOnce(proto: ColourProto): void {
+  if (colourPatched.has(proto)) return;
+  colourPatched.add(proto);
+  const setColorCore = proto._setColorCore;
+  proto._setColorCore = function (color, stroke) {
+    if (!colourMemo.enabled || typeof color !== "string" || !/^#[0-9a-fA-F]{6}$/.test(color))
+      return setColorCore.call(this, color, stroke);
+    const known = colourOperators[stroke ? 1 : 0]!;
+    if (known.size >= 1000) known.clear();
+    let operators = known.get(color);
+    if (!operators) {
+      // pdfkit's own operators, caught as it writes them.
+      const written: string[] = [];
+      const recorder = Object.assign(Object.create(this) as ColourProto, {
+        addContent: (operator: string) => written.push(operator),
+      });
+      setColorCore.call(recorder, color, stroke);
+      if (written.length !== 2) return setColorCore.call(this, color, stroke);
+      known.set(color, (operators = [written[0]!, written[1]!]));
+    }
+    this.addContent(operators[0]);
+    this.addContent(operators[1]);
+    return true;
   };
 }
 

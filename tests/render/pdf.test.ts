@@ -6,7 +6,7 @@
 import fc from "fast-check";
 import { deflateSync, inflateSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
-import { createDocument, finish, FONT, pageCount, type PdfSink } from "../../src/render/pdf.js";
+import { colourMemo, createDocument, finish, FONT, pageCount, type PdfSink } from "../../src/render/pdf.js";
 import { measurer } from "../../src/render/measure.js";
 import { PRODUCTS } from "../../src/products/index.js";
 import { assets, kitOf, options } from "../helpers.js";
@@ -108,6 +108,44 @@ describe("documents", () => {
         for (const { text, font, size } of [...asks, ...asks.reverse()])
           expect(measure(text, font, size)).toBe(doc.font(font).fontSize(size).widthOfString(text));
       }),
+    );
+  });
+
+  it("write a colour's operators as pdfkit writes them, kept once per colour", async () => {
+    const colour = fc.oneof(
+      fc.integer({ min: 0, max: 0xffffff }).map((n) => `#${n.toString(16).padStart(6, "0")}`),
+      fc.constantFrom("#ABCDEF", "#abc", "red", "#12345", [10, 20, 30], [0, 50, 100, 0]),
+    );
+    const write = async (colours: { colour: string | number[]; stroke: boolean }[]) => {
+      const doc = createDocument(assets.fonts, new Date(0), meta, page);
+      doc.addPage();
+      for (const { colour, stroke } of colours) {
+        if (stroke)
+          doc
+            .strokeColor(colour as string)
+            .moveTo(1, 1)
+            .lineTo(20, 20)
+            .stroke();
+        else
+          doc
+            .fillColor(colour as string)
+            .rect(5, 5, 10, 10)
+            .fill();
+      }
+      return Buffer.from((await finish(doc)).pdf);
+    };
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.record({ colour, stroke: fc.boolean() }), { maxLength: 30 }), async (colours) => {
+        try {
+          colourMemo.enabled = false;
+          const plain = await write(colours);
+          colourMemo.enabled = true;
+          expect((await write(colours)).equals(plain)).toBe(true);
+        } finally {
+          colourMemo.enabled = true;
+        }
+      }),
+      { numRuns: 60 },
     );
   });
 });
