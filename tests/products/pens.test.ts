@@ -456,6 +456,26 @@ function drawSvgBefore(drawing: Drawing, fonts: Record<string, string>): string 
 }
 
 describe("the SVG pen", () => {
+  it("writes a box drawn again at once, with or without another corner radius, as before", () => {
+    const radius = fc.option(fc.constantFrom(0, 3, 4, 6), { nil: undefined });
+    const again = fc
+      .array(fc.tuple(coordinate, coordinate, size, size, radius, radius, colour), { maxLength: 6 })
+      .map((boxes): Drawing => ({
+        shapes: boxes.flatMap(([x, y, w, h, r1, r2, c]): Shape[] => [
+          { kind: "rect", x, y, w, h, r: r1, fill: c },
+          { kind: "rect", x, y, w, h, r: r2, stroke: c, width: 2 },
+          { kind: "rect", x, y, w: h, h: w, r: r2, hatch: c },
+        ]),
+        texts: [],
+      }));
+    fc.assert(
+      fc.property(again, (d) => {
+        expect(drawSvg(d, PRESENTER_FONTS)).toBe(drawSvgBefore(d, PRESENTER_FONTS));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it("writes what it wrote before, on random shapes and texts that need escaping", () => {
     const texts = fc.array(
       fc

@@ -366,6 +366,16 @@ function svgPoints(points: [number, number][]): string {
   return out;
 }
 
+/** The last box the SVG pen wrote, and its attributes. */
+const lastRect: { x: number; y: number; w: number; h: number; r: number | undefined; geometry: string } = {
+  x: NaN,
+  y: NaN,
+  w: NaN,
+  h: NaN,
+  r: undefined,
+  geometry: "",
+};
+
 /** The drawing as a standalone SVG document (ids are numbered within the drawing, so output never depends on what came before). */
 export function drawSvg(drawing: Drawing, fonts: Record<string, string>): string {
   const out: string[] = [];
@@ -374,8 +384,14 @@ export function drawSvg(drawing: Drawing, fonts: Record<string, string>): string
   for (const s of drawing.shapes) {
     switch (s.kind) {
       case "rect": {
-        const r = s.r ? ` rx="${n(s.r)}"` : "";
-        const geometry = `x="${n(s.x)}" y="${n(s.y)}" width="${n(s.w)}" height="${n(s.h)}"${r}`;
+        // A card is a filled box and then a stroked one with the same outline: written once.
+        const last = lastRect;
+        if (!(last.x === s.x && last.y === s.y && last.w === s.w && last.h === s.h && last.r === s.r)) {
+          const r = s.r ? ` rx="${n(s.r)}"` : "";
+          Object.assign(last, { x: s.x, y: s.y, w: s.w, h: s.h, r: s.r });
+          last.geometry = `x="${n(s.x)}" y="${n(s.y)}" width="${n(s.w)}" height="${n(s.h)}"${r}`;
+        }
+        const geometry = last.geometry;
         if (s.fill) out.push(`<rect ${geometry} fill="${s.fill}"/>`);
         if (s.hatch) {
           const id = `clip${++clip}`;
