@@ -169,8 +169,8 @@ function fasterLayout(proto: LayoutProto): void {
 }
 
 interface ColourProto {
-  _setColorCore(this: ColourProto, color: unknown, stroke: boolean): boolean;
-  addContent(this: ColourProto, operator: string): unknown;
+  _setColorCore: (this: ColourProto, color: unknown, stroke: boolean) => boolean;
+  addContent: (this: ColourProto, operator: string) => unknown;
 }
 const colourPatched = new WeakSet<object>();
 /** A "#rrggbb" colour's two operators (colour space, then colour), for fills and for strokes; a kit has a few dozen. */
