@@ -72,6 +72,7 @@ function sharedFaces(fonts: FontSet): Shared {
     flowText(Object.getPrototypeOf(probe) as Parameters<typeof flowText>[0]);
     keepTextLines(Object.getPrototypeOf(probe) as Parameters<typeof keepTextLines>[0]);
     colourOperatorsOnce(Object.getPrototypeOf(probe) as ColourProto);
+    writeStraightOut(Object.getPrototypeOf(probe) as WriterProto);
     const faces = new Map<string, Face>();
     let embed: EmbeddedFontClass | undefined;
     for (const [name, bytes] of faceList(fonts)) {
@@ -212,6 +213,36 @@ function colourOperatorsOnce(proto: ColourProto): void {
   };
 }
 
+interface WriterProto {
+  _write: (this: WriterProto & { _offset: number }, data: string | Uint8Array) => void;
+}
+const writerPatched = new WeakSet<object>();
+
+/** A switch for writing straight out (for the tests). */
+export const straightOut = { enabled: true };
+
+/**
+ * pdfkit 0.20 writes a file's every piece (an object's header, its dictionary, its stream, its
+ * end) through its Readable stream: the piece turned into bytes a character at a time, pushed,
+ * and handed to a "data" listener, some twenty thousand times in a cold build. A document made
+ * by createDocument takes the same bytes (each string with its newline, the low byte of each
+ * character: latin1) straight to its sink or its chunks, and counts the file's offset as pdfkit
+ * does; its stream only carries the end. Patched once, on the class (pinned pdfkit 0.20).
+ */
+function writeStraightOut(proto: WriterProto): void {
+  if (writerPatched.has(proto)) return;
+  writerPatched.add(proto);
+  const write = proto._write;
+  proto._write = function (data) {
+    const output = straightOut.enabled ? outputs.get(this as unknown as PDFKit.PDFDocument) : undefined;
+    if (!output) return write.call(this, data);
+    const bytes = data instanceof Uint8Array ? data : Buffer.from(`${data}\n`, "latin1");
+    if (output.sink) output.sink.write(bytes);
+    else output.chunks.push(bytes);
+    this._offset += bytes.length;
+  };
+}
+
 /** pdfkit 0.20's PDFReference: an object with a stream (a page's content, a font's tables). */
 interface StreamObject {
   compress: boolean;
@@ -345,13 +376,18 @@ export function createDocument(
     },
   });
   registerFonts(doc, fonts);
-  const chunks: Buffer[] = [];
+  const chunks: Uint8Array[] = [];
+  // What pdfkit wrote while it was made (the file's header) is in its stream; the rest reaches
+  // `sink` or `chunks` straight (writeStraightOut), and the stream only ends (or, with the
+  // switch off, carries it all as before).
+  const take = (chunk: Uint8Array) => (sink ? sink.write(chunk) : chunks.push(chunk));
+  for (let head = doc.read() as Buffer | null; head !== null; head = doc.read() as Buffer | null) take(head);
   outputs.set(doc, { sink, chunks });
-  doc.on("data", (chunk: Buffer) => (sink ? sink.write(chunk) : chunks.push(chunk)));
+  doc.on("data", take);
   return doc;
 }
 
-const outputs = new WeakMap<PDFKit.PDFDocument, { sink?: PdfSink; chunks: Buffer[] }>();
+const outputs = new WeakMap<PDFKit.PDFDocument, { sink?: PdfSink; chunks: Uint8Array[] }>();
 
 /** The number of pages added to a document so far. */
 export function pageCount(doc: PDFKit.PDFDocument): number {

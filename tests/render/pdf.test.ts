@@ -6,7 +6,15 @@
 import fc from "fast-check";
 import { deflateSync, inflateSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
-import { colourMemo, createDocument, finish, FONT, pageCount, type PdfSink } from "../../src/render/pdf.js";
+import {
+  colourMemo,
+  createDocument,
+  finish,
+  FONT,
+  pageCount,
+  straightOut,
+  type PdfSink,
+} from "../../src/render/pdf.js";
 import { measurer } from "../../src/render/measure.js";
 import { PRODUCTS } from "../../src/products/index.js";
 import { assets, kitOf, options } from "../helpers.js";
@@ -148,4 +156,24 @@ describe("documents", () => {
       { numRuns: 60 },
     );
   });
+
+  it.each(PRODUCTS.filter((p) => p.file.endsWith(".pdf")).map((p) => [p.file, p] as const))(
+    "%s: the same bytes written straight out as through pdfkit's stream, in memory and to a sink",
+    async (_f, product) => {
+      const kit = kitOf("split-brain.yaml");
+      try {
+        straightOut.enabled = false;
+        const streamed = await product.render(kit, options(), assets);
+        straightOut.enabled = true;
+        const straight = await product.render(kit, options(), assets);
+        const sink = collector();
+        await product.render(kit, options(), assets, sink);
+        if (!("pdf" in streamed) || !("pdf" in straight)) throw new Error(`${product.file} is not a PDF`);
+        expect(Buffer.from(straight.pdf).equals(Buffer.from(streamed.pdf))).toBe(true);
+        expect(Buffer.from(sink.bytes()).equals(Buffer.from(streamed.pdf))).toBe(true);
+      } finally {
+        straightOut.enabled = true;
+      }
+    },
+  );
 });
