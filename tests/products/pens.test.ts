@@ -341,6 +341,33 @@ describe("the PDF pen", () => {
       }
   });
 
+  it("paints a card as one box filled and stroked as it painted the card's two boxes, on every shipped frame", () => {
+    /** The drawing with each box that is filled and stroked split into a filled box and then a stroked one. */
+    const split = (d: Drawing): Drawing => ({
+      texts: d.texts,
+      shapes: d.shapes.flatMap((s): Shape[] =>
+        s.kind === "rect" && s.fill && s.stroke && !s.hatch
+          ? [
+              { kind: "rect", x: s.x, y: s.y, w: s.w, h: s.h, r: s.r, fill: s.fill },
+              { ...s, fill: undefined },
+            ]
+          : [s],
+      ),
+    });
+    let cards = 0;
+    for (const name of shipped)
+      for (const frame of kitOf(name).frames) {
+        const d = layoutFrame(frame, measure);
+        const two = split(d);
+        cards += two.shapes.length - d.shapes.length;
+        expect(painted(operators((doc) => drawPdf(doc, d, 34, 40, 0.7, measure)))).toEqual(
+          painted(operators((doc) => drawPdf(doc, two, 34, 40, 0.7, measure))),
+        );
+        expect(drawSvg(d, PRESENTER_FONTS)).toBe(drawSvg(two, PRESENTER_FONTS));
+      }
+    expect(cards).toBeGreaterThan(1000);
+  });
+
   it("paints what pdfkit's calls paint on every frame of the shipped kits, with a tenth fewer operators or more", () => {
     let pens = 0;
     let calls = 0;

@@ -388,17 +388,19 @@ export function layoutFrame(frame: Frame, measure: Measure): Drawing {
       const style = CELL_STYLE[c.style];
       used.add(c.style);
       const b = { x, y, w, h: cell };
-      rect(b, { r: 4, fill: "#FFFFFF" });
-      if (c.timeline > 1) {
-        used.add("timeline");
-        rect({ x: b.x, y: b.y, w: b.w, h: cell * 0.3 }, { hatch: COLOURS.orange });
-      }
-      rect(b, {
+      const outline = {
         r: 4,
         stroke: c.pastFork ? COLOURS.vermillion : style.stroke,
         width: c.pastFork ? 3.5 : style.width,
         dash: c.pastFork ? undefined : style.dash,
-      });
+      };
+      // One box filled and stroked (one path on the PDF page), unless the hatching goes between.
+      if (c.timeline > 1) {
+        used.add("timeline");
+        rect(b, { r: 4, fill: "#FFFFFF" });
+        rect({ x: b.x, y: b.y, w: b.w, h: cell * 0.3 }, { hatch: COLOURS.orange });
+        rect(b, outline);
+      } else rect(b, { ...outline, fill: "#FFFFFF" });
       if (c.pastFork) used.add("fork");
       if (c.style === "owed")
         shapes.push({
@@ -535,17 +537,19 @@ export function layoutFrame(frame: Frame, measure: Measure): Drawing {
       const style = CELL_STYLE[c.style];
       used.add(c.style);
       const b = { x, y, w, h: size };
-      rect(b, { r: 3, fill: "#FFFFFF" });
-      if (c.timeline > 1) {
-        used.add("timeline");
-        rect({ x, y, w, h: size * 0.3 }, { hatch: COLOURS.orange });
-      }
-      rect(b, {
+      const outline = {
         r: 3,
         stroke: c.pastFork ? COLOURS.vermillion : style.stroke,
         width: c.pastFork ? 3 : style.width,
         dash: c.pastFork ? undefined : style.dash,
-      });
+      };
+      // One box filled and stroked (one path on the PDF page), unless the hatching goes between.
+      if (c.timeline > 1) {
+        used.add("timeline");
+        rect(b, { r: 3, fill: "#FFFFFF" });
+        rect({ x, y, w, h: size * 0.3 }, { hatch: COLOURS.orange });
+        rect(b, outline);
+      } else rect(b, { ...outline, fill: "#FFFFFF" });
       if (c.pastFork) used.add("fork");
       put({
         text: c.text,
