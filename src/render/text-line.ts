@@ -20,13 +20,25 @@ interface Position {
   yOffset: number;
 }
 
+interface Glyph {
+  id: number;
+  advanceWidth: number;
+  codePoints: number[];
+}
+
 interface EmbeddedFont {
   id: string;
   ascender: number;
   descender: number;
   xHeight: number;
+  scale: number;
   encode(text: string, features?: unknown): [string[], Position[]];
   ref(): unknown;
+  /** pdfkit's shaping of one run (a word and the space after it), shared by the documents of a face. */
+  layoutCached?(text: string): { glyphs: Glyph[]; positions: Position[] };
+  subset: { includeGlyph(id: number): number };
+  widths: number[];
+  unicode: number[][];
 }
 
 interface Options {
@@ -64,11 +76,19 @@ const PLAIN = new Set([
 
 /** A line's TJ operator(s), by document font and text; null when its glyphs carry offsets. */
 const glyphRuns = new WeakMap<EmbeddedFont, Map<string, string | null>>();
+
+/**
+ * A run's glyphs as `_fragment`'s TJ writes them, in pieces: the hex of a stretch of glyphs and,
+ * where the stretch ends at a kerned glyph, its adjustment. By document font (a glyph's number
+ * is its place in that document's subset) and run; null when a glyph carries an offset.
+ */
+type Piece = { hex: string; kern: number | null }[];
+const runPieces = new WeakMap<EmbeddedFont, Map<string, Piece | null>>();
 const KEEP = 20000;
 const patched = new WeakSet<object>();
 
 /** How many lines were written from what was kept and how many went to pdfkit, and a switch (for the tests). */
-export const textLine = { written: 0, toPdfkit: 0, enabled: true };
+export const textLine = { written: 0, toPdfkit: 0, enabled: true, byRuns: true };
 
 /** PDFObject.number and its printing in a template, as pdfkit writes every number in a content stream. */
 const number = (n: number): string => {
@@ -100,6 +120,64 @@ function glyphOperators(encoded: string[], positions: Position[]): string | null
     if (pos.xAdvance - pos.advanceWidth !== 0) addSegment(i + 1);
   }
   addSegment(positions.length);
+  return commands.length > 0 ? `[${commands.join(" ")}] TJ` : "";
+}
+
+/**
+ * A run's pieces in this document, made the first time: what pdfkit's `encode` does for each of
+ * its glyphs (adds it to the subset, notes its width and its characters if new), in order.
+ */
+function pieceOf(font: EmbeddedFont, run: string): Piece | null {
+  let pieces = runPieces.get(font);
+  if (!pieces) runPieces.set(font, (pieces = new Map<string, Piece | null>()));
+  let piece = pieces.get(run);
+  if (piece !== undefined) return piece;
+  const { glyphs, positions } = font.layoutCached!(run);
+  piece = [];
+  let hex = "";
+  for (let i = 0; i < glyphs.length; i++) {
+    const glyph = glyphs[i]!;
+    const gid = font.subset.includeGlyph(glyph.id);
+    hex += `0000${gid.toString(16)}`.slice(-4);
+    if (font.widths[gid] == null) font.widths[gid] = glyph.advanceWidth * font.scale;
+    if (font.unicode[gid] == null) font.unicode[gid] = glyph.codePoints;
+    const pos = positions[i]!;
+    if (pos.xOffset || pos.yOffset) piece = null;
+    else if (pos.xAdvance - pos.advanceWidth !== 0) {
+      piece?.push({ hex, kern: pos.xAdvance - pos.advanceWidth });
+      hex = "";
+    }
+  }
+  if (piece && hex) piece.push({ hex, kern: null });
+  if (pieces.size >= KEEP) pieces.clear();
+  pieces.set(run, piece);
+  return piece;
+}
+
+/**
+ * _fragment's TJ operators for a line, from its runs' pieces: the same glyphs, subset and
+ * numbers as `encode` then glyphOperators give, without laying the whole line out again.
+ * pdfkit lays a line out as its runs, cut after each space or tab (pdf.ts's layout).
+ */
+function lineOperators(font: EmbeddedFont, text: string): string | null {
+  const commands: string[] = [];
+  let hex = "";
+  let last = 0;
+  for (let index = 0; index <= text.length; index++) {
+    const c = text.charCodeAt(index); // NaN past the end
+    if (!((index === text.length && last < index) || c === 32 || c === 9)) continue;
+    const piece = pieceOf(font, text.slice(last, index + 1));
+    if (piece === null) return null;
+    for (const p of piece) {
+      hex += p.hex;
+      if (p.kern !== null) {
+        commands.push(`<${hex}> ${number(-p.kern)}`);
+        hex = "";
+      }
+    }
+    last = index + 1;
+  }
+  if (hex) commands.push(`<${hex}> 0`);
   return commands.length > 0 ? `[${commands.join(" ")}] TJ` : "";
 }
 
@@ -152,9 +230,12 @@ export function keepTextLines(proto: Doc): void {
     if (!runs) glyphRuns.set(font, (runs = new Map<string, string | null>()));
     let glyphs = runs.get(text);
     if (glyphs === undefined) {
-      // The first time in this document: pdfkit's encode adds the glyphs to the font's subset.
-      const [encoded, positions] = font.encode(text, undefined);
-      glyphs = glyphOperators(encoded, positions);
+      // The first time in this document: the glyphs go into the font's subset, as pdfkit's encode adds them.
+      if (typeof font.layoutCached === "function" && textLine.byRuns) glyphs = lineOperators(font, text);
+      else {
+        const [encoded, positions] = font.encode(text, undefined);
+        glyphs = glyphOperators(encoded, positions);
+      }
       if (runs.size >= KEEP) runs.clear();
       runs.set(text, glyphs);
     }
