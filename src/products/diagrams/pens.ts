@@ -105,16 +105,6 @@ let outlineCount = 0;
  * (servers, card slots, bands) on every page.
  */
 function outlineOf(x: number, y: number, w: number, h: number, radius: number | undefined): string {
-  // A card is filled and then stroked, as two shapes with one outline: the last one is at hand.
-  const last = lastOutline;
-  if (last.x === x && last.y === y && last.w === w && last.h === h && last.r === (radius ?? 0)) return last.text;
-  Object.assign(last, { x, y, w, h, r: radius ?? 0, text: keptOutline(x, y, w, h, radius) });
-  return last.text;
-}
-
-const lastOutline = { x: NaN, y: NaN, w: NaN, h: NaN, r: NaN, text: "" };
-
-function keptOutline(x: number, y: number, w: number, h: number, radius: number | undefined): string {
   // Keyed by the numbers themselves, maps within maps: a string key cost more than the look-up saved.
   let byY = outlines.get(x);
   if (!byY) outlines.set(x, (byY = new Map<number, Nested<Nested<Nested<string>>>>()));
@@ -366,16 +356,6 @@ function svgPoints(points: [number, number][]): string {
   return out;
 }
 
-/** The last box the SVG pen wrote, and its attributes. */
-const lastRect: { x: number; y: number; w: number; h: number; r: number | undefined; geometry: string } = {
-  x: NaN,
-  y: NaN,
-  w: NaN,
-  h: NaN,
-  r: undefined,
-  geometry: "",
-};
-
 /** The drawing as a standalone SVG document (ids are numbered within the drawing, so output never depends on what came before). */
 export function drawSvg(drawing: Drawing, fonts: Record<string, string>): string {
   const out: string[] = [];
@@ -384,14 +364,8 @@ export function drawSvg(drawing: Drawing, fonts: Record<string, string>): string
   for (const s of drawing.shapes) {
     switch (s.kind) {
       case "rect": {
-        // A card is a filled box and then a stroked one with the same outline: written once.
-        const last = lastRect;
-        if (!(last.x === s.x && last.y === s.y && last.w === s.w && last.h === s.h && last.r === s.r)) {
-          const r = s.r ? ` rx="${n(s.r)}"` : "";
-          Object.assign(last, { x: s.x, y: s.y, w: s.w, h: s.h, r: s.r });
-          last.geometry = `x="${n(s.x)}" y="${n(s.y)}" width="${n(s.w)}" height="${n(s.h)}"${r}`;
-        }
-        const geometry = last.geometry;
+        const r = s.r ? ` rx="${n(s.r)}"` : "";
+        const geometry = `x="${n(s.x)}" y="${n(s.y)}" width="${n(s.w)}" height="${n(s.h)}"${r}`;
         if (s.fill) out.push(`<rect ${geometry} fill="${s.fill}"/>`);
         if (s.hatch) {
           const id = `clip${++clip}`;
