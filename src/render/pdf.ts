@@ -14,7 +14,7 @@ const ZLIB_LEVEL = 1;
 import { TrueTypeFace } from "./subset.js";
 import { asciiShaper, type FontkitFont } from "./shaper.js";
 import { flowText } from "./text-flow.js";
-import { keepTextLines } from "./text-line.js";
+import { eachRun, keepTextLines } from "./text-line.js";
 
 /** The three faces the kit uses, as TTF bytes. Registered under these names in every document and SVG. */
 export interface FontSet {
@@ -150,21 +150,15 @@ function fasterLayout(proto: LayoutProto): void {
     const glyphs: object[] | null = onlyWidth ? null : [];
     const positions: object[] | null = onlyWidth ? null : [];
     let advanceWidth = 0;
-    let last = 0;
-    let index = 0;
-    const length = text.length;
-    while (index <= length) {
-      const c = text.charCodeAt(index); // NaN past the end
-      if ((index === length && last < index) || c === 32 || c === 9) {
-        const run = this.layoutCached(text.slice(last, ++index));
-        if (glyphs && positions) {
-          for (const g of run.glyphs) glyphs.push(g);
-          for (const p of run.positions) positions.push(p);
-        }
-        advanceWidth += run.advanceWidth;
-        last = index;
-      } else index++;
-    }
+    eachRun(text, (text) => {
+      const run = this.layoutCached(text);
+      if (glyphs && positions) {
+        for (const g of run.glyphs) glyphs.push(g);
+        for (const p of run.positions) positions.push(p);
+      }
+      advanceWidth += run.advanceWidth;
+      return true;
+    });
     return { glyphs, positions, advanceWidth };
   };
 }

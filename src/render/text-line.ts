@@ -88,7 +88,7 @@ const KEEP = 20000;
 const patched = new WeakSet<object>();
 
 /** How many lines were written from what was kept and how many went to pdfkit, and a switch (for the tests). */
-export const textLine = { written: 0, toPdfkit: 0, enabled: true, byRuns: true };
+export const textLine = { written: 0, toPdfkit: 0, enabled: true };
 
 /** PDFObject.number and its printing in a template, as pdfkit writes every number in a content stream. */
 const number = (n: number): string => {
@@ -162,12 +162,9 @@ function pieceOf(font: EmbeddedFont, run: string): Piece | null {
 function lineOperators(font: EmbeddedFont, text: string): string | null {
   const commands: string[] = [];
   let hex = "";
-  let last = 0;
-  for (let index = 0; index <= text.length; index++) {
-    const c = text.charCodeAt(index); // NaN past the end
-    if (!((index === text.length && last < index) || c === 32 || c === 9)) continue;
-    const piece = pieceOf(font, text.slice(last, index + 1));
-    if (piece === null) return null;
+  const whole = eachRun(text, (run) => {
+    const piece = pieceOf(font, run);
+    if (piece === null) return false;
     for (const p of piece) {
       hex += p.hex;
       if (p.kern !== null) {
@@ -175,10 +172,27 @@ function lineOperators(font: EmbeddedFont, text: string): string | null {
         hex = "";
       }
     }
-    last = index + 1;
-  }
+    return true;
+  });
+  if (!whole) return null;
   if (hex) commands.push(`<${hex}> 0`);
   return commands.length > 0 ? `[${commands.join(" ")}] TJ` : "";
+}
+
+/**
+ * The runs pdfkit 0.20's EmbeddedFont lays a text out in, in order: cut after each space or tab
+ * (each run is shaped once per face, then joined). Stops at the first run `visit` refuses;
+ * true when it took them all.
+ */
+export function eachRun(text: string, visit: (run: string) => boolean): boolean {
+  let last = 0;
+  for (let index = 0; index <= text.length; index++) {
+    const c = text.charCodeAt(index); // NaN past the end
+    if (!((index === text.length && last < index) || c === 32 || c === 9)) continue;
+    if (!visit(text.slice(last, index + 1))) return false;
+    last = index + 1;
+  }
+  return true;
 }
 
 /** _fragment's baseline shift, in points. */
@@ -231,7 +245,7 @@ export function keepTextLines(proto: Doc): void {
     let glyphs = runs.get(text);
     if (glyphs === undefined) {
       // The first time in this document: the glyphs go into the font's subset, as pdfkit's encode adds them.
-      if (typeof font.layoutCached === "function" && textLine.byRuns) glyphs = lineOperators(font, text);
+      if (typeof font.layoutCached === "function") glyphs = lineOperators(font, text);
       else {
         const [encoded, positions] = font.encode(text, undefined);
         glyphs = glyphOperators(encoded, positions);

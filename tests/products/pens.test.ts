@@ -259,6 +259,26 @@ const anyText: fc.Arbitrary<Shape> = fc.record({
   anchor: fc.constantFrom("start" as const, "middle" as const, "end" as const),
 });
 
+/**
+ * Boxes each filled, then stroked at once with the same or another corner radius, then followed
+ * by a third box the pen under test cares about (`third`, given the box and the second radius).
+ */
+function boxesDrawnAgain(
+  third: (x: number, y: number, w: number, h: number, r: number | undefined, c: string) => Shape,
+): fc.Arbitrary<Drawing> {
+  const radius = fc.option(fc.constantFrom(0, 3, 4, 6), { nil: undefined });
+  return fc
+    .array(fc.tuple(coordinate, coordinate, size, size, radius, radius, colour), { maxLength: 6 })
+    .map((boxes): Drawing => ({
+      shapes: boxes.flatMap(([x, y, w, h, r1, r2, c]): Shape[] => [
+        { kind: "rect", x, y, w, h, r: r1, fill: c },
+        { kind: "rect", x, y, w, h, r: r2, stroke: c, width: 2 },
+        third(x, y, w, h, r2, c),
+      ]),
+      texts: [],
+    }));
+}
+
 describe("the PDF pen", () => {
   it("formats numbers as pdfkit does: rounded to six decimals, no exponent", () => {
     expect([0, -0, 1, 2.5, 1 / 3, 364.790861, -0.0000004, 1e-6, 123456.1234567].map(pdfNumber)).toEqual([
@@ -288,17 +308,7 @@ describe("the PDF pen", () => {
   });
 
   it("paints a box drawn again at once, with or without another corner radius, as pdfkit's calls do", () => {
-    const radius = fc.option(fc.constantFrom(0, 3, 4, 6), { nil: undefined });
-    const again = fc
-      .array(fc.tuple(coordinate, coordinate, size, size, radius, radius, colour), { maxLength: 6 })
-      .map((boxes): Drawing => ({
-        shapes: boxes.flatMap(([x, y, w, h, r1, r2, c]): Shape[] => [
-          { kind: "rect", x, y, w, h, r: r1, fill: c },
-          { kind: "rect", x, y, w, h, r: r2, stroke: c, width: 2 },
-          { kind: "rect", x: y, y: x, w, h, r: r2, fill: c, hatch: c },
-        ]),
-        texts: [],
-      }));
+    const again = boxesDrawnAgain((x, y, w, h, r, c) => ({ kind: "rect", x: y, y: x, w, h, r, fill: c, hatch: c }));
     fc.assert(
       fc.property(again, (d) => {
         expect(painted(operators((doc) => drawPdf(doc, d, 0, 0, 1)))).toEqual(
@@ -484,17 +494,7 @@ function drawSvgBefore(drawing: Drawing, fonts: Record<string, string>): string 
 
 describe("the SVG pen", () => {
   it("writes a box drawn again at once, with or without another corner radius, as before", () => {
-    const radius = fc.option(fc.constantFrom(0, 3, 4, 6), { nil: undefined });
-    const again = fc
-      .array(fc.tuple(coordinate, coordinate, size, size, radius, radius, colour), { maxLength: 6 })
-      .map((boxes): Drawing => ({
-        shapes: boxes.flatMap(([x, y, w, h, r1, r2, c]): Shape[] => [
-          { kind: "rect", x, y, w, h, r: r1, fill: c },
-          { kind: "rect", x, y, w, h, r: r2, stroke: c, width: 2 },
-          { kind: "rect", x, y, w: h, h: w, r: r2, hatch: c },
-        ]),
-        texts: [],
-      }));
+    const again = boxesDrawnAgain((x, y, w, h, r, c) => ({ kind: "rect", x, y, w: h, h: w, r, hatch: c }));
     fc.assert(
       fc.property(again, (d) => {
         expect(drawSvg(d, PRESENTER_FONTS)).toBe(drawSvgBefore(d, PRESENTER_FONTS));
