@@ -15,7 +15,6 @@ const PREFIX = { write: "card", joker: "joker", delete: "delete" } as const;
 
 /** A run's needs besides its copies: read cards, acks per card, tokens per label. */
 export interface RunNeeds {
-  copies: Copy[];
   reads: number[];
   acks: Map<number, number>;
   tokens: Map<string, number>;
@@ -32,18 +31,21 @@ export function tokenId(label: string, copy: number): string {
   return `${TOKEN_ID[label.split(" ")[0]!]!(label)}#${copy}`;
 }
 
-/** Builds the deck from every run's needs and writes each run's copies' object ids into them. */
-export function buildDeck(scenario: Scenario, runs: RunNeeds[]): DeckObject[] {
+/**
+ * The deck's cards (write, joker and DELETE cards) from every run's copies, and each run's copies'
+ * object ids written into them. The rest of the deck follows them (restOfDeck).
+ */
+export function deckOfCopies(scenario: Scenario, runs: Copy[][]): DeckObject[] {
   const markOrder = (mark: string) => {
     const i = scenario.roles.findIndex((r) => r.label === mark);
     return i < 0 ? scenario.roles.length : i;
   };
   // How many copies of each kind of copy the hungriest run needs.
   const counts = new Map<string, { sample: Copy; count: number }>();
-  for (const run of runs) {
+  for (const copies of runs) {
     // Each key's count in this run, with its first copy as the sample.
     const here = new Map<string, { sample: Copy; count: number }>();
-    for (const c of run.copies) {
+    for (const c of copies) {
       const key = keyOf(c);
       const seen = here.get(key);
       if (seen) seen.count++;
@@ -83,15 +85,21 @@ export function buildDeck(scenario: Scenario, runs: RunNeeds[]): DeckObject[] {
     }
     byKey.set(keyOf(sample), ids);
   }
-  for (const run of runs) {
+  for (const copies of runs) {
     const used = new Map<string, number>();
-    for (const c of run.copies) {
+    for (const c of copies) {
       const key = keyOf(c);
       const i = used.get(key) ?? 0;
       used.set(key, i + 1);
       c.object = byKey.get(key)![i]!;
     }
   }
+  return deck;
+}
+
+/** What the deck holds after its cards, from every run's needs: read cards, acks, then tokens. */
+export function restOfDeck(runs: RunNeeds[]): DeckObject[] {
+  const deck: DeckObject[] = [];
   const reads = [...new Set(runs.flatMap((r) => r.reads))].sort((a, b) => a - b);
   for (const n of reads) deck.push({ object: `read-R${n}`, kind: "read", card: n });
   const acks = new Map<number, number>();

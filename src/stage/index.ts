@@ -6,9 +6,9 @@
  */
 import type { Scenario } from "../scenario/model.js";
 import type { Trace } from "../sim/trace.js";
-import { buildDeck, type RunNeeds } from "./deck.js";
+import { deckOfCopies, restOfDeck } from "./deck.js";
 import { planRun, recordsOf } from "./plan.js";
-import { replayRun, type RunReplay } from "./replay.js";
+import { replayRun } from "./replay.js";
 import { COMMON_PLACES, data, hand, wal, type Moment, type Move, type Place, type StageModel } from "./types.js";
 
 export * from "./types.js";
@@ -27,18 +27,16 @@ export function deriveStage(scenario: Scenario, trace: Trace): StageModel {
   const runs = scenario.runs.map((run) => {
     const steps = trace.steps.filter((s) => s.run === run.number);
     // Jokers and DELETEs are numbered among the cards: a number that is a joker in one run may be a write in another.
-    const plan = planRun(scenario, steps, recordsOf(steps));
-    return { steps, plan, dry: replayRun(scenario, steps, plan, undefined) };
+    return { steps, plan: planRun(scenario, steps, recordsOf(steps)) };
   });
-  const needs: RunNeeds[] = runs.map((r) => ({
-    copies: r.plan.copies,
-    reads: r.dry.reads,
-    acks: r.dry.acks,
-    tokens: r.dry.tokens,
-  }));
-  const deck = buildDeck(scenario, needs);
-  const tokenDeck = new Map<string, string[]>();
-  for (const o of deck) if (o.kind === "token") tokenDeck.set(o.label!, [...(tokenDeck.get(o.label!) ?? []), o.object]);
+  // The cards first (each run's copies learn their objects), then each run replayed with them, which
+  // tells the reads, acks and tokens that the rest of the deck prints.
+  const cards = deckOfCopies(
+    scenario,
+    runs.map((r) => r.plan.copies),
+  );
+  const replays = runs.map((r) => replayRun(scenario, r.steps, r.plan));
+  const deck = [...cards, ...restOfDeck(replays)];
 
   const order = new Map(deck.map((o, i) => [o.object, i]));
   const allPlaces = placesOf(scenario);
@@ -109,8 +107,7 @@ export function deriveStage(scenario: Scenario, trace: Trace): StageModel {
 
   const model: StageModel = { deck, start: {}, steps: [] };
   let previous: Map<string, Place> | undefined;
-  for (const run of runs) {
-    const replay: RunReplay = replayRun(scenario, run.steps, run.plan, tokenDeck);
+  for (const replay of replays) {
     const start = full(replay.start);
     if (!previous) model.start = snapshot(start);
     // Every object's place as the run goes (the replay moves objects only by the moves it records).

@@ -1,8 +1,8 @@
 /**
  * The second pass over a run: every trace event as moves of printed objects between places. A
  * move always starts where the object is, so the moves replayed from the run's start give every
- * moment's places. Run once without a deck ("dry") to learn how many tokens the run needs, then
- * with the deck.
+ * moment's places. The run's copies carry their printed objects already (deckOfCopies); tokens are
+ * taken as they are needed, so that the replay also tells how many of each the deck must print.
  */
 import { standbySlot, type Scenario } from "../scenario/model.js";
 import type { TraceEvent, TraceStep } from "../sim/trace.js";
@@ -24,10 +24,7 @@ export interface RunReplay {
   tokens: Map<string, number>;
 }
 
-/** Tokens of the deck, by label, when replaying for real; absent when counting (dry). */
-type TokenDeck = Map<string, string[]> | undefined;
-
-export function replayRun(scenario: Scenario, steps: TraceStep[], plan: RunPlan, tokenDeck: TokenDeck): RunReplay {
+export function replayRun(scenario: Scenario, steps: TraceStep[], plan: RunPlan): RunReplay {
   const where = new Map<string, Place>();
   const current = new Map<string, Map<number, Node>>();
   const held = (server: string) => current.get(server) ?? current.set(server, new Map()).get(server)!;
@@ -62,18 +59,10 @@ export function replayRun(scenario: Scenario, steps: TraceStep[], plan: RunPlan,
   for (const [query, reader] of reads) where.set(readId(query), hand(reader));
 
   // Tokens: a TIMELINE token on every server that exists, a PRIMARY token on every primary. Each
-  // is the lowest-numbered copy of its label in the reserve (when counting, one more is printed).
+  // is the lowest-numbered copy of its label in the reserve, or one more copy, printed for it.
   const tokenLabel = new Map<string, string>();
   const tokensHeld = new Map<string, string[]>();
   const peak = new Map<string, number>();
-  if (tokenDeck) {
-    for (const [label, ids] of tokenDeck) {
-      for (const id of ids) {
-        tokenLabel.set(id, label);
-        where.set(id, "reserve");
-      }
-    }
-  }
   const give = (server: string, label: string, moves?: Move[], via?: string) => {
     const mine = tokensHeld.get(server) ?? [];
     if (mine.some((t) => tokenLabel.get(t) === label)) return;
@@ -81,7 +70,6 @@ export function replayRun(scenario: Scenario, steps: TraceStep[], plan: RunPlan,
     while (where.has(tokenId(label, copy)) && where.get(tokenId(label, copy)) !== "reserve") copy++;
     const token = tokenId(label, copy);
     if (!where.has(token)) {
-      if (tokenDeck) throw new Error(`internal: the deck has too few ${label} tokens`);
       tokenLabel.set(token, label);
       where.set(token, "reserve");
     }
