@@ -68,11 +68,35 @@ const lazyBrotli = {
     ].join("\n");
   },
 };
+/**
+ * unicode-trie inflates each trie's data with tiny-inflate, in JavaScript, when the modules that
+ * make them load (unicode-properties, fontkit): some 20 ms of every start. Every import of
+ * tiny-inflate gets build/native-inflate.cjs, the same function done by Node's zlib.
+ */
+const nativeInflate = {
+  name: "native-inflate",
+  resolveId(source) {
+    return source === "tiny-inflate" ? fileURLToPath(new URL("native-inflate.cjs", import.meta.url)) : null;
+  },
+};
+/**
+ * pdfkit imports @noble/ciphers' AES, which fills its tables as it loads (10–25 ms of every
+ * start), for encryption the kit never asks for: pdfkit's import gets build/lazy-aes.cjs, which
+ * loads it on first use.
+ */
+const lazyAes = {
+  name: "lazy-aes",
+  resolveId(source, importer) {
+    if (source === "@noble/ciphers/aes" && importer && /[\\/]pdfkit[\\/]/.test(importer))
+      return fileURLToPath(new URL("lazy-aes.cjs", import.meta.url));
+    return null;
+  },
+};
 const build = await rolldown({
   input: join(dist, "cli.js"),
   platform: "node",
   logLevel: "warn",
-  plugins: [lazyBrotli],
+  plugins: [lazyBrotli, nativeInflate, lazyAes],
 });
 const { output } = await build.generate({ format: "cjs", codeSplitting: false });
 await build.close();
