@@ -36,7 +36,8 @@ interface FontInternals {
 interface Shared {
   embed: EmbeddedFontClass;
   faces: Map<string, Face>;
-  layouts: Map<string, object>;
+  /** Each face's shaped runs, by text, shared by every document (see fasterLayout's layoutCached). */
+  layouts: Map<string, Map<string, Run>>;
   /** Our subsetter's reading of each face; absent for a face it does not take (fontkit's is kept). */
   subsetters: Map<string, TrueTypeFace>;
 }
@@ -90,7 +91,7 @@ function sharedFaces(fonts: FontSet): Shared {
     entry = {
       embed: embed!,
       faces,
-      layouts: new Map(faceList(fonts).map(([name]) => [name, Object.create(null) as object])),
+      layouts: new Map(faceList(fonts).map(([name]) => [name, new Map<string, Run>()])),
       subsetters,
     };
     parsed.set(fonts, entry);
@@ -112,6 +113,7 @@ interface LayoutProto {
   ) => { glyphs: object[] | null; positions: object[] | null; advanceWidth: number };
   layoutRun: (this: LayoutProto, text: string, features?: unknown) => Run;
   layoutCached: (this: LayoutProto, text: string) => Run;
+  layoutCache?: object;
   font: FontkitFont;
   scale: number;
 }
@@ -136,7 +138,7 @@ function fasterLayout(proto: LayoutProto): void {
   fastLayouts.add(proto);
   pdfkitLayout.layout = proto.layout;
   pdfkitLayout.layoutRun = proto.layoutRun;
-  const layoutRun = proto.layoutRun;
+  const { layoutRun, layoutCached } = proto;
   // A run of printable ASCII is shaped from the face's tables where that is all fontkit would do (shaper.ts).
   proto.layoutRun = function (text, features) {
     if (!features && shaping.enabled) {
@@ -144,6 +146,15 @@ function fasterLayout(proto: LayoutProto): void {
       if (run) return run;
     }
     return layoutRun.call(this, text, features);
+  };
+  // The kit's documents share one cache per face, a Map (see sharedFaces): pdfkit's is an object
+  // indexed by the text, slower to look up by the run just cut from a line (twice, measured).
+  proto.layoutCached = function (text) {
+    const cache = this.layoutCache;
+    if (!(cache instanceof Map)) return layoutCached.call(this, text);
+    let run = cache.get(text);
+    if (!run) cache.set(text, (run = this.layoutRun(text)));
+    return run;
   };
   proto.layout = function (text, features, onlyWidth) {
     if (features) return this.layoutRun(text, features);

@@ -14,7 +14,12 @@ interface Run {
 }
 interface Font {
   layout(text: string, features?: unknown, onlyWidth?: boolean): unknown;
+  layoutCached(text: string): Run;
+  layoutRun(text: string): Run;
 }
+
+const newDocument = () =>
+  createDocument(assets.fonts, new Date(0), { title: "", subject: "", keywords: "" }, { width: 200, height: 200 });
 
 describe("text layout", () => {
   it("gives pdfkit's glyphs, positions and widths", () => {
@@ -46,6 +51,32 @@ describe("text layout", () => {
         expect(JSON.stringify(ours.positions)).toBe(JSON.stringify(theirs.positions));
       }),
       { numRuns: 300 },
+    );
+  });
+
+  it("shapes a run once per face for every document, as pdfkit's layoutRun shapes it", () => {
+    const [a, b] = [newDocument(), newDocument()];
+    const fontsOf = (doc: PDFKit.PDFDocument) =>
+      [FONT.regular, FONT.bold, FONT.mono].map((name) => (doc.font(name) as unknown as { _font: Font })._font);
+    const [first, second] = [fontsOf(a), fontsOf(b)];
+    const run = fc.oneof(fc.constantFrom("WAL ", "0/3000060", "AV\t", "—", "é "), fc.string({ maxLength: 12 }));
+    fc.assert(
+      fc.property(run, fc.constantFrom(0, 1, 2), (text, f) => {
+        const cached = first[f]!.layoutCached(text);
+        // What pdfkit's own shaping gives for it, afresh.
+        const fresh = first[f]!.layoutRun(text);
+        expect(cached.advanceWidth).toBe(fresh.advanceWidth);
+        expect(cached.glyphs!.map((g) => (g as { id: number }).id)).toEqual(
+          fresh.glyphs!.map((g) => (g as { id: number }).id),
+        );
+        expect(JSON.stringify(cached.positions)).toBe(JSON.stringify(fresh.positions));
+        // Asked again, in this document or another, the same run: shaped once.
+        expect(first[f]!.layoutCached(text)).toBe(cached);
+        expect(second[f]!.layoutCached(text)).toBe(cached);
+        // Each face has its own runs.
+        if (text.trim()) expect(first[(f + 1) % 3]!.layoutCached(text)).not.toBe(cached);
+      }),
+      { numRuns: 200 },
     );
   });
 });
