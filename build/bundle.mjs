@@ -17,6 +17,7 @@
  * Without rolldown (an install without dev dependencies), the bundle is skipped with a note and
  * dist/launch.js runs dist/cli.js instead.
  */
+import { isAscii } from "node:buffer";
 import { createHash } from "node:crypto";
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -98,9 +99,18 @@ const build = await rolldown({
   logLevel: "warn",
   plugins: [lazyBrotli, nativeInflate, lazyAes],
 });
-const { output } = await build.generate({ format: "cjs", codeSplitting: false });
+const { output } = await build.generate({
+  format: "cjs",
+  codeSplitting: false,
+  charset: "ascii",
+  comments: { legal: true, annotation: true, jsdoc: false },
+});
 await build.close();
 const code = output[0].code.replace(/^#!.*\n/, ""); // the shebang: the file is run as a script, not by the shell
+// In ASCII (charset "ascii" escapes every other character in code; JSDoc comments are left out),
+// the bundle is read as a one-byte string (src/node/code-cache.ts). Should a character slip through
+// (a String.raw template keeps its own), the bundle is read as UTF-8: slower to start, no less right.
+if (!isAscii(Buffer.from(code))) console.log("build/bundle.mjs: the bundle is not ASCII; it will be read as UTF-8");
 mkdirSync(join(dist, "bundle"), { recursive: true });
 const hash = createHash("sha256").update(code).digest("hex");
 writeAtomic(join(dist, "bundle", "replikit.cjs"), `// replikit bundle sha256=${hash}\n${code}`);

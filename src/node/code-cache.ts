@@ -10,6 +10,7 @@
  * once, atomically (a temporary file renamed over), when a run had none or had it rejected; a
  * folder that cannot be written only means no cache. Only files replikit named are replaced.
  */
+import { isAscii } from "node:buffer";
 import { createHash } from "node:crypto";
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import Module, { createRequire } from "node:module";
@@ -71,7 +72,10 @@ export function writeCache(file: string, data: Buffer): boolean {
  * it covers every function this run compiled.
  */
 export function runBundle(bundle: string, cacheDir: string, command: string): void {
-  const source = readFileSync(bundle, "utf8");
+  // build/bundle.mjs writes the bundle in ASCII: read as such, it is a one-byte string for V8,
+  // half the memory and no UTF-8 decoding of 3 MB at every start. Any other bundle is UTF-8.
+  const bytes = readFileSync(bundle);
+  const source = bytes.toString(isAscii(bytes) ? "latin1" : "utf8");
   const file = cacheFile(cacheDir, source, command);
   const cachedData = readCache(file);
   const script = new vm.Script(Module.wrap(source), { filename: bundle, cachedData });

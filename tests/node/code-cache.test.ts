@@ -18,7 +18,7 @@ import {
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { cacheFile, writeCache } from "../../src/node/code-cache.js";
+import { cacheFile, runBundle, writeCache } from "../../src/node/code-cache.js";
 import { root } from "../helpers.js";
 
 const work = mkdtempSync(join(tmpdir(), "replikit-cache-"));
@@ -73,6 +73,24 @@ describe("writing the cache", () => {
   });
 });
 
+describe("running a bundle", () => {
+  it("reads an ASCII bundle and a UTF-8 one each as the text it is", () => {
+    const seen = globalThis as { replikitBundleTest?: string[] };
+    seen.replikitBundleTest = [];
+    const ascii = join(work, "ascii.cjs");
+    const utf8 = join(work, "utf8.cjs");
+    writeFileSync(ascii, 'globalThis.replikitBundleTest.push("plain \\u00b7 escaped", __filename);\n');
+    writeFileSync(utf8, 'globalThis.replikitBundleTest.push("café · … ✓", __filename);\n', "utf8");
+    // A cache folder that cannot be made (its parent is a file): the runs leave nothing behind.
+    writeFileSync(join(work, "not-a-folder"), "");
+    const noCache = join(work, "not-a-folder", "cache");
+    runBundle(ascii, noCache, "test");
+    runBundle(utf8, noCache, "test");
+    expect(seen.replikitBundleTest).toEqual(["plain \u00b7 escaped", ascii, "café · … ✓", utf8]);
+    delete seen.replikitBundleTest;
+  });
+});
+
 describe("dist/launch.js", () => {
   const launch = join(root, "dist", "launch.js");
   const bundled = existsSync(join(root, "dist", "bundle", "replikit.cjs"));
@@ -114,6 +132,11 @@ describe("dist/launch.js", () => {
     const standIn = code.lastIndexOf("lazy-brotli", calls[0]);
     expect(code.slice(standIn, calls[0])).toMatch(/module\.exports = \(buffer, size\) => \(decompress \?\?= $/);
     expect(code).toMatch(/__toESM\(require__lazy_brotli\(\), 1\)/);
+  });
+
+  it.runIf(bundled)("is ASCII, so that it loads as a one-byte string", () => {
+    const bytes = readFileSync(join(root, "dist", "bundle", "replikit.cjs"));
+    expect(bytes.findIndex((b) => b > 0x7f)).toBe(-1);
   });
 
   it.runIf(bundled)("runs from a corrupt cache as from none", () => {

@@ -3,6 +3,9 @@
  * between screens, two windows (projector and facilitator) follow each other by postMessage, and
  * text that would overflow its fixed box is set smaller instead of moving anything.
  */
+/** The separator of the titles' parts, put in as a value: the bundle keeps no character beyond ASCII in its text (build/bundle.mjs). */
+const DOT = "·";
+
 export const CLIENT = String.raw`
 (function () {
   "use strict";
@@ -59,7 +62,7 @@ export const CLIENT = String.raw`
     clockEl.textContent = mmss(elapsed);
     var planned = data[index].start * 60;
     var late = elapsed - planned - data[index].minutes * 60;
-    planEl.textContent = "planned " + mmss(planned) + " · " +
+    planEl.textContent = "planned " + mmss(planned) + " ${DOT} " +
       (late > 0 ? mmss(late) + " behind" : elapsed < planned - 60 ? mmss(planned - elapsed) + " ahead" : "on time");
     planEl.classList.toggle("late", late > 0);
   }
@@ -71,7 +74,7 @@ export const CLIENT = String.raw`
     var shown = "" + (index + 1) + " / " + data.length;
     for (var c = 0; c < counts.length; c++) counts[c].textContent = shown;
     bar.style.width = (100 * (index + 1) / data.length) + "%";
-    document.title = data[index].title + " · " + document.querySelector("meta[name=replikit-title]").content;
+    document.title = data[index].title + " ${DOT} " + document.querySelector("meta[name=replikit-title]").content;
     var svg = projector[index].querySelector(".diagram svg");
     preview.innerHTML = "";
     if (svg) preview.appendChild(svg.cloneNode(true));
