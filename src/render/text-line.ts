@@ -226,6 +226,73 @@ function baselineShift(font: EmbeddedFont, size: number, baseline: string | numb
   return (dy / 1000) * size;
 }
 
+/**
+ * A line's TJ operator(s) in this document's `font`, kept per font and text; null when its glyphs
+ * carry offsets (pdfkit's own `_fragment` writes those). The first time in a document, the glyphs
+ * go into the font's subset, as pdfkit's encode adds them.
+ */
+function glyphsOf(font: EmbeddedFont, text: string): string | null {
+  let runs = glyphRuns.get(font);
+  if (!runs) glyphRuns.set(font, (runs = new Map<string, string | null>()));
+  let glyphs = runs.get(text);
+  if (glyphs === undefined) {
+    if (typeof font.layoutCached === "function") glyphs = lineOperators(font, text);
+    else {
+      const [encoded, positions] = font.encode(text, undefined);
+      glyphs = glyphOperators(encoded, positions);
+    }
+    if (runs.size >= KEEP) runs.clear();
+    runs.set(text, glyphs);
+  }
+  return glyphs;
+}
+
+/**
+ * What `_fragment` writes for a line whose glyphs are `glyphs`, its baseline's top at `top` on a
+ * page `height` high: save(), transform(1, 0, 0, −1, 0, height), the text object, restore() (the
+ * matrix comes back as it was). Registers the font on the page, as `_fragment` does.
+ */
+function lineString(
+  page: Doc["page"],
+  font: EmbeddedFont,
+  size: number,
+  x: number,
+  top: number,
+  glyphs: string,
+): string {
+  if (page.fonts[font.id] == null) page.fonts[font.id] = font.ref();
+  const lines = `q\n1 0 0 -1 0 ${number(page.height)} cm\nBT\n1 0 0 1 ${number(x)} ${number(top)} Tm\n/${font.id} ${number(size)} Tf`;
+  return glyphs ? `${lines}\n${glyphs}\nET\nQ` : `${lines}\nET\nQ`;
+}
+
+/**
+ * The operators pdfkit's `text(text, x, y, { lineBreak: false, baseline: "alphabetic" })` writes
+ * on `doc`'s page in its face `fontName` at `size`, for a text of one line, as one string, for a
+ * caller to write itself (the diagram pen, among its own operators). Leaves the document's
+ * current font and size as they were (text() would set them: the caller must not count on them).
+ * Null where that call would take pdfkit's own road (kept lines switched off, a face not
+ * registered by registerFonts, glyphs off the baseline, a text with a line break): the caller
+ * goes through text() then. Empty for an empty text (text() writes nothing).
+ */
+export function plainLine(
+  doc: PDFKit.PDFDocument,
+  fontName: string,
+  size: number,
+  text: string,
+  x: number,
+  y: number,
+): string | null {
+  if (!textLine.enabled || text.includes("\n")) return null;
+  const font = (doc as unknown as { _fontFamilies: Record<string, EmbeddedFont | undefined> })._fontFamilies[fontName];
+  if (!font || typeof font.encode !== "function") return null;
+  if (text.length === 0) return "";
+  const glyphs = glyphsOf(font, text);
+  if (glyphs === null) return null;
+  const page = (doc as unknown as Doc).page;
+  textLine.written++;
+  return lineString(page, font, size, x, page.height - y, glyphs);
+}
+
 /** Installs the kept lines on pdfkit's document class (given by its prototype); once. */
 export function keepTextLines(proto: Doc): void {
   if (patched.has(proto)) return;
@@ -240,19 +307,7 @@ export function keepTextLines(proto: Doc): void {
     if (text.includes("\n")) text = text.replace(/\n/g, "");
     if (text.length === 0) return;
     const font = this._font;
-    let runs = glyphRuns.get(font);
-    if (!runs) glyphRuns.set(font, (runs = new Map<string, string | null>()));
-    let glyphs = runs.get(text);
-    if (glyphs === undefined) {
-      // The first time in this document: the glyphs go into the font's subset, as pdfkit's encode adds them.
-      if (typeof font.layoutCached === "function") glyphs = lineOperators(font, text);
-      else {
-        const [encoded, positions] = font.encode(text, undefined);
-        glyphs = glyphOperators(encoded, positions);
-      }
-      if (runs.size >= KEEP) runs.clear();
-      runs.set(text, glyphs);
-    }
+    const glyphs = glyphsOf(font, text);
     if (glyphs === null) {
       textLine.toPdfkit++;
       return fragment.call(this, value, x, y, options);
@@ -262,12 +317,7 @@ export function keepTextLines(proto: Doc): void {
       else if (options.align === "center") x += options.lineWidth! / 2 - options.textWidth! / 2;
     }
     const dy = baselineShift(font, this._fontSize, options.baseline);
-    const page = this.page;
-    if (page.fonts[font.id] == null) page.fonts[font.id] = font.ref();
-    // save(), transform(1, 0, 0, −1, 0, height), …, restore(): the matrix comes back as it was.
-    const top = page.height - y - dy;
-    const lines = `q\n1 0 0 -1 0 ${number(page.height)} cm\nBT\n1 0 0 1 ${number(x)} ${number(top)} Tm\n/${font.id} ${number(this._fontSize)} Tf`;
-    page.write(glyphs ? `${lines}\n${glyphs}\nET\nQ` : `${lines}\nET\nQ`);
+    this.page.write(lineString(this.page, font, this._fontSize, x, this.page.height - y - dy, glyphs));
     textLine.written++;
   };
 }

@@ -76,15 +76,19 @@ function drawPdfByCalls(doc: PDFKit.PDFDocument, drawing: Drawing, x0: number, y
   doc.restore();
 }
 
-/** Every content operator a drawing function writes on a fresh page, one per line as in the stream. */
+/**
+ * Every content operator a drawing function writes on a fresh page, one per line as in the
+ * stream: all that reaches the page's content, by addContent or straight (pdfkit's text lines).
+ */
 function operators(draw: (doc: PDFKit.PDFDocument) => void): string[] {
   const doc = createDocument(assets.fonts, options().date, { title: "t", subject: "s", keywords: "k" }, VIEW);
   doc.addPage();
   const written: string[] = [];
-  const addContent = doc.addContent.bind(doc);
-  doc.addContent = (data: string) => {
-    written.push(data);
-    return addContent(data);
+  const page = doc.page as unknown as { write(chunk: string): unknown };
+  const write = page.write.bind(page);
+  page.write = (chunk: string) => {
+    written.push(chunk);
+    return write(chunk);
   };
   draw(doc);
   doc.end();
@@ -339,6 +343,26 @@ describe("the PDF pen", () => {
         textLine.enabled = true;
       }
     }
+  });
+
+  it("names on the page each face its texts use, in the order pdfkit's text() named them", () => {
+    const fontsOf = (draw: (doc: PDFKit.PDFDocument) => void) => {
+      const doc = createDocument(assets.fonts, options().date, { title: "t", subject: "s", keywords: "k" }, VIEW);
+      doc.addPage();
+      draw(doc);
+      const named = Object.keys((doc.page as unknown as { fonts: object }).fonts);
+      doc.end();
+      return named;
+    };
+    const texts = fc.array(anyText, { maxLength: 6 }).map((shapes): Drawing => ({ shapes, texts: [] }));
+    fc.assert(
+      fc.property(texts, (d) => {
+        expect(fontsOf((doc) => drawPdf(doc, d, 34, 40, 0.7, measure))).toEqual(
+          fontsOf((doc) => drawPdfWithTextCalls(doc, d, 34, 40, 0.7, measure)),
+        );
+      }),
+      { numRuns: 200 },
+    );
   });
 
   it("writes every frame of the shipped kits in the bytes it wrote with pdfkit's text()", () => {

@@ -56,9 +56,10 @@ export function layoutFrame(frame: Frame, measure: Measure): Drawing {
   const where = `diagram of step ${frame.step}`;
   const W = frame.words;
 
-  const put = (t: Omit<Text, "kind">): Box => {
+  const put = (t: Omit<Text, "kind" | "width">): Box => {
     // Every field named, in one order: texts (and boxes, below) share one object layout, which
     // keeps the pens' reads of them fast.
+    const width = measure(t.text, t.font, t.size);
     const shape: Text = {
       kind: "text",
       x: t.x,
@@ -68,9 +69,10 @@ export function layoutFrame(frame: Frame, measure: Measure): Drawing {
       font: t.font,
       fill: t.fill,
       anchor: t.anchor,
+      width,
     };
     shapes.push(shape);
-    const box = textBox(shape, measure(t.text, t.font, t.size));
+    const box = textBox(shape, width);
     texts.push({ text: t.text, box });
     return box;
   };

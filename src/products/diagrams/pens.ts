@@ -4,6 +4,7 @@
  * The SVG is written directly: a shape list this small needs no DOM.
  */
 import type { Measure } from "../../render/measure.js";
+import { plainLine } from "../../render/text-line.js";
 import type { Drawing, Shape } from "./shapes.js";
 import { VIEW } from "./shapes.js";
 
@@ -34,7 +35,7 @@ export function drawPdf(
 /** Where a line of text starts: its anchor moved left by all or half of its width. */
 function textX(doc: PDFKit.PDFDocument, s: Text, measure: Measure | undefined): number {
   if (s.anchor === "start") return s.x;
-  const width = measure ? measure(s.text, s.font, s.size) : doc.widthOfString(s.text);
+  const width = s.width ?? (measure ? measure(s.text, s.font, s.size) : doc.widthOfString(s.text));
   return s.x - (s.anchor === "middle" ? width / 2 : width);
 }
 
@@ -46,16 +47,6 @@ function textX(doc: PDFKit.PDFDocument, s: Text, measure: Measure | undefined): 
 export function pdfText(doc: PDFKit.PDFDocument, s: Text, measure: Measure | undefined): void {
   doc.font(s.font).fontSize(s.size).fillColor(s.fill);
   doc.text(s.text, textX(doc, s, measure), s.y, { lineBreak: false, baseline: "alphabetic" });
-}
-
-/**
- * The options pdfkit's text() gives its line writer for { lineBreak: false, baseline: "alphabetic" }
- * (_initOptions adds the columns, their gap and the rotation), and that writer (pdfkit 0.20's
- * `_fragment`, which text-line.ts keeps lines for).
- */
-const LINE = Object.freeze({ lineBreak: false, baseline: "alphabetic", columns: 0, columnGap: 18, rotation: 0 });
-interface LineWriter {
-  _fragment(text: string, x: number, y: number, options: typeof LINE): void;
 }
 
 /** A number as pdfkit 0.20 writes it into a content stream (PDFObject.number): rounded to 6 decimals. */
@@ -173,24 +164,27 @@ export class PdfPen {
 
   /**
    * A line of text, in the bytes pdfText writes: its fill colour, as pdfkit's fillColor writes it
-   * (always, as pdfkit does), then the line by pdfkit's line writer, given what pdfkit's text()
-   * would give it. The road through text() measured the line again only to move the text cursor
-   * (doc.x, doc.y), which nothing on a diagram's page reads: it stays where it was. A colour that
-   * is not "#rgb" or "#rrggbb", or a text of several lines, goes through pdfText. Afterwards the
-   * fill colour counts as unknown (as after pdfText), so that the shapes after a text set theirs
-   * as they always did.
+   * (always, as pdfkit does), then the operators pdfkit's text() writes for one line at that
+   * place (text-line.ts's plainLine), among the pen's own operators. The road through text()
+   * measured the line again only to move the text cursor (doc.x, doc.y), which nothing on a
+   * diagram's page reads, and set the document's font and size, which nothing after the pen reads
+   * either: both stay where they were. A colour that is not "#rgb" or "#rrggbb", or a text
+   * plainLine leaves to pdfkit (several lines, glyphs moved off the baseline), goes through
+   * pdfText. Afterwards the fill colour counts as unknown (as after pdfText), so that the shapes
+   * after a text set theirs as they always did.
    */
   text(s: Text, measure?: Measure): void {
     const doc = this.doc;
     const rgb = rgbOf(s.fill);
-    if (rgb === null || s.text.includes("\n")) {
+    // A width only pdfkit can give (no measure, none kept) is measured in the font text() sets.
+    const measured = s.anchor === "start" || s.width !== undefined || measure !== undefined;
+    const line = rgb === null || !measured ? null : plainLine(doc, s.font, s.size, s.text, textX(doc, s, measure), s.y);
+    if (line === null) {
       this.flush();
       pdfText(doc, s, measure);
     } else {
       this.ops.push("/DeviceRGB cs", `${rgb} scn`);
-      this.flush();
-      doc.font(s.font).fontSize(s.size);
-      (doc as unknown as LineWriter)._fragment(s.text, textX(doc, s, measure), s.y, LINE);
+      if (line) this.ops.push(line);
     }
     this.state.fill = undefined;
   }

@@ -29,6 +29,8 @@ export type Shape =
       font: string;
       fill: string;
       anchor: "start" | "middle" | "end";
+      /** Its width as the layout measured it, if it did (the PDF pen places the text by it). */
+      width?: number;
     };
 
 export interface Box {
