@@ -902,7 +902,8 @@ export function labelSpot(
 export function fold(list: Cell[], capacity: number): Cell[] {
   const slots = (cells: Cell[]) =>
     cells.reduce((sum, c) => sum + (c.text.includes("–") || c.text.startsWith("+") ? 2 : 1), 0);
-  if (slots(list) <= capacity) return list;
+  // Each card takes a slot or more: a list longer than the slots does not fit as it is.
+  if (list.length <= capacity && slots(list) <= capacity) return list;
   const same = (a: Cell, b: Cell) => a.style === b.style && a.timeline === b.timeline && a.pastFork === b.pastFork;
   /** A card's number when its text is only digits (as /^\d+$/ tells), else undefined. */
   const numberOf = (text: string) => {
