@@ -71,19 +71,50 @@ function num(v: number): string {
 /** pdfkit's KAPPA, for the corners of a rounded rectangle. */
 const KAPPA = 4.0 * ((Math.sqrt(2) - 1.0) / 3.0);
 
-/** "r g b" as pdfkit writes a "#rrggbb" or "#rgb" colour (its _normalizeColor), kept per colour; null for any other colour. */
-const rgbs = new Map<string, string | null>();
-function rgbOf(colour: string): string | null {
-  let known = rgbs.get(colour);
+/** A colour's operators for fills and for strokes, as pdfkit writes a "#rrggbb" or "#rgb" colour (its _normalizeColor). */
+interface ColourOps {
+  fill: string;
+  stroke: string;
+}
+
+/** A colour's operators, kept per colour; null for any other colour (pdfkit's calls set those). */
+const colours = new Map<string, ColourOps | null>();
+function colourOps(colour: string): ColourOps | null {
+  let known = colours.get(colour);
   if (known === undefined) {
     if (colour.charAt(0) === "#") {
       const full = colour.length === 4 ? colour.replace(/#([0-9A-F])([0-9A-F])([0-9A-F])/i, "#$1$1$2$2$3$3") : colour;
       const hex = parseInt(full.slice(1), 16);
-      known = [hex >> 16, (hex >> 8) & 0xff, hex & 0xff].map((part) => part / 255).join(" ");
+      const rgb = [hex >> 16, (hex >> 8) & 0xff, hex & 0xff].map((part) => part / 255).join(" ");
+      known = { fill: `/DeviceRGB cs\n${rgb} scn`, stroke: `/DeviceRGB CS\n${rgb} SCN` };
     } else known = null;
-    if (rgbs.size < 256) rgbs.set(colour, known);
+    if (colours.size < 256) colours.set(colour, known);
   }
   return known;
+}
+
+/** "w" with a line width, kept per width. */
+const widthOps = new Map<number, string>();
+function widthOp(width: number): string {
+  let op = widthOps.get(width);
+  if (op === undefined) {
+    op = `${num(width)} w`;
+    if (widthOps.size < 256) widthOps.set(width, op);
+  }
+  return op;
+}
+
+/** "d" with a dash and its gap (both checked already), kept per pair. */
+const dashOps = new Map<number, Map<number, string>>();
+function dashOp(on: number, off: number): string {
+  let byOff = dashOps.get(on);
+  if (!byOff) dashOps.set(on, (byOff = new Map<number, string>()));
+  let op = byOff.get(off);
+  if (op === undefined) {
+    op = `[${num(on)} ${num(off)}] 0 d`;
+    if (byOff.size < 256) byOff.set(off, op);
+  }
+  return op;
 }
 
 type Nested<T> = Map<number, T>;
@@ -131,7 +162,7 @@ function outlineOf(x: number, y: number, w: number, h: number, radius: number | 
   return known;
 }
 
-/** The graphics state the pen has set: colours as "r g b", width and dash as written; undefined when not known. */
+/** The graphics state the pen has set, as the operators that set it; undefined when not known. */
 export interface PenState {
   fill?: string;
   stroke?: string;
@@ -175,16 +206,16 @@ export class PdfPen {
    */
   text(s: Text, measure?: Measure): void {
     const doc = this.doc;
-    const rgb = rgbOf(s.fill);
+    const colour = colourOps(s.fill);
     // A width only pdfkit can give (no measure, none kept) is measured in the font text() sets.
     const measured = s.anchor === "start" || s.width !== undefined || measure !== undefined;
-    const line = rgb === null || !measured ? null : plainLine(doc, s.font, s.size, s.text, textX(doc, s, measure), s.y);
-    if (line === null) {
+    const line = colour && measured ? plainLine(doc, s.font, s.size, s.text, textX(doc, s, measure), s.y) : null;
+    if (colour && line !== null) {
+      this.ops.push(colour.fill);
+      if (line) this.ops.push(line);
+    } else {
       this.flush();
       pdfText(doc, s, measure);
-    } else {
-      this.ops.push("/DeviceRGB cs", `${rgb} scn`);
-      if (line) this.ops.push(line);
     }
     this.state.fill = undefined;
   }
@@ -262,14 +293,14 @@ export class PdfPen {
       // As pdfkit's dash(on, { space }): a gap of 0 or none is as long as the dash.
       const on = dash[0]!;
       const off = dash[1] ?? on;
-      const lengths = [on, off || on];
-      if (!lengths.every((v) => Number.isFinite(v) && v > 0)) this.doc.dash(on, { space: off }); // pdfkit's own error
-      this.setDash(`[${lengths.map(num).join(" ")}] 0 d`);
+      const gap = off || on;
+      if (!(Number.isFinite(on) && on > 0 && Number.isFinite(gap) && gap > 0)) this.doc.dash(on, { space: off }); // pdfkit's own error
+      this.setDash(dashOp(on, gap));
     } else this.setDash("[] 0 d");
   }
 
   private lineWidth(width: number): void {
-    const op = `${num(width)} w`;
+    const op = widthOp(width);
     if (op === this.state.width) return;
     this.ops.push(op);
     this.state.width = op;
@@ -282,26 +313,26 @@ export class PdfPen {
   }
 
   private fillColour(colour: string): void {
-    const rgb = rgbOf(colour);
-    if (rgb === null) {
+    const ops = colourOps(colour);
+    if (ops === null) {
       this.flush();
       this.doc.fillColor(colour);
       this.state.fill = undefined;
-    } else if (rgb !== this.state.fill) {
-      this.ops.push("/DeviceRGB cs", `${rgb} scn`);
-      this.state.fill = rgb;
+    } else if (ops.fill !== this.state.fill) {
+      this.ops.push(ops.fill);
+      this.state.fill = ops.fill;
     }
   }
 
   private strokeColour(colour: string): void {
-    const rgb = rgbOf(colour);
-    if (rgb === null) {
+    const ops = colourOps(colour);
+    if (ops === null) {
       this.flush();
       this.doc.strokeColor(colour);
       this.state.stroke = undefined;
-    } else if (rgb !== this.state.stroke) {
-      this.ops.push("/DeviceRGB CS", `${rgb} SCN`);
-      this.state.stroke = rgb;
+    } else if (ops.stroke !== this.state.stroke) {
+      this.ops.push(ops.stroke);
+      this.state.stroke = ops.stroke;
     }
   }
 }
@@ -333,14 +364,39 @@ function n(v: number): number {
   return Number(v.toFixed(2));
 }
 
+/** A stroke's width and dash as the SVG pen writes them, kept per width and per dash list (most are a style's own). */
+const svgWidths = new Map<number, string>();
+const svgDashes = new WeakMap<number[], string>();
+
 /** The attributes of a shape's fill (none if it has none), stroke, stroke width and dash. */
 function svgStyle(fill: string | undefined, s: { stroke?: string; width?: number; dash?: number[] }): string {
   let out = `fill="${fill ?? "none"}"`;
   if (s.stroke) {
-    out += ` stroke="${s.stroke}" stroke-width="${s.width ?? 1}"`;
-    if (s.dash?.length) out += ` stroke-dasharray="${s.dash.join(" ")}"`;
+    const width = s.width ?? 1;
+    let widthText = svgWidths.get(width);
+    if (widthText === undefined) {
+      widthText = String(width);
+      if (svgWidths.size < 256) svgWidths.set(width, widthText);
+    }
+    out += ` stroke="${s.stroke}" stroke-width="${widthText}"`;
+    const dash = s.dash;
+    if (dash?.length) {
+      let dashText = svgDashes.get(dash);
+      if (dashText === undefined) svgDashes.set(dash, (dashText = dash.join(" ")));
+      out += ` stroke-dasharray="${dashText}"`;
+    }
   }
   return out;
+}
+
+/** A face's font-family attribute, escaped, kept per font names and face. */
+const svgFamilies = new WeakMap<Record<string, string>, Map<string, string>>();
+function svgFamily(fonts: Record<string, string>, font: string): string {
+  let known = svgFamilies.get(fonts);
+  if (!known) svgFamilies.set(fonts, (known = new Map<string, string>()));
+  let family = known.get(font);
+  if (family === undefined) known.set(font, (family = escape(fonts[font] ?? font)));
+  return family;
 }
 
 /** "x,y x,y …" */
@@ -382,11 +438,13 @@ export function drawSvg(drawing: Drawing, fonts: Record<string, string>): string
         break;
       case "text":
         out.push(
-          `<text x="${n(s.x)}" y="${n(s.y)}" font-family="${escape(fonts[s.font] ?? s.font)}" font-size="${n(s.size)}" fill="${s.fill}" text-anchor="${s.anchor}">${escape(s.text)}</text>`,
+          `<text x="${n(s.x)}" y="${n(s.y)}" font-family="${svgFamily(fonts, s.font)}" font-size="${n(s.size)}" fill="${s.fill}" text-anchor="${s.anchor}">${escape(s.text)}</text>`,
         );
         break;
     }
   }
   const head = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${VIEW.width} ${VIEW.height}" width="${VIEW.width}" height="${VIEW.height}">`;
-  return [head, defs.length ? `<defs>${defs.join("")}</defs>` : "", ...out, "</svg>"].filter(Boolean).join("\n") + "\n";
+  // The head, the defs if any, each shape's element and the end, a line each.
+  const body = out.length ? `${out.join("\n")}\n` : "";
+  return `${head}\n${defs.length ? `<defs>${defs.join("")}</defs>\n` : ""}${body}</svg>\n`;
 }
