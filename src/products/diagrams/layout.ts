@@ -52,6 +52,8 @@ type Text = Extract<Shape, { kind: "text" }>;
 export function layoutFrame(frame: Frame, measure: Measure): Drawing {
   const shapes: Shape[] = [];
   const texts: Drawing["texts"] = [];
+  /** The box of each text so far, in order (what flow labels must not cover). */
+  const textBoxes: Box[] = [];
   const used = new Set<string>();
   const where = `diagram of step ${frame.step}`;
   const W = frame.words;
@@ -74,6 +76,7 @@ export function layoutFrame(frame: Frame, measure: Measure): Drawing {
     shapes.push(shape);
     const box = textBox(shape, width);
     texts.push({ text: t.text, box });
+    textBoxes.push(box);
     return box;
   };
   /** The largest size from `size` down to MIN at which one line fits `width`; past that the build fails. */
@@ -390,19 +393,20 @@ export function layoutFrame(frame: Frame, measure: Measure): Drawing {
       const style = CELL_STYLE[c.style];
       used.add(c.style);
       const b = { x, y, w, h: cell };
-      const outline = {
-        r: 4,
-        stroke: c.pastFork ? COLOURS.vermillion : style.stroke,
-        width: c.pastFork ? 3.5 : style.width,
-        dash: c.pastFork ? undefined : style.dash,
-      };
       // One box filled and stroked (one path on the PDF page), unless the hatching goes between.
-      if (c.timeline > 1) {
+      const hatched = c.timeline > 1;
+      if (hatched) {
         used.add("timeline");
         rect(b, { r: 4, fill: "#FFFFFF" });
         rect({ x: b.x, y: b.y, w: b.w, h: cell * 0.3 }, { hatch: COLOURS.orange });
-        rect(b, outline);
-      } else rect(b, { ...outline, fill: "#FFFFFF" });
+      }
+      rect(b, {
+        r: 4,
+        fill: hatched ? undefined : "#FFFFFF",
+        stroke: c.pastFork ? COLOURS.vermillion : style.stroke,
+        width: c.pastFork ? 3.5 : style.width,
+        dash: c.pastFork ? undefined : style.dash,
+      });
       if (c.pastFork) used.add("fork");
       if (c.style === "owed")
         shapes.push({
@@ -539,19 +543,20 @@ export function layoutFrame(frame: Frame, measure: Measure): Drawing {
       const style = CELL_STYLE[c.style];
       used.add(c.style);
       const b = { x, y, w, h: size };
-      const outline = {
-        r: 3,
-        stroke: c.pastFork ? COLOURS.vermillion : style.stroke,
-        width: c.pastFork ? 3 : style.width,
-        dash: c.pastFork ? undefined : style.dash,
-      };
       // One box filled and stroked (one path on the PDF page), unless the hatching goes between.
-      if (c.timeline > 1) {
+      const hatched = c.timeline > 1;
+      if (hatched) {
         used.add("timeline");
         rect(b, { r: 3, fill: "#FFFFFF" });
         rect({ x, y, w, h: size * 0.3 }, { hatch: COLOURS.orange });
-        rect(b, outline);
-      } else rect(b, { ...outline, fill: "#FFFFFF" });
+      }
+      rect(b, {
+        r: 3,
+        fill: hatched ? undefined : "#FFFFFF",
+        stroke: c.pastFork ? COLOURS.vermillion : style.stroke,
+        width: c.pastFork ? 3 : style.width,
+        dash: c.pastFork ? undefined : style.dash,
+      });
       if (c.pastFork) used.add("fork");
       put({
         text: c.text,
@@ -585,6 +590,8 @@ export function layoutFrame(frame: Frame, measure: Measure): Drawing {
   const laneRoom = bandParts.length ? bandY - 18 - lanesTop : 150;
   const laneGap = Math.max(14, Math.min(22, laneRoom / Math.max(1, frame.flows.length - 1)));
   const laneCount = Math.max(1, Math.floor(laneRoom / laneGap) + 1);
+  // Every box is placed by now: the labels avoid them all.
+  const solid = [...boxes.values()];
   frame.flows.forEach((flow, i) => {
     const a = boxes.get(flow.from);
     const b = boxes.get(flow.to);
@@ -650,13 +657,7 @@ export function layoutFrame(frame: Frame, measure: Measure): Drawing {
     const size = MIN;
     const w = measure(s, FONT.bold, size) + 12;
     const h = size + 6;
-    const spot = labelSpot(
-      points,
-      w,
-      h,
-      [...boxes.values()],
-      texts.map((t) => t.box),
-    );
+    const spot = labelSpot(points, w, h, solid, textBoxes);
     if (!spot) throw new OverflowError(where, s, MIN);
     rect({ x: spot[0] - w / 2, y: spot[1] - h / 2, w, h }, { r: 6, fill: "#FFFFFF", stroke: colour, width: 1.5 });
     put({ text: s, x: spot[0], y: spot[1] + size * 0.36, size, font: FONT.bold, fill: colour, anchor: "middle" });
@@ -704,6 +705,20 @@ export function layoutFrame(frame: Frame, measure: Measure): Drawing {
 
   /** Draws the legend with its last line at `ly`, lines stacked upwards; returns the top line's baseline. */
   function legend(ly: number): number {
+    const marks = LEGEND_MARKS.filter((mark) => used.has(mark));
+    if (!marks.length) return ly;
+    // Every frame of a kit draws one of a few legends: each is laid out once per words and marks.
+    const kept = legendsOf(measure, W);
+    const key = `${ly} ${marks.join(" ")}`;
+    const known = kept.get(key);
+    if (known) {
+      for (const shape of known.shapes) shapes.push(shape);
+      for (const text of known.texts) {
+        texts.push(text);
+        textBoxes.push(text.box);
+      }
+      return known.first;
+    }
     type Item = { key: string; text: string; draw: (x: number, y: number) => void };
     const sample =
       (style: Cell["style"], extra?: Partial<Extract<Shape, { kind: "rect" }>>) => (x: number, y: number) => {
@@ -779,16 +794,8 @@ export function layoutFrame(frame: Frame, measure: Measure): Drawing {
         },
       ] satisfies Item[]
     ).filter((item) => used.has(item.key));
-    if (!items.length) return ly;
-    // Every frame of a kit draws one of a few legends: each is laid out once per words and marks.
-    const kept = legendsOf(measure, W);
-    const key = `${ly} ${items.map((item) => item.key).join(" ")}`;
-    const known = kept.get(key);
-    if (known) {
-      for (const shape of known.shapes) shapes.push(shape);
-      for (const text of known.texts) texts.push(text);
-      return known.first;
-    }
+    if (items.map((item) => item.key).join(" ") !== marks.join(" "))
+      throw new Error("LEGEND_MARKS is not the legend's order");
     const [fromShape, fromText] = [shapes.length, texts.length];
     const titleText = W.legend_title!;
     // Lines first, then drawn from the top one down to `ly`.
@@ -829,6 +836,27 @@ export function layoutFrame(frame: Frame, measure: Measure): Drawing {
 
   return { shapes, texts };
 }
+
+/** The marks a legend can explain, in its order (the keys of its items). */
+const LEGEND_MARKS = [
+  "link:streaming",
+  "link:waiting",
+  "link:error",
+  "link:cut",
+  "flow",
+  "row",
+  "wal",
+  "queued",
+  "owed",
+  "unconfirmed",
+  "joker",
+  "delete",
+  "deleteQueued",
+  "timeline",
+  "fork",
+  "query",
+  "slot",
+];
 
 /** A legend as laid out: its shapes and texts (shared, read-only, by every drawing with it) and its top line's baseline. */
 interface Legend {
