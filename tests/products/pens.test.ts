@@ -589,7 +589,27 @@ describe("one layout per frame", () => {
   });
 });
 
+/** frameSvg as it was: the head and the ids found by searching the SVG. */
+function frameSvgBefore(svg: string, prefix: string): string {
+  const sized = svg.replace(/ width="\d+" height="\d+"/, ' preserveAspectRatio="xMidYMid meet" role="img"');
+  const ids = sized.includes('id="') ? sized.replace(/id="/g, `id="${prefix}`) : sized;
+  return ids.includes("url(#") ? ids.replace(/url\(#/g, `url(#${prefix}`) : ids;
+}
+
 describe("the presenter page", () => {
+  it("shows every shipped frame as the SVG it showed when the SVG was searched for its head and ids", () => {
+    let hatched = 0;
+    for (const name of shipped) {
+      const kit = kitOf(name);
+      kit.frames.forEach((frame, i) => {
+        const svg = drawSvg(frameDrawing(frame, measure), PRESENTER_FONTS);
+        if (svg.includes('id="')) hatched++;
+        expect(frameSvg(kit, i, assets, `q${i}-`)).toBe(frameSvgBefore(svg, `q${i}-`));
+      });
+    }
+    expect(hatched).toBeGreaterThan(0);
+  });
+
   it("embeds each face once, as its bytes in base64, and gives the same bytes twice", async () => {
     const kit = kitOf("streaming.yaml");
     const first = await presenter.render(kit, options(), assets);

@@ -24,7 +24,10 @@ export function drawPdf(
 ): void {
   doc.save().translate(x0, y0).scale(scale);
   const pen = new PdfPen(doc);
-  for (const s of drawing.shapes) {
+  // Indexed: a for-of makes an object per shape until the engine optimises this loop.
+  const shapes = drawing.shapes;
+  for (let i = 0; i < shapes.length; i++) {
+    const s = shapes[i]!;
     if (s.kind === "text") pen.text(s, measure);
     else pen.shape(s);
   }
@@ -411,7 +414,9 @@ export function drawSvg(drawing: Drawing, fonts: Record<string, string>): string
   const out: string[] = [];
   const defs: string[] = [];
   let clip = 0;
-  for (const s of drawing.shapes) {
+  const shapes = drawing.shapes;
+  for (let i = 0; i < shapes.length; i++) {
+    const s = shapes[i]!;
     switch (s.kind) {
       case "rect": {
         const r = s.r ? ` rx="${n(s.r)}"` : "";

@@ -8,6 +8,7 @@ import type { Kit } from "../../kit.js";
 import { measurer } from "../../render/measure.js";
 import { FONT } from "../../render/pdf.js";
 import { drawingSvg, frameDrawing, frameNames, keepsDrawings } from "../diagrams/draw.js";
+import { VIEW } from "../diagrams/shapes.js";
 import type { ScriptLine } from "../script/derive.js";
 
 export interface Screen {
@@ -46,15 +47,20 @@ export const PRESENTER_FONTS: Record<string, string> = {
 
 /** One frame's drawing as inline SVG: sized by the page, its ids made unique within the page. */
 export function frameSvg(kit: Kit, index: number, assets: Assets, prefix: string): string {
-  const svg = drawingSvg(
-    frameDrawing(kit.frames[index]!, measurer(assets.fonts), keepsDrawings(kit.frames)),
-    PRESENTER_FONTS,
-  );
-  const sized = svg.replace(/ width="\d+" height="\d+"/, ' preserveAspectRatio="xMidYMid meet" role="img"');
-  // Most frames have no ids (only a hatched card's clip has one): skip the scans there.
-  const ids = sized.includes('id="') ? sized.replace(/id="/g, `id="${prefix}`) : sized;
-  return ids.includes("url(#") ? ids.replace(/url\(#/g, `url(#${prefix}`) : ids;
+  const drawing = frameDrawing(kit.frames[index]!, measurer(assets.fonts), keepsDrawings(kit.frames));
+  const svg = drawingSvg(drawing, PRESENTER_FONTS);
+  // The SVG pen's first line is its head, sized 1000 × 700: here the page sizes it. Cut, not
+  // searched: a search or a replace copied each frame's SVG whole, twice.
+  const sized = `${PRESENTER_HEAD}${svg.slice(svg.indexOf("\n"))}`;
+  // Only a hatched card's clip has an id (the pen escapes every quote in a text): other frames
+  // have nothing to prefix.
+  if (!drawing.shapes.some((s) => s.kind === "rect" && s.hatch)) return sized;
+  const ids = sized.replace(/id="/g, `id="${prefix}`);
+  return ids.replace(/url\(#/g, `url(#${prefix}`);
 }
+
+/** The SVG pen's head for a drawing the page sizes. */
+const PRESENTER_HEAD = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${VIEW.width} ${VIEW.height}" preserveAspectRatio="xMidYMid meet" role="img">`;
 
 export function scenarioScreens(
   kit: Kit,
