@@ -3,9 +3,10 @@
  * all inside the view; the SVG and the PDF drawn from one shape list; a label that cannot fit
  * fails the build naming the step; a long row is folded into ranges and says what it leaves out.
  */
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { Frame } from "../../src/products/diagrams/derive.js";
-import { fold, layoutFrame, MIN } from "../../src/products/diagrams/layout.js";
+import { arc, fold, layoutFrame, MIN } from "../../src/products/diagrams/layout.js";
 import { diagrams, frameSvg } from "../../src/products/diagrams/draw.js";
 import { drawSvg } from "../../src/products/diagrams/pens.js";
 import { overlaps, VIEW, type Drawing } from "../../src/products/diagrams/shapes.js";
@@ -44,6 +45,28 @@ describe.each(shipped)("the diagrams of %s", (name) => {
   it("set every text at 12 pt or more, inside the page, none over another", () => {
     for (const frame of kit.frames)
       expect(problems(layoutFrame(frame, measure)), `${frame.title} ${frame.moment ?? ""}`).toEqual([]);
+  });
+});
+
+describe("a link's arc", () => {
+  it("is the 17 points of its parabola, made once per geometry and shared, frozen", () => {
+    const plain = (x1: number, x2: number, y: number, apex: number) =>
+      Array.from({ length: 17 }, (_, k) => {
+        const t = k / 16;
+        return [x1 + (x2 - x1) * t, y - 4 * (y - apex) * t * (1 - t)];
+      });
+    // A few values each, so that geometries share some of their numbers and repeat.
+    const value = fc.constantFrom(0, 84.5, 110, 207.25, 410.5, 593.5, 796.75);
+    fc.assert(
+      fc.property(fc.array(fc.tuple(value, value, value, value), { minLength: 1, maxLength: 30 }), (geometries) => {
+        for (const [x1, x2, y, apex] of geometries) {
+          const points = arc(x1, x2, y, apex);
+          expect(points).toEqual(plain(x1, x2, y, apex));
+          expect(Object.isFrozen(points) && points.every((p) => Object.isFrozen(p))).toBe(true);
+          expect(arc(x1, x2, y, apex)).toBe(points);
+        }
+      }),
+    );
   });
 });
 

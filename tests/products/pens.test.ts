@@ -311,6 +311,34 @@ describe("the PDF pen", () => {
     );
   });
 
+  it("paints lines that share frozen points (kept with their operators) as pdfkit's calls do", () => {
+    const shared = fc
+      .tuple(fc.array(fc.array(point, { minLength: 2, maxLength: 17 }), { minLength: 1, maxLength: 3 }), drawing)
+      .chain(([lists, d]) => {
+        const frozen = lists.map((points) => Object.freeze(points.map((p) => Object.freeze(p))) as [number, number][]);
+        const line = fc.record({
+          kind: fc.constant("line" as const),
+          points: fc.constantFrom(...frozen),
+          arrow: fc.option(fc.boolean(), { nil: undefined }),
+          ...style,
+        });
+        return fc.array(fc.oneof(line, fc.constantFrom(...(d.shapes.length ? d.shapes : [undefined]))), {
+          maxLength: 10,
+        });
+      })
+      .map((shapes): Drawing => ({ shapes: shapes.filter((s) => s !== undefined), texts: [] }));
+    fc.assert(
+      fc.property(shared, (d) => {
+        for (let round = 0; round < 2; round++)
+          expect(painted(operators((doc) => drawPdf(doc, d, 0, 0, 1)))).toEqual(
+            painted(operators((doc) => drawPdfByCalls(doc, d, 0, 0, 1))),
+          );
+        expect(drawSvg(d, PRESENTER_FONTS)).toBe(drawSvgBefore(d, PRESENTER_FONTS));
+      }),
+      { numRuns: 200 },
+    );
+  });
+
   it("paints a box drawn again at once, with or without another corner radius, as pdfkit's calls do", () => {
     const again = boxesDrawnAgain((x, y, w, h, r, c) => ({ kind: "rect", x: y, y: x, w, h, r, fill: c, hatch: c }));
     fc.assert(

@@ -443,13 +443,7 @@ export function layoutFrame(frame: Frame, measure: Measure): Drawing {
       const x2 = b.x + b.w / 2;
       const lift = 26 + (i % 2) * 14;
       const apex = Math.min(a.y, b.y) - lift;
-      points = [];
-      for (let k = 0; k <= 16; k++) {
-        const t = k / 16;
-        const x = x1 + (x2 - x1) * t;
-        const y = a.y - 4 * (a.y - apex) * t * (1 - t);
-        points.push([x, y]);
-      }
+      points = arc(x1, x2, a.y, apex);
       // Several arcs from one server share their start: each label sits near its own end instead.
       const sameRow = frame.links.filter((l) => boxes.get(l.from)?.y === a.y && boxes.get(l.to)?.y === a.y);
       const t =
@@ -829,6 +823,38 @@ export function layoutFrame(frame: Frame, measure: Measure): Drawing {
   }
 
   return { shapes, texts };
+}
+
+const arcs = new Map<number, Map<number, Map<number, Map<number, [number, number][]>>>>();
+let arcCount = 0;
+
+/**
+ * The 17 points of a replication link's arc from x1 to x2 on a row's top edge `y`, rising to
+ * `apex`; made once per geometry and shared, read-only, by the frames that draw it (a kit's
+ * links mostly stay where they are from step to step, and the PDF pen keeps each line's operators).
+ */
+export function arc(x1: number, x2: number, y: number, apex: number): [number, number][] {
+  let byX2 = arcs.get(x1);
+  if (!byX2) arcs.set(x1, (byX2 = new Map<number, Map<number, Map<number, [number, number][]>>>()));
+  let byY = byX2.get(x2);
+  if (!byY) byX2.set(x2, (byY = new Map<number, Map<number, [number, number][]>>()));
+  let byApex = byY.get(y);
+  if (!byApex) byY.set(y, (byApex = new Map<number, [number, number][]>()));
+  let points = byApex.get(apex);
+  if (!points) {
+    points = [];
+    for (let k = 0; k <= 16; k++) {
+      const t = k / 16;
+      points.push(Object.freeze([x1 + (x2 - x1) * t, y - 4 * (y - apex) * t * (1 - t)]) as [number, number]);
+    }
+    Object.freeze(points);
+    if (++arcCount > 4096) {
+      arcs.clear();
+      arcCount = 0;
+    }
+    byApex.set(apex, points);
+  }
+  return points;
 }
 
 /**

@@ -71,6 +71,24 @@ function num(v: number): string {
   return text;
 }
 
+const polylines = new WeakMap<readonly [number, number][], string>();
+
+/**
+ * The operators of pdfkit's moveTo and lineTo through the points, as one string. Kept for a
+ * frozen list of points (the layout shares each link's arc, frozen, among the frames that
+ * draw it): nothing can change it after.
+ */
+function polylineOf(points: readonly [number, number][]): string {
+  let known = polylines.get(points);
+  if (known === undefined) {
+    known = "";
+    for (let i = 0; i < points.length; i++)
+      known += `${i ? "\n" : ""}${num(points[i]![0])} ${num(points[i]![1])} ${i ? "l" : "m"}`;
+    if (Object.isFrozen(points)) polylines.set(points, known);
+  }
+  return known;
+}
+
 /** pdfkit's KAPPA, for the corners of a rounded rectangle. */
 const KAPPA = 4.0 * ((Math.sqrt(2) - 1.0) / 3.0);
 
@@ -257,9 +275,8 @@ export class PdfPen {
       }
       case "line": {
         this.strokeStyle(s);
-        const points = s.points;
-        for (let i = 0; i < points.length; i++)
-          ops.push(`${num(points[i]![0])} ${num(points[i]![1])} ${i ? "l" : "m"}`);
+        const path = polylineOf(s.points);
+        if (path) ops.push(path);
         ops.push("S");
         if (s.arrow) {
           this.fillColour(s.stroke ?? "#000000");
@@ -402,10 +419,16 @@ function svgFamily(fonts: Record<string, string>, font: string): string {
   return family;
 }
 
-/** "x,y x,y …" */
-function svgPoints(points: [number, number][]): string {
-  let out = "";
-  for (let i = 0; i < points.length; i++) out += `${i ? " " : ""}${n(points[i]![0])},${n(points[i]![1])}`;
+const svgPointLists = new WeakMap<readonly [number, number][], string>();
+
+/** "x,y x,y …", kept for a frozen list of points (as polylineOf is). */
+function svgPoints(points: readonly [number, number][]): string {
+  let out = svgPointLists.get(points);
+  if (out === undefined) {
+    out = "";
+    for (let i = 0; i < points.length; i++) out += `${i ? " " : ""}${n(points[i]![0])},${n(points[i]![1])}`;
+    if (Object.isFrozen(points)) svgPointLists.set(points, out);
+  }
   return out;
 }
 
