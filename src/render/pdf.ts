@@ -152,8 +152,9 @@ function fasterLayout(proto: LayoutProto): void {
   proto.layoutCached = function (text) {
     const cache = this.layoutCache;
     if (!(cache instanceof Map)) return layoutCached.call(this, text);
-    let run = cache.get(text);
-    if (!run) cache.set(text, (run = this.layoutRun(text)));
+    const runs = cache as Map<string, Run>;
+    let run = runs.get(text);
+    if (!run) runs.set(text, (run = this.layoutRun(text)));
     return run;
   };
   proto.layout = function (text, features, onlyWidth) {
