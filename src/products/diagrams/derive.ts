@@ -8,7 +8,15 @@
 import { deletedOn, durationPhrase, speakerOf } from "../cues.js";
 import type { Scenario } from "../../scenario/model.js";
 import type { Snapshot, Trace, TraceEvent } from "../../sim/trace.js";
-import { areaOf, ownerOf, type DeckObject, type Move, type Place, type StageModel } from "../../stage/index.js";
+import {
+  areaOf,
+  ownerOf,
+  type DeckObject,
+  type Moment,
+  type Move,
+  type Place,
+  type StageModel,
+} from "../../stage/index.js";
 import { takesHistory } from "../../stage/plan.js";
 import { listPhrase, type Templates } from "../../wording.js";
 import { numbers } from "../script/table.js";
@@ -122,6 +130,8 @@ export function deriveFrames(scenario: Scenario, trace: Trace, stage: StageModel
   let position = new Map<number, number>();
   let timelineOfCard = new Map<number, number>();
   let currentRun = 0;
+  /** For a scenario with several runs, the current run and its settings. */
+  let runLine: string | undefined;
   const words = Object.fromEntries(
     [
       "down",
@@ -169,42 +179,71 @@ export function deriveFrames(scenario: Scenario, trace: Trace, stage: StageModel
     return false;
   };
 
-  const cellsOf = (objects: readonly string[], place: Place, present: Set<number>): Cell[] => {
+  /**
+   * The timelines of the servers that are not empty, and the cells made for them so far in the run
+   * (by place and object). A cell depends on nothing else within a run (positions and forks are the
+   * run's), so each is made once and the same object serves every frame that shows it: frames are
+   * read only.
+   */
+  interface Present {
+    timelines: Set<number>;
+    cells: Map<Place, Map<string, Cell | null>>;
+  }
+  let presents = new Map<string, Present>();
+  const presentIn = (snapshot: Snapshot): Present => {
+    const timelines = new Set<number>();
+    for (const s of Object.values(snapshot.servers)) if (s.mode !== "empty") timelines.add(s.timeline);
+    const key = [...timelines].sort((a, b) => a - b).join(",");
+    let present = presents.get(key);
+    if (!present) presents.set(key, (present = { timelines, cells: new Map() }));
+    return present;
+  };
+
+  const cellsOf = (objects: readonly string[], place: Place, present: Present): Cell[] => {
+    let made = present.cells.get(place);
+    if (!made) present.cells.set(place, (made = new Map<string, Cell | null>()));
+    const cells: Cell[] = [];
+    for (const id of objects) {
+      let cell = made.get(id);
+      if (cell === undefined) made.set(id, (cell = cellOf(id, place, present.timelines)));
+      if (cell) cells.push(cell);
+    }
+    return cells;
+  };
+
+  /** An object's cell in a place, or null for an object that is not drawn as a card (a read card, an ack, a token). */
+  const cellOf = (id: string, place: Place, present: Set<number>): Cell | null => {
     const owner = ownerOf(place) ? label(ownerOf(place)!) : undefined;
     const area = areaOf(place);
     const common = owner === undefined;
-    const cells: Cell[] = [];
-    for (const id of objects) {
-      const o = deck.get(id)!;
-      if (o.kind !== "write" && o.kind !== "joker" && o.kind !== "delete") continue;
-      const style: CellStyle =
-        o.kind === "joker"
-          ? o.kind
-          : o.kind === "delete"
-            ? // A standby's own DELETE in its tray: received, not yet replayed (its rows still there).
-              o.mark === owner && area === "wal"
-              ? "deleteQueued"
-              : "delete"
-            : o.mark === "WAL"
-              ? "wal"
-              : common
-                ? "row"
-                : o.mark === owner
-                  ? area === "data"
-                    ? "row"
-                    : area === "hand"
-                      ? "unconfirmed"
-                      : "queued"
-                  : "owed";
-      const timeline = o.timeline ?? 1;
-      cells.push({
-        text: o.kind === "joker" ? `J${o.card}` : o.kind === "delete" ? `D${o.card}` : String(o.card),
-        style,
-        timeline,
-        pastFork: pastFork(o.card!, timeline, present),
-      });
-    }
-    return cells;
+    const o = deck.get(id)!;
+    if (o.kind !== "write" && o.kind !== "joker" && o.kind !== "delete") return null;
+    const style: CellStyle =
+      o.kind === "joker"
+        ? o.kind
+        : o.kind === "delete"
+          ? // A standby's own DELETE in its tray: received, not yet replayed (its rows still there).
+            o.mark === owner && area === "wal"
+            ? "deleteQueued"
+            : "delete"
+          : o.mark === "WAL"
+            ? "wal"
+            : common
+              ? "row"
+              : o.mark === owner
+                ? area === "data"
+                  ? "row"
+                  : area === "hand"
+                    ? "unconfirmed"
+                    : "queued"
+                : "owed";
+    const timeline = o.timeline ?? 1;
+    return {
+      text: o.kind === "joker" ? `J${o.card}` : o.kind === "delete" ? `D${o.card}` : String(o.card),
+      style,
+      timeline,
+      pastFork: pastFork(o.card!, timeline, present),
+    };
   };
 
   /** "delay 5 minutes": a standby's recovery_min_apply_delay, as its box says it. */
@@ -232,9 +271,16 @@ export function deriveFrames(scenario: Scenario, trace: Trace, stage: StageModel
     if (step.run !== currentRun) {
       // Cards, positions and timelines are numbered afresh in every run.
       currentRun = step.run;
+      const run = scenario.runs.find((r) => r.number === step.run)!;
+      const settings = settingsLine(run.settings, label, true, scenario.roles);
+      runLine =
+        scenario.runs.length > 1
+          ? text("run", { number: run.number, title: run.title, settings: settings ?? "" })
+          : undefined;
       const steps = trace.steps.filter((s) => s.run === currentRun);
       branches = forks(steps);
       position = new Map();
+      presents = new Map();
       timelineOfCard = new Map();
       life = new Map();
       const tl = new Map<string, number>();
@@ -253,27 +299,22 @@ export function deriveFrames(scenario: Scenario, trace: Trace, stage: StageModel
     const moments = staged.moments.filter((m) => m.kind !== "reset");
     const doMoment = moments.find((m) => m.kind === "do")!;
     const flowMoment = moments.find((m) => m.kind === "flow")!;
-    const movesOf = (m: typeof doMoment) => m.acts.flatMap((a) => a.moves);
+    const doMoves = movesOf(doMoment);
+    const flowMoves = movesOf(flowMoment);
     const observable = step.events.slice(0, step.flowFrom).some((e) => OBSERVABLE.has(e.kind));
-    const split = observable && movesOf(doMoment).length > 0 && movesOf(flowMoment).length > 0;
-    const run = scenario.runs.find((r) => r.number === step.run)!;
-    const settings = settingsLine(run.settings, label, true, scenario.roles);
-    const runLine =
-      scenario.runs.length > 1
-        ? text("run", { number: run.number, title: run.title, settings: settings ?? "" })
-        : undefined;
+    const split = observable && doMoves.length > 0 && flowMoves.length > 0;
     const shots = split
       ? [
           {
             places: doMoment.places,
-            moves: movesOf(doMoment),
+            moves: doMoves,
             events: step.events.slice(0, step.flowFrom),
             snapshot: undefined,
             moment: text("moment_do"),
           },
           {
             places: flowMoment.places,
-            moves: movesOf(flowMoment),
+            moves: flowMoves,
             events: step.events,
             snapshot: step.after,
             moment: text("moment_flow"),
@@ -282,7 +323,7 @@ export function deriveFrames(scenario: Scenario, trace: Trace, stage: StageModel
       : [
           {
             places: flowMoment.places,
-            moves: [...movesOf(doMoment), ...movesOf(flowMoment)],
+            moves: doMoves.concat(flowMoves),
             events: step.events,
             snapshot: step.after,
             moment: undefined,
@@ -294,11 +335,7 @@ export function deriveFrames(scenario: Scenario, trace: Trace, stage: StageModel
       // A server cloned and not started since is not down: it has never run.
       const lastLife = new Map(life);
       live(lastLife, shot.events);
-      const present = new Set(
-        Object.values(snapshot.servers)
-          .filter((s) => s.mode !== "empty")
-          .map((s) => s.timeline),
-      );
+      const present = presentIn(snapshot);
       frames.push({
         step: step.number,
         title: text("title", { number: step.number, title: step.title }),
@@ -356,10 +393,12 @@ export function deriveFrames(scenario: Scenario, trace: Trace, stage: StageModel
         clients: Object.entries(snapshot.clients).map(([id, c]): ClientBox => {
           const lines: string[] = [];
           let alarm = false;
-          const acks = shot.places[`${id}.hand`]!.map((o) => deck.get(o)!).filter(
-            (o) => o.kind === "ack" && c.acked.includes(o.card!),
-          );
-          if (acks.length) lines.push(text("acks", { cards: numbers(acks.map((o) => o.card!)) }));
+          const acks: number[] = [];
+          for (const object of shot.places[`${id}.hand`]!) {
+            const o = deck.get(object)!;
+            if (o.kind === "ack" && c.acked.includes(o.card!)) acks.push(o.card!);
+          }
+          if (acks.length) lines.push(text("acks", { cards: numbers(acks) }));
           if (c.waiting !== null) {
             lines.push(text("waiting", { card: c.waiting }));
             alarm = true;
@@ -480,6 +519,13 @@ export function deriveFrames(scenario: Scenario, trace: Trace, stage: StageModel
       return { from, to, kind, label: kind === "copy" ? text("flow_copy", { cards }) : cards };
     });
   }
+}
+
+/** A moment's moves, act after act. */
+function movesOf(moment: Moment): Move[] {
+  const moves: Move[] = [];
+  for (const act of moment.acts) for (const m of act.moves) moves.push(m);
+  return moves;
 }
 
 /** A snapshot for the moment before the flow: the step before, with what the step's actions changed. */
