@@ -36,24 +36,27 @@ export function tokenId(label: string, copy: number): string {
  * object ids written into them. The rest of the deck follows them (restOfDeck).
  */
 export function deckOfCopies(scenario: Scenario, runs: Copy[][]): DeckObject[] {
-  const markOrder = (mark: string) => {
-    const i = scenario.roles.findIndex((r) => r.label === mark);
-    return i < 0 ? scenario.roles.length : i;
-  };
+  const marks = new Map<string, number>();
+  scenario.roles.forEach((r, i) => {
+    if (!marks.has(r.label)) marks.set(r.label, i);
+  });
+  const markOrder = (mark: string) => marks.get(mark) ?? scenario.roles.length;
+  // Each copy's key, made once.
+  const keys = runs.map((copies) => copies.map(keyOf));
   // How many copies of each kind of copy the hungriest run needs.
   const counts = new Map<string, { sample: Copy; count: number }>();
-  for (const copies of runs) {
+  runs.forEach((copies, r) => {
     // Each key's count in this run, with its first copy as the sample.
     const here = new Map<string, { sample: Copy; count: number }>();
-    for (const c of copies) {
-      const key = keyOf(c);
+    copies.forEach((c, j) => {
+      const key = keys[r]![j]!;
       const seen = here.get(key);
       if (seen) seen.count++;
       else here.set(key, { sample: c, count: 1 });
-    }
+    });
     for (const [key, { sample, count: n }] of here)
       counts.set(key, { sample, count: Math.max(n, counts.get(key)?.count ?? 0) });
-  }
+  });
   const kinds = [...counts.values()].sort(
     (a, b) =>
       a.sample.card - b.sample.card ||
@@ -85,15 +88,15 @@ export function deckOfCopies(scenario: Scenario, runs: Copy[][]): DeckObject[] {
     }
     byKey.set(keyOf(sample), ids);
   }
-  for (const copies of runs) {
+  runs.forEach((copies, r) => {
     const used = new Map<string, number>();
-    for (const c of copies) {
-      const key = keyOf(c);
+    copies.forEach((c, j) => {
+      const key = keys[r]![j]!;
       const i = used.get(key) ?? 0;
       used.set(key, i + 1);
       c.object = byKey.get(key)![i]!;
-    }
-  }
+    });
+  });
   return deck;
 }
 

@@ -9,7 +9,17 @@ import type { Trace } from "../sim/trace.js";
 import { deckOfCopies, restOfDeck } from "./deck.js";
 import { planRun, recordsOf } from "./plan.js";
 import { replayRun } from "./replay.js";
-import { COMMON_PLACES, data, hand, wal, type Moment, type Move, type Place, type StageModel } from "./types.js";
+import {
+  COMMON_PLACES,
+  data,
+  hand,
+  wal,
+  type Act,
+  type Moment,
+  type Move,
+  type Place,
+  type StageModel,
+} from "./types.js";
 
 export * from "./types.js";
 
@@ -52,33 +62,65 @@ export function deriveStage(scenario: Scenario, trace: Trace): StageModel {
   };
 
   /**
-   * The places after a moment, from those before it and the moment's moves (`now` already holds
-   * every object's place after them). Only the objects that moved are looked at: a place keeps its
-   * list (copied) but for those that left it, and takes those that came, merged in deck order.
-   * The same lists as a snapshot of the whole deck, without reading every object at every moment.
+   * A list in deck order without some of its objects: each is found by halving (the list is in deck
+   * order), and the stretches between them are copied whole.
    */
-  const advance = (before: Record<Place, readonly string[]>, now: Map<string, Place>, moves: Move[]) => {
+  const without = (list: readonly string[], gone: readonly string[]): string[] => {
+    const at = gone.map((object) => {
+      const rank = order.get(object)!;
+      let low = 0;
+      let high = list.length;
+      while (low < high) {
+        const middle = (low + high) >> 1;
+        if (order.get(list[middle]!)! < rank) low = middle + 1;
+        else high = middle;
+      }
+      if (list[low] !== object) throw new Error(`internal: stage object ${object} is not in the place it leaves`);
+      return low;
+    });
+    at.sort((a, b) => a - b);
+    const stretches: string[][] = [];
+    let from = 0;
+    for (const i of at) {
+      stretches.push(list.slice(from, i));
+      from = i + 1;
+    }
+    stretches.push(list.slice(from));
+    return ([] as string[]).concat(...stretches);
+  };
+
+  /**
+   * The places after a moment, from those before it and the moment's acts; `now`, every object's
+   * place, is moved on by them. Only the objects that moved are looked at: a place keeps its list
+   * (copied) but for those that left it, and takes those that came, merged in deck order. The same
+   * lists as a snapshot of the whole deck, without reading every object at every moment.
+   */
+  const advance = (before: Record<Place, readonly string[]>, now: Map<string, Place>, acts: readonly Act[]) => {
     // Where each moved object was before the moment: its first move starts there.
     const was = new Map<string, Place>();
-    for (const m of moves) if (!was.has(m.object)) was.set(m.object, m.from);
-    const left = new Map<Place, Set<string>>();
+    for (const act of acts)
+      for (const m of act.moves) {
+        if (!was.has(m.object)) was.set(m.object, m.from);
+        now.set(m.object, m.to);
+      }
+    const left = new Map<Place, string[]>();
     const came = new Map<Place, string[]>();
-    for (const [object, from] of was) {
+    was.forEach((from, object) => {
       const to = now.get(object)!;
-      if (to === from || !order.has(object)) continue;
+      if (to === from || !order.has(object)) return;
       if (!Object.hasOwn(before, to)) throw new Error(`internal: stage place ${to} is not one of the stage's places`);
       const gone = left.get(from);
-      if (gone) gone.add(object);
-      else left.set(from, new Set([object]));
+      if (gone) gone.push(object);
+      else left.set(from, [object]);
       const arrived = came.get(to);
       if (arrived) arrived.push(object);
       else came.set(to, [object]);
-    }
+    });
     const out: Record<Place, readonly string[]> = {};
     for (const p of allPlaces) {
       const gone = left.get(p);
       // A place nothing left keeps its list (shared with the moment before: lists are read only).
-      const kept = gone ? before[p]!.filter((o) => !gone.has(o)) : before[p]!;
+      const kept = gone ? without(before[p]!, gone) : before[p]!;
       const arrived = came.get(p)?.sort((a, b) => order.get(a)! - order.get(b)!);
       if (!arrived) {
         out[p] = kept;
@@ -115,9 +157,7 @@ export function deriveStage(scenario: Scenario, trace: Trace): StageModel {
     let places: Record<Place, readonly string[]> = snapshot(start);
     replay.steps.forEach((step, i) => {
       const moments: Moment[] = step.moments.map((m) => {
-        const moves = m.acts.flatMap((a) => a.moves);
-        for (const mv of moves) now.set(mv.object, mv.to);
-        places = advance(places, now, moves);
+        places = advance(places, now, m.acts);
         return { kind: m.kind, acts: m.acts, places };
       });
       if (i === 0 && previous) {
