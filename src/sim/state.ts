@@ -178,10 +178,13 @@ export function visibleCards(s: Server): number[] {
 
 /** Cards a replayed DELETE took away here (that the server had when it replayed it), sorted; undefined for none. */
 export function deletedCards(s: Server): number[] | undefined {
+  const replayed = s.wal.slice(0, s.replayed);
+  // Where no DELETE has been replayed, nothing was taken away (most servers, most steps).
+  if (!replayed.some((r) => r.kind === "delete")) return undefined;
   const rows = new Set<number>();
   const gone = new Set<number>();
   const waiting = new Set(s.pending.map((p) => p.card));
-  for (const r of s.wal.slice(0, s.replayed)) {
+  for (const r of replayed) {
     if (waiting.has(r.card)) continue;
     if (r.kind === "write" && r.replaces !== undefined) rows.delete(r.replaces);
     if (r.kind === "write") rows.add(r.card);
