@@ -135,10 +135,30 @@ export function textProblems(
   return problems;
 }
 
-function firstProblem(
+/** Printable ASCII and line breaks: characters that only the fonts could refuse. */
+const PLAIN = /^[\n\x20-\x7e]*$/;
+
+/** Whether a set of printable characters holds every printable ASCII character (kept per set). */
+const asciiIn = new WeakMap<ReadonlySet<number>, boolean>();
+function coversAscii(printable: ReadonlySet<number>): boolean {
+  let covers = asciiIn.get(printable);
+  if (covers === undefined) {
+    covers = true;
+    for (let cp = 0x20; cp <= 0x7e; cp++) covers &&= printable.has(cp);
+    asciiIn.set(printable, covers);
+  }
+  return covers;
+}
+
+/**
+ * The first character of a text that cannot be printed, why, and how many more there are. A text
+ * of plain ASCII the fonts cover has none, and is not read character by character.
+ */
+export function firstProblem(
   text: string,
   printable: ReadonlySet<number> | undefined,
 ): { ch: string; why: string; others: number } | undefined {
+  if (PLAIN.test(text) && (!printable || coversAscii(printable))) return undefined;
   let first: { ch: string; why: string } | undefined;
   let others = 0;
   for (const ch of text) {
