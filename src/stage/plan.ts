@@ -79,12 +79,11 @@ export interface RunPlan {
   roots: { node: Node; from: string }[];
 }
 
-/** Every copy in a node's bundle: its own, its segment, and those of every node below it. */
-export function bundle(node: Node): Copy[] {
-  const out: Copy[] = [];
+/** Every copy in a node's bundle: its own, its segment, and those of every node below it (added to `out`). */
+export function bundle(node: Node, out: Copy[] = []): Copy[] {
   if (node.own) out.push(node.own);
   if (node.segment && node.segment !== node.own) out.push(node.segment);
-  for (const child of node.children) out.push(...bundle(child));
+  for (const child of node.children) bundle(child, out);
   return out;
 }
 
@@ -98,14 +97,16 @@ export interface Records {
 
 /** The records of a run's steps: its jokers and its DELETEs. */
 export function recordsOf(steps: TraceStep[]): Records {
-  const events = steps.flatMap((s) => s.events);
-  return {
-    jokers: new Set(events.filter((e) => e.kind === "vacuum").map((e) => e.card!)),
-    deletes: new Map(events.filter((e) => e.kind === "delete").map((e) => [e.card!, e.cards ?? []])),
-    updates: new Map(
-      events.filter((e) => e.kind === "write" && e.replaces !== undefined).map((e) => [e.card!, e.replaces!]),
-    ),
-  };
+  const jokers = new Set<number>();
+  const deletes = new Map<number, number[]>();
+  const updates = new Map<number, number>();
+  for (const step of steps)
+    for (const e of step.events) {
+      if (e.kind === "vacuum") jokers.add(e.card!);
+      if (e.kind === "delete") deletes.set(e.card!, e.cards ?? []);
+      if (e.kind === "write" && e.replaces !== undefined) updates.set(e.card!, e.replaces);
+    }
+  return { jokers, deletes, updates };
 }
 
 export function planRun(scenario: Scenario, steps: TraceStep[], { jokers, deletes, updates }: Records): RunPlan {
@@ -242,6 +243,7 @@ export function planRun(scenario: Scenario, steps: TraceStep[], { jokers, delete
     return node.segment;
   }
 
-  const copies = roots.flatMap((r) => bundle(r.node));
+  const copies: Copy[] = [];
+  for (const r of roots) bundle(r.node, copies);
   return { copies, nodes, roots };
 }
