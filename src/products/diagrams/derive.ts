@@ -393,11 +393,13 @@ export function deriveFrames(scenario: Scenario, trace: Trace, stage: StageModel
         clients: Object.entries(snapshot.clients).map(([id, c]): ClientBox => {
           const lines: string[] = [];
           let alarm = false;
+          // The acks it holds of cards it has been told are acked (a client told of none holds none to show).
           const acks: number[] = [];
-          for (const object of shot.places[`${id}.hand`]!) {
-            const o = deck.get(object)!;
-            if (o.kind === "ack" && c.acked.includes(o.card!)) acks.push(o.card!);
-          }
+          if (c.acked.length > 0)
+            for (const object of shot.places[`${id}.hand`]!) {
+              const o = deck.get(object)!;
+              if (o.kind === "ack" && c.acked.includes(o.card!)) acks.push(o.card!);
+            }
           if (acks.length) lines.push(text("acks", { cards: numbers(acks) }));
           if (c.waiting !== null) {
             lines.push(text("waiting", { card: c.waiting }));
