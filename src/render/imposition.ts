@@ -2,6 +2,7 @@
  * Cards on sheets: a grid of cards sharing cut lines, cut marks in the margins, and back sheets
  * laid out for long-edge duplex (column c lands behind column N−1−c of the back, same row).
  */
+import { Stamps } from "./stamp.js";
 import { mm, SAFE_EDGE } from "./units.js";
 
 const GAP = mm(1);
@@ -120,7 +121,8 @@ export function drawCutMarks(doc: PDFKit.PDFDocument, grid: Grid): void {
 /**
  * Prints cards a sheet at a time: a front page with cut marks, then its back page laid out for
  * the duplex edge. Turned over the short edge a back would read upside down, so it is drawn
- * turned half round: a card held front-up reads upright on both sides.
+ * turned half round: a card held front-up reads upright on both sides. The cut marks, the same
+ * on every sheet, are drawn once and written again.
  */
 export function imposeCards<T>(
   doc: PDFKit.PDFDocument,
@@ -130,6 +132,7 @@ export function imposeCards<T>(
   back: (card: T, x: number, y: number) => void,
   duplex: Duplex = LONG_EDGE,
 ): void {
+  const stamps = new Stamps(doc);
   for (let first = 0; first < cards.length; first += perSheet(grid)) {
     const batch = cards.slice(first, first + perSheet(grid));
     doc.addPage();
@@ -137,7 +140,7 @@ export function imposeCards<T>(
       const { x, y } = cell(grid, i, "front");
       front(card, x, y);
     });
-    drawCutMarks(doc, grid);
+    stamps.draw("cut marks", () => drawCutMarks(doc, grid));
     doc.addPage();
     batch.forEach((card, i) => {
       const { x, y } = cell(grid, i, "back", duplex);

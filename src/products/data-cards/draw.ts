@@ -8,6 +8,7 @@ import type { Kit } from "../../kit.js";
 import { imposeCards, layoutGrid } from "../../render/imposition.js";
 import { fitLine } from "../../render/fit.js";
 import { createDocument, finish, FONT } from "../../render/pdf.js";
+import { Stamps } from "../../render/stamp.js";
 import { drawSymbol, SYMBOLS } from "../../render/symbols.js";
 import { COLOURS, mm, PAPER } from "../../render/units.js";
 import type { Product } from "../product.js";
@@ -162,12 +163,14 @@ export const dataCards: Product = {
     );
     const grid = layoutGrid(sheet, DATA_CARD, 3, 3);
     const text = backText(kit);
+    // Every back of a kit is the same: drawn once at each place on the sheet, then written again.
+    const backs = new Stamps(doc);
     imposeCards(
       doc,
       grid,
       kit.deck,
       (card, x, y) => front(doc, card, x, y),
-      (_, x, y) => back(doc, text, x, y),
+      (_, x, y) => backs.draw(`${x} ${y}`, () => back(doc, text, x, y)),
       options.duplex,
     );
     return finish(doc);

@@ -13,6 +13,7 @@ import {
   type Heights,
 } from "../../render/fit.js";
 import { createDocument, finish, FONT, fontSetOf, type FontSet } from "../../render/pdf.js";
+import { Stamps } from "../../render/stamp.js";
 import { COLOURS, mm, PAPER } from "../../render/units.js";
 import type { Assets } from "../../assets.js";
 import type { Options } from "../../options.js";
@@ -52,8 +53,26 @@ export interface RoleCard {
   blocks: Block[];
 }
 
-function front(doc: PDFKit.PDFDocument, card: RoleCard, x: number, y: number): void {
+/** The front: the role's sign (the same on each of its cards at a place on the sheet), and which card it is. */
+function front(doc: PDFKit.PDFDocument, stamps: Stamps, card: RoleCard, x: number, y: number): void {
   const { text } = card;
+  const { width, height } = ROLE_CARD;
+  stamps.draw(`sign ${text.role} ${x} ${y}`, () => sign(doc, text, x, y));
+  if (card.parts > 1) {
+    const part = text.part.replace("{part}", String(card.part)).replace("{parts}", String(card.parts));
+    doc
+      .font(FONT.bold)
+      .fontSize(12)
+      .text(part, x + INSET, y + height - INSET - mm(5), {
+        width: width - 2 * INSET,
+        align: "center",
+        lineBreak: false,
+      });
+  }
+}
+
+/** What the audience reads: the label, as large as fits, what the role starts as, and the scenario. */
+function sign(doc: PDFKit.PDFDocument, text: RoleCardText, x: number, y: number): void {
   const { width, height } = ROLE_CARD;
   doc.font(FONT.regular).fontSize(10).fillColor(COLOURS.grey);
   doc.text(text.scenario, x + INSET, y + INSET, {
@@ -78,17 +97,6 @@ function front(doc: PDFKit.PDFDocument, card: RoleCard, x: number, y: number): v
 
   doc.font(FONT.regular).fontSize(20).fillColor(COLOURS.black);
   doc.text(text.kind, x + INSET, baseline + mm(8), { width: width - 2 * INSET, align: "center", lineBreak: false });
-  if (card.parts > 1) {
-    const part = text.part.replace("{part}", String(card.part)).replace("{parts}", String(card.parts));
-    doc
-      .font(FONT.bold)
-      .fontSize(12)
-      .text(part, x + INSET, y + height - INSET - mm(5), {
-        width: width - 2 * INSET,
-        align: "center",
-        lineBreak: false,
-      });
-  }
 }
 
 const FOOTER = mm(7);
@@ -213,13 +221,24 @@ function cardsFitting(
   return all;
 }
 
-function back(doc: PDFKit.PDFDocument, card: RoleCard, layout: RoleCardLayout, x: number, y: number): void {
+function back(
+  doc: PDFKit.PDFDocument,
+  stamps: Stamps,
+  card: RoleCard,
+  layout: RoleCardLayout,
+  x: number,
+  y: number,
+): void {
   drawBlocks(doc, card.blocks, x + INSET, y + INSET, BACK_BOX.width, layout.size, 2, "#000000", layout.heights);
-  doc.font(FONT.regular).fontSize(8).fillColor(COLOURS.grey);
-  doc.text(card.text.version, x + INSET, y + ROLE_CARD.height - INSET - mm(3), {
-    width: BACK_BOX.width,
-    align: "center",
-    lineBreak: false,
+  // The same words at the foot of every back: drawn once at each place on the sheet.
+  const { version } = card.text;
+  stamps.draw(`version ${version} ${x} ${y}`, () => {
+    doc.font(FONT.regular).fontSize(8).fillColor(COLOURS.grey);
+    doc.text(version, x + INSET, y + ROLE_CARD.height - INSET - mm(3), {
+      width: BACK_BOX.width,
+      align: "center",
+      lineBreak: false,
+    });
   });
 }
 
@@ -243,12 +262,13 @@ export const roleCards: Product = {
     );
     const grid = layoutGrid(sheet, ROLE_CARD, 1, 2);
     const layout = layoutRoleCards(doc, kit.roleCards);
+    const stamps = new Stamps(doc);
     imposeCards(
       doc,
       grid,
       layout.cards,
-      (card, x, y) => front(doc, card, x, y),
-      (card, x, y) => back(doc, card, layout, x, y),
+      (card, x, y) => front(doc, stamps, card, x, y),
+      (card, x, y) => back(doc, stamps, card, layout, x, y),
       options.duplex,
     );
     return finish(doc);
