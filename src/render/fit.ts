@@ -126,6 +126,11 @@ export interface Heights {
   /** One block's height, with its gap after. */
   block(b: Block): number;
   of(blocks: readonly Block[]): number;
+  /**
+   * Whether the blocks' height, added as `of` adds it, is at most `limit`; measuring no block past
+   * the one that passes it (heights are never negative, so the sum can only grow).
+   */
+  within(blocks: readonly Block[], limit: number): boolean;
 }
 
 export function heightsAt(doc: PDFKit.PDFDocument, size: number, width: number, lineGap = 2): Heights {
@@ -142,6 +147,11 @@ export function heightsAt(doc: PDFKit.PDFDocument, size: number, width: number, 
       let total = 0;
       for (const b of blocks) total += block(b);
       return total;
+    },
+    within(blocks, limit) {
+      let total = 0;
+      for (const b of blocks) if ((total += block(b)) > limit) return false;
+      return true;
     },
   };
 }

@@ -153,6 +153,26 @@ describe("role cards' layout", () => {
     expect(sizes.size).toBeGreaterThanOrEqual(4);
   });
 
+  it("tells whether blocks fit a height as adding them all does, to the last bit", () => {
+    const doc = newDoc();
+    const block = fc.record({
+      text: words(1, 60),
+      font: fc.constantFrom(FONT.regular, FONT.bold, FONT.mono),
+      scale: fc.constantFrom(undefined, 0.8, 1.3),
+      gapAfter: fc.constantFrom(undefined, 0.15, 0.35),
+    });
+    fc.assert(
+      fc.property(fc.array(block, { maxLength: 30 }), fc.double({ min: 0, max: 1, noNaN: true }), (blocks, share) => {
+        const heights = heightsAt(doc, 12, BACK_BOX.width);
+        const total = heightsAt(doc, 12, BACK_BOX.width).of(blocks);
+        // Limits below, at and above the sum itself, where adding in another order could tip it.
+        for (const limit of [total * share, total, total - Number.EPSILON * total, total + 1e-9])
+          expect(heights.within(blocks, limit)).toBe(total <= limit);
+      }),
+      { numRuns: 100 },
+    );
+  });
+
   it.each(shipped)("chooses the same cue size and cards for %s", (name) => {
     const kit = kitOf(name);
     expect(outcome(() => layoutRoleCards(newDoc(), [...kit.roleCards]))).toEqual(oldLayout(newDoc(), kit.roleCards));

@@ -147,10 +147,9 @@ function cardsAt(doc: PDFKit.PDFDocument, text: RoleCardText, heights: Heights, 
     scale: 1.3,
     gapAfter: 0.4,
   });
-  const pages =
-    heights.of(blocks) <= BACK_BOX.height
-      ? [blocks]
-      : paginateBlocks(heights, blocks, BACK_BOX, where, continued(99, 99), most);
+  const pages = heights.within(blocks, BACK_BOX.height)
+    ? [blocks]
+    : paginateBlocks(heights, blocks, BACK_BOX, where, continued(99, 99), most);
   if (!pages) return undefined;
   const parts = pages.map((page, i) => (i === 0 ? page : [continued(i + 1, pages.length), ...page.slice(1)]));
   return parts.map((blocks, i) => ({ text, part: i + 1, parts: parts.length, blocks }));
@@ -198,7 +197,11 @@ function layoutAtSizes(doc: PDFKit.PDFDocument, texts: RoleCardText[]): RoleCard
   return { size: CUE_SIZE.min, cards: smallest.flat(), heights: least };
 }
 
-/** Every role's cards at a size, if each role takes exactly as many cards as at the smallest and every back fits. */
+/**
+ * Every role's cards at a size, if each role takes exactly as many cards as at the smallest and
+ * every back fits. The roles with the fewest cards are tried first: a size is most often given
+ * up at the first role tried, and a role is given up after as many cards as it had.
+ */
 function cardsFitting(
   doc: PDFKit.PDFDocument,
   texts: RoleCardText[],
@@ -206,17 +209,18 @@ function cardsFitting(
   smallest: RoleCard[][],
 ): RoleCard[][] | undefined {
   const all: RoleCard[][] = [];
-  for (const [i, text] of texts.entries()) {
+  const order = texts.map((_, i) => i).sort((a, b) => smallest[a]!.length - smallest[b]!.length || a - b);
+  for (const i of order) {
     const fewest = smallest[i]!.length;
     let cards: RoleCard[] | undefined;
     try {
-      cards = cardsAt(doc, text, heights, fewest);
+      cards = cardsAt(doc, texts[i]!, heights, fewest);
     } catch (e) {
       if (e instanceof OverflowError) return undefined;
       throw e;
     }
     if (cards?.length !== fewest || !cards.every((c) => heights.of(c.blocks) <= BACK_BOX.height)) return undefined;
-    all.push(cards);
+    all[i] = cards;
   }
   return all;
 }
