@@ -122,14 +122,15 @@ export function drawCutMarks(doc: PDFKit.PDFDocument, grid: Grid): void {
  * Prints cards a sheet at a time: a front page with cut marks, then its back page laid out for
  * the duplex edge. Turned over the short edge a back would read upside down, so it is drawn
  * turned half round: a card held front-up reads upright on both sides. The cut marks, the same
- * on every sheet, are drawn once and written again.
+ * on every sheet, are drawn once and written again. Each card is drawn with its place on the
+ * sheet (`slot`, from 0): a drawing that is the same at a place on every sheet can be stamped.
  */
 export function imposeCards<T>(
   doc: PDFKit.PDFDocument,
   grid: Grid,
   cards: readonly T[],
-  front: (card: T, x: number, y: number) => void,
-  back: (card: T, x: number, y: number) => void,
+  front: (card: T, x: number, y: number, slot: number) => void,
+  back: (card: T, x: number, y: number, slot: number) => void,
   duplex: Duplex = LONG_EDGE,
 ): void {
   const stamps = new Stamps(doc);
@@ -138,7 +139,7 @@ export function imposeCards<T>(
     doc.addPage();
     batch.forEach((card, i) => {
       const { x, y } = cell(grid, i, "front");
-      front(card, x, y);
+      front(card, x, y, i);
     });
     stamps.draw("cut marks", () => drawCutMarks(doc, grid));
     doc.addPage();
@@ -146,7 +147,7 @@ export function imposeCards<T>(
       const { x, y } = cell(grid, i, "back", duplex);
       if (duplex.edge === "short")
         doc.save().rotate(180, { origin: [x + grid.cardWidth / 2, y + grid.cardHeight / 2] });
-      back(card, x, y);
+      back(card, x, y, i);
       if (duplex.edge === "short") doc.restore();
     });
   }

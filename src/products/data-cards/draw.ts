@@ -40,10 +40,32 @@ function fitsAt(doc: PDFKit.PDFDocument, text: string, width: number, size: numb
   return doc.font(FONT.bold).fontSize(size).widthOfString(text) <= width;
 }
 
-function corner(doc: PDFKit.PDFDocument, card: DataCard, x: number, y: number): void {
+/**
+ * What the fronts of one document share. A deck repeats its faces, words and notes card after
+ * card (every copy of a card, every READ card's word): each is measured once. A kind's symbols
+ * are the same at a place on every sheet: drawn once there, then stamped.
+ */
+interface Fronts {
+  doc: PDFKit.PDFDocument;
+  stamps: Stamps;
+  measured: Map<string, unknown>;
+}
+
+function measuredOnce<T>(fronts: Fronts, key: string, measure: () => T): T {
+  if (fronts.measured.has(key)) return fronts.measured.get(key) as T;
+  const value = measure();
+  fronts.measured.set(key, value);
+  return value;
+}
+
+function corner(fronts: Fronts, card: DataCard, x: number, y: number, slot: number): void {
+  const { doc } = fronts;
   doc.font(FONT.bold).fontSize(15).fillColor(SYMBOLS[card.kind].colour);
   doc.text(card.corner, x, y, { width: mm(14), align: "center", lineBreak: false });
-  drawSymbol(doc, card.kind, x + mm(7) - mm(2.5), y + 17, mm(5));
+  // Upright or turned round, the same operators: the turn is the page's, around them.
+  fronts.stamps.draw(`${card.kind} ${slot} corner`, () =>
+    drawSymbol(doc, card.kind, x + mm(7) - mm(2.5), y + 17, mm(5)),
+  );
 }
 
 /** A card written on a later timeline: a hatched band across the top, in orange, with its words. */
@@ -75,39 +97,51 @@ function band(doc: PDFKit.PDFDocument, words: string, hatch: DataCard["hatch"], 
   doc.fillColor(COLOURS.black).text(words, left, top + mm(1.9), { width: w, align: "center", lineBreak: false });
 }
 
-function front(doc: PDFKit.PDFDocument, card: DataCard, x: number, y: number): void {
+function front(fronts: Fronts, card: DataCard, x: number, y: number, slot: number): void {
+  const { doc } = fronts;
   const { width, height } = DATA_CARD;
   const colour = SYMBOLS[card.kind].colour;
-  corner(doc, card, x + mm(3), y + mm(3.5));
+  corner(fronts, card, x + mm(3), y + mm(3.5), slot);
   // The same corner, upside down, as on a playing card.
   doc.save().rotate(180, { origin: [x + width / 2, y + height / 2] });
-  corner(doc, card, x + mm(3), y + mm(3.5));
+  corner(fronts, card, x + mm(3), y + mm(3.5), slot);
   doc.restore();
   if (card.band) band(doc, card.band, card.hatch, x, y);
 
-  drawSymbol(doc, card.kind, x + width / 2 - mm(7), y + mm(11), mm(14));
-  const size = numberSize(doc, card);
+  fronts.stamps.draw(`${card.kind} ${slot}`, () =>
+    drawSymbol(doc, card.kind, x + width / 2 - mm(7), y + mm(11), mm(14)),
+  );
+  const size = measuredOnce(fronts, `face ${card.numeric} ${card.face}`, () => numberSize(doc, card));
   doc.font(FONT.bold).fontSize(size).fillColor(colour);
   const ascender = (doc as unknown as { _font: { ascender: number } })._font.ascender / 1000;
-  const cap = capHeightRatio(doc, FONT.bold) * size;
+  const cap = measuredOnce(fronts, "cap", () => capHeightRatio(doc, FONT.bold)) * size;
   const baseline = y + height / 2 + (card.numeric ? cap / 2 + mm(2) : cap / 2);
   doc.text(card.face, x, baseline - ascender * size, { width, align: "center", lineBreak: false });
   // A DELETE card names its rows beside the word ("DELETE 12, 13, 14"): narrowed to fit when long.
   const wordSize =
-    card.kind === "delete" ? fitLine(doc, card.word, FONT.bold, width - mm(8), 17, 9, `data card ${card.object}`) : 17;
+    card.kind === "delete"
+      ? measuredOnce(fronts, `word ${card.word}`, () =>
+          fitLine(doc, card.word, FONT.bold, width - mm(8), 17, 9, `data card ${card.object}`),
+        )
+      : 17;
   doc.font(FONT.bold).fontSize(wordSize).fillColor(colour);
   if (card.word !== card.face) doc.text(card.word, x, baseline + mm(4), { width, align: "center", lineBreak: false });
   // Whose copy it is: what a volunteer checks before laying it down.
   // Centred between the corners when it fits there at 9 pt; else in the wider space left of the
   // bottom-right corner (there is no corner bottom-left), never over a corner's index.
-  const between = { left: x + mm(17), width: width - mm(34) };
-  const wide = { left: x + mm(4), width: width - mm(21) };
-  const centred = fitsAt(doc, card.note, between.width, 9);
-  const box = centred ? between : wide;
-  const noteSize = fitLine(doc, card.note, FONT.bold, box.width, 11, 7, `data card ${card.object}`);
+  const { centred, noteSize } = measuredOnce(fronts, `note ${card.note}`, () => {
+    const centred = fitsAt(doc, card.note, BETWEEN.width, 9);
+    const box = centred ? BETWEEN : WIDE;
+    return { centred, noteSize: fitLine(doc, card.note, FONT.bold, box.width, 11, 7, `data card ${card.object}`) };
+  });
+  const box = centred ? BETWEEN : WIDE;
   doc.font(FONT.bold).fontSize(noteSize).fillColor(COLOURS.black);
-  doc.text(card.note, box.left, baseline + mm(11), { width: box.width, align: "center", lineBreak: false });
+  doc.text(card.note, x + box.left, baseline + mm(11), { width: box.width, align: "center", lineBreak: false });
 }
+
+/** Where a card's note goes, from the card's left edge: between the corners, or from near the edge to the bottom-right corner. */
+const BETWEEN = { left: mm(17), width: DATA_CARD.width - mm(34) };
+const WIDE = { left: mm(4), width: DATA_CARD.width - mm(21) };
 
 /** What every back of a kit says (worded once, not once a card). */
 interface BackText {
@@ -163,14 +197,15 @@ export const dataCards: Product = {
     );
     const grid = layoutGrid(sheet, DATA_CARD, 3, 3);
     const text = backText(kit);
+    const fronts: Fronts = { doc, stamps: new Stamps(doc), measured: new Map() };
     // Every back of a kit is the same: drawn once at each place on the sheet, then written again.
     const backs = new Stamps(doc);
     imposeCards(
       doc,
       grid,
       kit.deck,
-      (card, x, y) => front(doc, card, x, y),
-      (_, x, y) => backs.draw(`${x} ${y}`, () => back(doc, text, x, y)),
+      (card, x, y, slot) => front(fronts, card, x, y, slot),
+      (_, x, y, slot) => backs.draw(String(slot), () => back(doc, text, x, y)),
       options.duplex,
     );
     return finish(doc);

@@ -54,10 +54,10 @@ export interface RoleCard {
 }
 
 /** The front: the role's sign (the same on each of its cards at a place on the sheet), and which card it is. */
-function front(doc: PDFKit.PDFDocument, stamps: Stamps, card: RoleCard, x: number, y: number): void {
+function front(doc: PDFKit.PDFDocument, stamps: Stamps, card: RoleCard, x: number, y: number, slot: number): void {
   const { text } = card;
   const { width, height } = ROLE_CARD;
-  stamps.draw(`sign ${text.role} ${x} ${y}`, () => sign(doc, text, x, y));
+  stamps.draw(`sign ${text.role} ${slot}`, () => sign(doc, text, x, y));
   if (card.parts > 1) {
     const part = text.part.replace("{part}", String(card.part)).replace("{parts}", String(card.parts));
     doc
@@ -232,11 +232,12 @@ function back(
   layout: RoleCardLayout,
   x: number,
   y: number,
+  slot: number,
 ): void {
   drawBlocks(doc, card.blocks, x + INSET, y + INSET, BACK_BOX.width, layout.size, 2, "#000000", layout.heights);
   // The same words at the foot of every back: drawn once at each place on the sheet.
   const { version } = card.text;
-  stamps.draw(`version ${version} ${x} ${y}`, () => {
+  stamps.draw(`version ${version} ${slot}`, () => {
     doc.font(FONT.regular).fontSize(8).fillColor(COLOURS.grey);
     doc.text(version, x + INSET, y + ROLE_CARD.height - INSET - mm(3), {
       width: BACK_BOX.width,
@@ -271,8 +272,8 @@ export const roleCards: Product = {
       doc,
       grid,
       layout.cards,
-      (card, x, y) => front(doc, stamps, card, x, y),
-      (card, x, y) => back(doc, stamps, card, layout, x, y),
+      (card, x, y, slot) => front(doc, stamps, card, x, y, slot),
+      (card, x, y, slot) => back(doc, stamps, card, layout, x, y, slot),
       options.duplex,
     );
     return finish(doc);
