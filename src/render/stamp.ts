@@ -4,7 +4,8 @@
  * says the same), a grid's cut marks, a role's sign at one place. pdfkit does all the work of
  * such a drawing every time (options merged, lines looked up, every number formatted again).
  *
- * A `Stamps` draws each drawing the first time, as it is, and keeps what it did: the operators
+ * A `Stamps` draws each drawing as it is the first time, and the second time keeps what it did
+ * (most drawings of a small kit come once: watching costs more than drawing): the operators
  * it wrote on the page, in order; the fonts it named in the page's resources, in the order it
  * named them; and the current font, size, fill colour and position it left. The next times it
  * writes those operators, names those fonts where the page lacks them and sets that state,
@@ -15,9 +16,10 @@
  * What a drawing writes must depend on nothing but its key (the caller's word for it: the text
  * and the place); it may read the state it sets itself, not what came before it. After it, the
  * current font, size, colour and position are those it left when it was kept (which is what
- * drawing gives where the drawing sets them, as any text does). Patches nothing (pinned pdfkit
- * 0.20: every operator goes through `page.write`, a font through `page.fonts`);
- * tests/render/stamp.test.ts compares stamped and drawn documents, byte for byte.
+ * drawing gives where the drawing sets them, as any text does). pdfkit 0.20 (pinned) writes every
+ * operator through its page's `write`, which is patched once, on the class, to hand them to the
+ * drawing being kept; a font is named through `page.fonts`. tests/render/stamp.test.ts compares
+ * stamped and drawn documents, byte for byte.
  */
 
 /** The document's drawing state a stamp carries; anything else a drawing changes keeps it from being kept. */
@@ -25,6 +27,29 @@ const STATE = ["x", "y", "_font", "_fontSource", "_fontFamily", "_fontSize", "_f
 
 /** A drawing tried this many times without being kept is drawn every time. */
 const TRIES = 3;
+
+/** The operators of the drawing being kept, as they are written (one drawing at a time). */
+let watched: string[] | null = null;
+let bytesWatched = false;
+const watching = new WeakSet<object>();
+
+/**
+ * Has pdfkit's page class hand every chunk written on a page to the drawing being kept, if any.
+ * Patched once, on the class (pinned pdfkit 0.20), so that no page changes shape.
+ */
+function watchWrites(page: Page): void {
+  const proto = Object.getPrototypeOf(page) as Page;
+  if (watching.has(proto)) return;
+  watching.add(proto);
+  const { write } = proto;
+  proto.write = function (chunk) {
+    if (watched) {
+      if (typeof chunk === "string") watched.push(chunk);
+      else bytesWatched = true;
+    }
+    return write.call(this, chunk);
+  };
+}
 
 interface Kept {
   /** The operators, joined (one write of them is the same bytes as one write each: each ends in a newline); null for none. */
@@ -59,14 +84,18 @@ export class Stamps {
 
   constructor(private readonly doc: PDFKit.PDFDocument) {}
 
-  /** Draws `draw` under `key`: the first time for real, and again from what it did then. */
+  /** Draws `draw` under `key`: for real the first times, then again from what it did. */
   draw(key: string, draw: () => void): void {
     if (!stamping.enabled) return draw();
-    const known = this.kept.get(key) ?? 0;
-    if (typeof known === "object") return this.writeAgain(known);
-    if (known >= TRIES) return draw();
+    const drawn = this.kept.get(key) ?? 0;
+    if (typeof drawn === "object") return this.writeAgain(drawn);
+    // A drawing inside one being kept is drawn: the outer one keeps its operators.
+    if (drawn === 0 || drawn > TRIES || watched) {
+      this.kept.set(key, drawn + 1);
+      return draw();
+    }
     const kept = record(this.doc as unknown as Doc, draw);
-    this.kept.set(key, kept ?? known + 1);
+    this.kept.set(key, kept ?? drawn + 1);
   }
 
   private writeAgain(kept: Kept): void {
@@ -100,20 +129,14 @@ function record(doc: Doc, draw: () => void): Kept | undefined {
   // page lacks is made by the drawing, in its place among the others.
   const pages = NAMED.map((kind) => resources[kind] as Record<string, unknown> | undefined);
   const catchers = pages.map((own, i) => (own ? (resources[NAMED[i]!] = {}) : undefined));
+  watchWrites(page);
   const operators: string[] = [];
-  let bytes = false;
-  // Own property, removed after: every operator this drawing writes passes here.
-  const { write: pageWrite } = Object.getPrototypeOf(page) as Page;
-  const write = (chunk: unknown) => {
-    if (typeof chunk === "string") operators.push(chunk);
-    else bytes = true;
-    return pageWrite.call(page, chunk);
-  };
-  Object.defineProperty(page, "write", { value: write, configurable: true, writable: true });
+  watched = operators;
+  bytesWatched = false;
   try {
     draw();
   } finally {
-    delete (page as Partial<Page>).write;
+    watched = null;
     NAMED.forEach((kind, i) => {
       const own = pages[i];
       if (!own) return;
@@ -127,7 +150,7 @@ function record(doc: Doc, draw: () => void): Kept | undefined {
     if (!Object.is(before.get(property), value) && !STATE.includes(property) && property !== "_ctm") return undefined;
   const state = STATE.map((property): [string, unknown] => [property, doc[property]]);
   const same =
-    !bytes &&
+    !bytesWatched &&
     doc.page === page &&
     doc._offsets.length === objects &&
     doc._ctmStack.length === depth &&
