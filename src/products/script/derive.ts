@@ -95,7 +95,13 @@ export function deriveScript(
   const flip = options.duplex.edge;
 
   // Print and bring, from the deck and the places the stage uses.
-  const count = (kind: string) => stage.deck.filter((o) => o.kind === kind);
+  const byKind = new Map<string, DeckObject[]>();
+  for (const o of stage.deck) {
+    const same = byKind.get(o.kind);
+    if (same) same.push(o);
+    else byKind.set(o.kind, [o]);
+  }
+  const count = (kind: string) => byKind.get(kind) ?? [];
   const writes = count("write");
   const tokens = count("token").map((o) => o.label!);
   const tokenList = listPhrase(
@@ -118,37 +124,38 @@ export function deriveScript(
     tokens.length ? text("cards_token", { tokens: tokens.length, list: tokenList }) : "",
     stage.deck.some((o) => (o.timeline ?? 1) > 1) ? text("cards_timeline") : "",
   ].filter(Boolean);
-  const bundles = Math.max(
-    0,
-    ...scenario.runs.map(
-      (run) =>
-        stage.steps
-          .filter((s) => s.run === run.number)
-          .flatMap((s) => s.moments.flatMap((m) => m.acts))
-          .filter(
-            (a) =>
-              a.event >= 0 &&
-              a.moves.filter(
-                (mv) => areaOf(mv.from) === "hand" && labels.has(ownerOf(mv.from)!) && isClient(ownerOf(mv.from)!),
-              ).length >= 2,
-          ).length,
-    ),
+  // Clips: the most bundles a run hands over (acts that move two or more cards from a client's hand).
+  const clients = new Set(
+    scenario.roles
+      .filter((r) => r.kind === "writer" || r.kind === "application" || r.kind === "reader")
+      .map((r) => r.id),
   );
-  function isClient(id: string) {
-    const kind = scenario.roles.find((r) => r.id === id)?.kind;
-    return kind === "writer" || kind === "application" || kind === "reader";
-  }
+  const bundlesIn = new Map<number, number>();
+  for (const s of stage.steps)
+    for (const m of s.moments)
+      for (const a of m.acts) {
+        if (a.event < 0) continue;
+        let fromClients = 0;
+        for (const mv of a.moves) if (areaOf(mv.from) === "hand" && clients.has(ownerOf(mv.from)!)) fromClients++;
+        if (fromClients >= 2) bundlesIn.set(s.run, (bundlesIn.get(s.run) ?? 0) + 1);
+      }
+  const bundles = Math.max(0, ...scenario.runs.map((run) => bundlesIn.get(run.number) ?? 0));
+  // The trace read once: the kinds of event it has, and each link it cuts.
+  const events = new Set<string>();
+  const cutPairs: string[][] = [];
+  for (const s of trace.steps)
+    for (const e of s.events) {
+      events.add(e.kind);
+      if (e.kind === "cut") cutPairs.push([label(e.from!), label(e.to!)].sort());
+    }
   // A cut string cannot be cut again: one length for every cut, in every run.
-  const cutPairs = trace.steps.flatMap((s) =>
-    s.events.filter((e) => e.kind === "cut").map((e) => [label(e.from!), label(e.to!)].sort()),
-  );
   const cutList = cutPairs.map((pair) => pair.join(" – "));
   const linksCut = [...new Set(cutList)];
   const cuts = linksCut.map((link) => {
     const times = cutList.filter((c) => c === link).length;
     return times > 1 ? `${link} × ${times}` : link;
   });
-  const heals = trace.steps.some((s) => s.events.some((e) => e.kind === "heal"));
+  const heals = events.has("heal");
   const materials = [
     text("material_roles", {
       cards: roleCardCount,
@@ -176,8 +183,6 @@ export function deriveScript(
   ];
 
   // How the table works: only what this scenario uses.
-  const kinds = new Set(stage.deck.map((o) => o.kind));
-  const events = new Set(trace.steps.flatMap((s) => s.events.map((e) => e.kind)));
   const table = [
     text("table_row"),
     text("table_tray"),
@@ -185,10 +190,10 @@ export function deriveScript(
     ...(everUsed("floor") ? [text("table_floor")] : []),
     ...(everUsed("archive") ? [text("table_archive")] : []),
     ...(events.has("clone") ? [text("table_clone")] : []),
-    ...(kinds.has("delete") ? [text("table_delete")] : []),
+    ...(byKind.has("delete") ? [text("table_delete")] : []),
     ...(events.has("rewind") ? [text("table_rewind")] : []),
-    ...(kinds.has("read") ? [text("table_read")] : []),
-    ...(kinds.has("ack") ? [text("table_ack")] : []),
+    ...(byKind.has("read") ? [text("table_read")] : []),
+    ...(byKind.has("ack") ? [text("table_ack")] : []),
     ...(events.has("promote") ? [text("table_tokens")] : []),
     ...(stage.deck.some((o) => o.label?.startsWith("SLOT ")) ? [text("table_slot")] : []),
     ...(events.has("crash") || events.has("stop") ? [text("table_down")] : []),
@@ -196,24 +201,25 @@ export function deriveScript(
 
   // Setting the stage: who stands where, holding what.
   const holds = (place: Place, places: Record<Place, readonly string[]>) => {
-    const objects = places[place]!;
-    const copies = objects.filter((o) => ["write", "joker", "delete"].includes(words.object(o).kind));
-    const acks = objects.filter((o) => words.object(o).kind === "ack");
-    const told = new Set([...copies, ...acks]);
-    const rest = objects.filter((o) => !told.has(o));
+    // The copies in bundles, the acks clipped to them, and the rest, each object looked up once.
+    const copies: DeckObject[] = [];
+    const acks: DeckObject[] = [];
+    const rest: string[] = [];
+    for (const id of places[place]!) {
+      const o = words.object(id);
+      if (o.kind === "write" || o.kind === "joker" || o.kind === "delete") copies.push(o);
+      else if (o.kind === "ack") acks.push(o);
+      else rest.push(id);
+    }
     // One phrase per make-up of bundle: cards whose bundles hold the same copies are listed together.
     const makeUp = new Map<number, { joker: boolean; del: boolean; parts: string[] }>();
     // WAL copies by kind, card and timeline: how many copies of the same segment there are.
     const walKey = (d: DeckObject) => `${d.kind}|${d.card}|${d.timeline ?? 1}`;
     const walCount = new Map<string, number>();
-    for (const c of copies) {
-      const d = words.object(c);
-      if (d.mark === "WAL") walCount.set(walKey(d), (walCount.get(walKey(d)) ?? 0) + 1);
-    }
+    for (const d of copies) if (d.mark === "WAL") walCount.set(walKey(d), (walCount.get(walKey(d)) ?? 0) + 1);
     const ackCount = new Map<number | undefined, number>();
-    for (const a of acks) ackCount.set(words.object(a).card, (ackCount.get(words.object(a).card) ?? 0) + 1);
-    for (const o of copies) {
-      const d = words.object(o);
+    for (const a of acks) ackCount.set(a.card, (ackCount.get(a.card) ?? 0) + 1);
+    for (const d of copies) {
       const entry = makeUp.get(d.card!) ?? { joker: d.kind === "joker", del: d.kind === "delete", parts: [] };
       const suffix = d.kind === "joker" ? "_joker" : d.kind === "delete" ? "_delete" : "";
       const part =
@@ -299,10 +305,9 @@ export function deriveScript(
     questions: scenario.debrief.length,
     steps: steps.map((s) => {
       const acting = actingIn.get(s.number)?.size ?? 0;
-      const moves = staged
-        .get(s.number)!
-        .moments.filter((m) => m.kind !== "reset")
-        .flatMap((m) => m.acts.flatMap((a) => a.moves)).length;
+      let moves = 0;
+      for (const m of staged.get(s.number)!.moments)
+        if (m.kind !== "reset") for (const a of m.acts) moves += a.moves.length;
       return {
         weight: 1 + 0.4 * acting + 0.03 * Math.min(moves, 30) + s.say.split(/\s+/).length / 50,
         fixed: s.minutes,
@@ -367,14 +372,13 @@ export function deriveScript(
         const minutes = minutesOf.get(step.number)!;
         const stepTiming = text("step_minutes", { minutes, clock: clock(elapsed) });
         elapsed += minutes;
-        const acting = (moment: "do" | "flow") =>
-          everyone
-            .flatMap((role) =>
-              (cuesOf.get(role.id)?.get(step.number) ?? [])
-                .filter((c) => c.moment === moment)
-                .map((cue) => ({ role: role.label, cue })),
-            )
-            .sort((a, b) => a.cue.order - b.cue.order);
+        const acting = (moment: "do" | "flow") => {
+          const found: { role: string; cue: Cue }[] = [];
+          for (const role of everyone)
+            for (const cue of cuesOf.get(role.id)?.get(step.number) ?? [])
+              if (cue.moment === moment) found.push({ role: role.label, cue });
+          return found.sort((a, b) => a.cue.order - b.cue.order);
+        };
         const lines = watchLines(
           traced.after,
           here.moments.at(-1)!.places,
@@ -457,29 +461,30 @@ export function deriveScript(
             active: slot.active,
           }),
         );
+      const held = places[hand(id)]!;
       // A commit still waiting for its ack: the primary's own copy, in hand, out of its row.
-      const unseen = places[hand(id)]!.filter((o) => words.object(o).kind === "write");
+      const unseen = words.ofKind(held, "write");
       if (unseen.length)
         out.push(
           text("watch_unconfirmed", {
             label: label(id),
-            cards: cardsPhrase(unseen.map((o) => words.object(o).card!).sort((a, b) => a - b)),
+            cards: cardsPhrase(unseen.map((o) => o.card!).sort((a, b) => a - b)),
             many: unseen.length > 1,
           }),
         );
       // Acks that came back from standbys and wait to go on to the writer (a quorum gathers them).
-      const gathered = places[hand(id)]!.filter((o) => words.object(o).kind === "ack");
-      if (gathered.length) out.push(text("watch_hand", { label: label(id), objects: words.describe(gathered) }));
-      const lent = places[hand(id)]!.filter((o) => words.object(o).kind === "read");
+      const gathered = words.ofKind(held, "ack");
+      if (gathered.length) out.push(text("watch_hand", { label: label(id), objects: words.describe(ids(gathered)) }));
+      const lent = words.ofKind(held, "read");
       if (lent.length)
-        out.push(text("watch_with", { objects: words.describe(lent), many: lent.length > 1, server: label(id) }));
+        out.push(text("watch_with", { objects: words.describe(ids(lent)), many: lent.length > 1, server: label(id) }));
     }
     for (const [id, c] of Object.entries(after.clients)) {
       // Acks that came back; those still clipped to bundles not yet written are not news.
-      const kept = places[hand(id)]!.filter(
-        (o) => words.object(o).kind === "ack" && c.acked.includes(words.object(o).card!),
-      );
-      if (kept.length) out.push(text("watch_hand", { label: label(id), objects: words.describe(kept) }));
+      const acks = words.ofKind(places[hand(id)]!, "ack");
+      const acked = acks.length ? new Set(c.acked) : undefined;
+      const kept = acks.filter((o) => acked!.has(o.card!));
+      if (kept.length) out.push(text("watch_hand", { label: label(id), objects: words.describe(ids(kept)) }));
       if (c.waiting !== null) out.push(text("watch_waiting", { label: label(id), card: c.waiting }));
       const reads = stepEvents.filter((e) => e.kind === "read" && e.actor === id);
       for (const read of reads) {
@@ -549,6 +554,10 @@ export function deriveScript(
     if (places.bin!.length) out.push(text("watch_bin", { objects: words.describe(places.bin!, "bin") }));
     if (after.lost.length) out.push(text("watch_lost", { cards: numbers(after.lost) }));
     return out;
+  }
+
+  function ids(objects: readonly DeckObject[]): string[] {
+    return objects.map((o) => o.object);
   }
 
   const stepMinutes = timing.steps.reduce((a, b) => a + b, 0);

@@ -2,7 +2,7 @@
  * What is on the table, in the script's words: a place's objects grouped the way a facilitator
  * checks them ("1–6", "WAL 4, 5", "Clone's 6", "joker 3"), from the stage model.
  */
-import type { DeckObject, StageModel } from "../../stage/index.js";
+import type { DeckObject, ObjectKind, StageModel } from "../../stage/index.js";
 import { areaOf } from "../../stage/index.js";
 import { ARCHIVE } from "../../stage/plan.js";
 import { listPhrase, type Templates } from "../../wording.js";
@@ -22,8 +22,16 @@ export function numbers(list: readonly number[]): string {
   return parts.join(", ");
 }
 
+/**
+ * The stage's lists of objects are never changed, and a place no move touched keeps its list from
+ * one moment to the next (stage/types.ts): so what is read off a list is kept with it, by the
+ * list itself, for as long as the script's words are made (a row is said the same way every step
+ * it stays untouched).
+ */
 export class TableWords {
   private readonly deck: Map<string, DeckObject>;
+  private readonly said = new WeakMap<readonly string[], Map<string, string>>();
+  private readonly sorted = new WeakMap<readonly string[], Map<ObjectKind, DeckObject[]>>();
   constructor(
     stage: StageModel,
     private readonly t: Templates,
@@ -36,11 +44,35 @@ export class TableWords {
     return this.deck.get(id)!;
   }
 
+  /** A list's objects of one kind, in the list's order. */
+  ofKind(objects: readonly string[], kind: ObjectKind): readonly DeckObject[] {
+    let kinds = this.sorted.get(objects);
+    if (!kinds) {
+      kinds = new Map<ObjectKind, DeckObject[]>();
+      for (const id of objects) {
+        const o = this.object(id);
+        const same = kinds.get(o.kind);
+        if (same) same.push(o);
+        else kinds.set(o.kind, [o]);
+      }
+      this.sorted.set(objects, kinds);
+    }
+    return kinds.get(kind) ?? [];
+  }
+
   /**
    * A place's objects as one phrase. In a server's row its own copies are plain numbers; in its
    * tray they are the ones not replayed yet; other marks say whose copy it is, or WAL.
    */
   describe(objects: readonly string[], place?: string): string {
+    let known = this.said.get(objects);
+    if (!known) this.said.set(objects, (known = new Map<string, string>()));
+    let phrase = known.get(place ?? "");
+    if (phrase === undefined) known.set(place ?? "", (phrase = this.phrase(objects, place)));
+    return phrase;
+  }
+
+  private phrase(objects: readonly string[], place?: string): string {
     const owner = place?.includes(".") ? this.labels.get(place.slice(0, place.lastIndexOf("."))) : undefined;
     const area = place ? areaOf(place) : undefined;
     // Each group keeps what its phrase needs (its template, a copy's owner, its timeline); the

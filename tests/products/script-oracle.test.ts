@@ -1,0 +1,92 @@
+/**
+ * The script's words are read off the stage with its repeated work taken out (each list of
+ * objects read once and kept with the list, the trace and the moves read in one pass): they must
+ * be exactly the words deriveScript gave before (tests/products/oracle/script.ts), over every
+ * shipped scenario, every variant, random scenarios and long generated ones.
+ */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { deriveCues } from "../../src/products/cues.js";
+import { deriveScript } from "../../src/products/script/derive.js";
+import type { Role, Scenario } from "../../src/scenario/model.js";
+import { parseScenario } from "../../src/scenario/parse.js";
+import { simulateLeniently } from "../../src/sim/simulate.js";
+import { deriveStage } from "../../src/stage/index.js";
+import { loadShipped, options, root, shipped, templates, variantDir, variants } from "../helpers.js";
+import { randomScenario } from "../sim/arbitraries.js";
+import { deriveScriptBefore } from "./oracle/script.js";
+
+function sameScript(scenario: Scenario, duplex = false) {
+  const { trace } = simulateLeniently(scenario);
+  const stage = deriveStage(scenario, trace);
+  const cues = deriveCues(scenario, trace, stage, templates);
+  const o = options("letter", duplex ? { duplex: { edge: "short", offset: { x: 0, y: 0 } } } : {});
+  const cards = scenario.roles.length + 1;
+  expect(deriveScript(scenario, trace, stage, cues, o, templates, "cafe1234", cards)).toEqual(
+    deriveScriptBefore(scenario, trace, stage, cues, o, templates, "cafe1234", cards),
+  );
+}
+
+/** Writes of three cards streamed to three standbys, in runs of 33 steps (the benchmark's generated load, shorter). */
+function generated(steps: number): string {
+  const lines = [
+    "id: generated",
+    "title: Generated load",
+    "summary: Many writes streamed to three standbys.",
+    "goals: [Measure.]",
+    "minutes: 60",
+    "roles:",
+    "  - { id: primary, label: Primary, kind: primary }",
+    ...[1, 2, 3].map((i) => `  - { id: s${i}, label: Standby ${i}, kind: standby }`),
+    "  - { id: writer, label: Writer, kind: writer }",
+    "runs:",
+  ];
+  for (let run = 1, left = steps; left > 0; run++, left -= 33) {
+    lines.push(`  - title: Run ${run}`, "    steps:");
+    for (let i = 0; i < Math.min(left, 33); i++)
+      lines.push(
+        `      - title: Step ${i + 1}`,
+        "        say: Writer, three cards.",
+        "        actions:",
+        "          - write: { by: writer, to: primary, count: 3 }",
+      );
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+/** The random stage with an admin, who then runs the commands on servers, and a pg_basebackup volunteer. */
+function withTools(scenario: Scenario): Scenario {
+  const tool = (id: string, kind: Role["kind"]): Role => ({ ...scenario.roles[0]!, id, label: id, kind, backends: [] });
+  return { ...scenario, roles: [...scenario.roles, tool("ops", "admin"), tool("bb", "basebackup")] };
+}
+
+describe("the script's words", () => {
+  it.each(shipped)("%s: the words deriveScript gave before", (name) => {
+    sameScript(loadShipped(name).scenario);
+    sameScript(loadShipped(name).scenario, true);
+  });
+
+  it.each(variants)("variant %s: the words deriveScript gave before", (name) => {
+    const file = join(variantDir, name);
+    sameScript(parseScenario(readFileSync(file, "utf8"), file));
+  });
+
+  it("gives the words deriveScript gave before, over random scenarios", () => {
+    fc.assert(
+      fc.property(randomScenario, fc.boolean(), (scenario, tools) =>
+        sameScript(tools ? withTools(scenario) : scenario),
+      ),
+      { numRuns: 150 },
+    );
+  });
+
+  it("gives the words deriveScript gave before on long scenarios: several writers, readers, many runs", async () => {
+    const { atLimits } = (await import(join(root, "bench", "at-limits.mjs"))) as {
+      atLimits: (runs?: number, steps?: number) => string;
+    };
+    sameScript(parseScenario(generated(80), "generated.yaml"));
+    sameScript(parseScenario(atLimits(3, 60), "at-limits.yaml"));
+  });
+});
