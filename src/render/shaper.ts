@@ -14,11 +14,12 @@
  * - the features' lookups are the same whichever script fontkit picks for the run ('latn' for a
  *   run with a letter, the font's default script for "0/3000060");
  * - no ASCII glyph is a mark or a ligature (GDEF), and the font has no variations.
- * A face that fails any of these, a character outside printable ASCII and a pair whose
- * adjustment does more than change an advance all go to fontkit, as before. The runs returned
+ * The same holds, checked the same way, for the few other characters of OTHERS (below). A face
+ * that fails any of these, any other character and a pair whose adjustment does more than change
+ * an advance all go to fontkit, as before. The runs returned
  * are what pdfkit's `layoutRun` makes of fontkit's: the same glyph objects (fontkit's own, by
  * id), the same positions scaled the same way, the same width. tests/render/shaper.test.ts
- * compares the two on every printable ASCII pair of every face and on random words.
+ * compares the two on every pair of these characters in every face and on random words.
  */
 
 interface Glyph {
@@ -128,6 +129,14 @@ const DEFAULT_FEATURES = [
 const FALLBACK_SCRIPTS = ["DFLT", "dflt", "latn"];
 const FIRST = 0x20;
 const LAST = 0x7e;
+/**
+ * Beyond printable ASCII, the few characters the kit's own wording sets (en and em dashes, the
+ * middle dot, the bullet, ×, …): like ASCII punctuation they belong to no script, and each is
+ * checked against the face's tables as an ASCII character is. Without them, the first card
+ * range ("1–3") of a build woke fontkit's whole layout engine, and every such run went to it.
+ */
+const OTHERS = [0x2013, 0x2014, 0x00b7, 0x2022, 0x00d7, 0x2026];
+const CHARACTERS = [...Array.from({ length: LAST - FIRST + 1 }, (_, i) => FIRST + i), ...OTHERS];
 
 /** fontkit's OTProcessor.coverageIndex. */
 function coverageIndex(coverage: Coverage, glyph: number): number {
@@ -213,6 +222,8 @@ function outsideAscii(type: number, table: SubTable, gpos: boolean, ascii: numbe
 /** A face's ASCII shaper: per character its glyph (null: leave it to fontkit), and the pair lookups. */
 export class AsciiShaper {
   private readonly glyphs: (Glyph | null)[] = [];
+  /** The characters of OTHERS (kept apart: an array indexed up to U+2026 would be a sparse one). */
+  private readonly others = new Map<number, Glyph | null>();
   private readonly pairs = new Map<number, [number, number] | null>();
 
   private constructor(
@@ -246,10 +257,9 @@ export class AsciiShaper {
     }
     const shaper = new AsciiShaper(font, kerning);
     const classes = font.GDEF?.glyphClassDef;
-    const ascii: number[] = [];
-    for (let c = FIRST; c <= LAST; c++) ascii.push(font.glyphForCodePoint(c).id);
+    const ascii = CHARACTERS.map((c) => font.glyphForCodePoint(c).id);
     const live = acting.filter(({ type, table, gpos }) => !outsideAscii(type, table, gpos, ascii));
-    for (let c = FIRST; c <= LAST; c++) {
+    for (const c of CHARACTERS) {
       const glyph = font.glyphForCodePoint(c);
       const simple =
         glyph.id !== 0 &&
@@ -258,7 +268,8 @@ export class AsciiShaper {
           const coverage = firstCoverage(type, table, gpos);
           return coverage !== undefined && coverageIndex(coverage, glyph.id) === -1;
         });
-      shaper.glyphs[c] = simple ? glyph : null;
+      if (c <= LAST) shaper.glyphs[c] = simple ? glyph : null;
+      else shaper.others.set(c, simple ? glyph : null);
     }
     return shaper;
   }
@@ -269,7 +280,8 @@ export class AsciiShaper {
     if (n === 0) return undefined;
     const glyphs: Glyph[] = [];
     for (let i = 0; i < n; i++) {
-      const glyph = this.glyphs[text.charCodeAt(i)];
+      const code = text.charCodeAt(i);
+      const glyph = code <= LAST ? this.glyphs[code] : this.others.get(code);
       if (!glyph) return undefined;
       glyphs.push(glyph);
     }

@@ -1,7 +1,7 @@
 /**
  * The ASCII shaper (src/render/shaper.ts) gives the runs fontkit's layout gives, as pdfkit's
  * layoutRun scales them: the same glyphs, positions and width, for every printable ASCII
- * character and pair in each of the kit's faces (pair kerning is all it models, so every pair
+ * character and pair (and the few others the kit's wording sets: dashes, bullets, ×, …) in each of the kit's faces (pair kerning is all it models, so every pair
  * covers every word) and for random words; and it takes the kit's faces, so the speed is real.
  */
 import fc from "fast-check";
@@ -41,7 +41,11 @@ function same(embedded: Embedded, text: string): boolean {
   return true;
 }
 
-const printable = Array.from({ length: 0x7f - 0x20 }, (_, i) => String.fromCharCode(0x20 + i));
+const printable = [
+  ...Array.from({ length: 0x7f - 0x20 }, (_, i) => String.fromCharCode(0x20 + i)),
+  // The characters the kit's wording sets beyond ASCII (OTHERS in shaper.ts).
+  ..."–—·•×…",
+];
 
 describe("the ASCII shaper", () => {
   it.each(faces)("takes $name and shapes every printable character and pair as fontkit does", ({ embedded }) => {
@@ -67,7 +71,7 @@ describe("the ASCII shaper", () => {
         fc.constantFrom(...faces),
         fc.string({ unit: fc.constantFrom(...printable, "é", "→", "\n", "\t", "ﬁ"), maxLength: 24 }),
         ({ embedded }, text) => {
-          const ascii = /^[\x20-\x7e]+$/.test(text);
+          const ascii = /^[\x20-\x7e–—·•×…]+$/.test(text);
           if (same(embedded, text)) expect(ascii).toBe(true);
           else if (ascii) expect(asciiShaper(embedded.font)!.run(text, embedded.scale)).toBeUndefined();
         },
