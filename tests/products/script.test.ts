@@ -1,6 +1,6 @@
 /** The script's content as data, before any PDF: what the facilitator reads, checked against the stage. */
 import { describe, expect, it } from "vitest";
-import { kitOf, shipped } from "../helpers.js";
+import { assets, kitOf, options, shipped } from "../helpers.js";
 
 describe("facilitator script of failover-failback", () => {
   const kit = kitOf("failover-failback.yaml");
@@ -120,5 +120,39 @@ describe("facilitator script of accidental-delete", () => {
       "card 3 is not in your row any more: it was deleted",
     );
     expect(JSON.stringify(kit.frames.filter((f) => f.step === 4))).not.toContain("STALE");
+  });
+});
+
+describe("the script's layout, kept with the script", () => {
+  const probe = async (fonts = assets.fonts) => {
+    const { createDocument } = await import("../../src/render/pdf.js");
+    return createDocument(
+      fonts,
+      options().date,
+      { title: "t", subject: "s", keywords: "k" },
+      { width: 612, height: 792 },
+    );
+  };
+
+  it("is made once per paper and commands, and again for other fonts, to the same pages", async () => {
+    const { scriptPages } = await import("../../src/products/script/draw.js");
+    const { script } = kitOf("slots.yaml");
+    const first = scriptPages(await probe(), script, true, "letter");
+    expect(scriptPages(await probe(), script, true, "letter")).toBe(first);
+    expect(scriptPages(await probe(), script, false, "letter")).not.toBe(first);
+    expect(scriptPages(await probe(), script, true, "a4")).not.toBe(first);
+    const otherFonts = scriptPages(await probe({ ...assets.fonts }), script, true, "letter");
+    expect(otherFonts).not.toBe(first);
+    expect(otherFonts).toEqual(first);
+  });
+
+  it("draws the same bytes whether or not the workshop's agenda laid the script out first", async () => {
+    const { scriptPages, facilitatorScript } = await import("../../src/products/script/draw.js");
+    for (const name of ["slots.yaml", "failover-failback.yaml"]) {
+      const fresh = await facilitatorScript.render(kitOf(name), options(), assets);
+      const kit = kitOf(name);
+      scriptPages(await probe(), kit.script, options().commands, "letter");
+      expect(await facilitatorScript.render(kit, options(), assets)).toEqual(fresh);
+    }
   });
 });

@@ -5,7 +5,7 @@
  * quarter full. A running header and footer with page numbers.
  */
 import type { Kit } from "../../kit.js";
-import { createDocument, finish, FONT } from "../../render/pdf.js";
+import { createDocument, finish, FONT, fontSetOf, type FontSet } from "../../render/pdf.js";
 import { COLOURS, mm, PAPER } from "../../render/units.js";
 import type { Product } from "../product.js";
 import type { Script, ScriptStep } from "./derive.js";
@@ -262,19 +262,41 @@ export function scriptBlocks(script: Script, commands: boolean): Block[] {
   return blocks;
 }
 
-/** The script measured and laid out on pages of this paper: its blocks, and the paragraphs of each page. */
+/** The script laid out on pages: its blocks, the paragraphs of each page, and the height of a page's text. */
+export interface ScriptLayout {
+  blocks: Block[];
+  pages: Para[][];
+  height: number;
+}
+
+/**
+ * Each script's layouts, by paper and commands, with the fonts they were measured in: a
+ * workshop's agenda asks again on which page each step starts, after (or before) the script is
+ * drawn. Read these layouts, never change them.
+ */
+const layouts = new WeakMap<Script, Map<string, { fonts: FontSet | undefined; layout: ScriptLayout }>>();
+
+/** The script measured and laid out on pages of this paper (measured in the document's fonts). */
 export function scriptPages(
   doc: PDFKit.PDFDocument,
   script: Script,
   commands: boolean,
   paper: keyof typeof PAPER,
-): { blocks: Block[]; pages: Para[][]; height: number } {
+): ScriptLayout {
+  let known = layouts.get(script);
+  if (!known) layouts.set(script, (known = new Map<string, { fonts: FontSet | undefined; layout: ScriptLayout }>()));
+  const key = `${paper} ${commands}`;
+  const fonts = fontSetOf(doc);
+  const kept = known.get(key);
+  if (kept && fonts && kept.fonts === fonts) return kept.layout;
   const sheet = PAPER[paper];
   const width = sheet.width - 2 * MARGIN;
   const blocks = scriptBlocks(script, commands);
   for (const b of blocks) for (const p of b.paras) p.height = measure(doc, width, p);
   const height = sheet.height - 2 * MARGIN;
-  return { blocks, pages: paginate(blocks, height), height };
+  const layout = { blocks, pages: paginate(blocks, height), height };
+  known.set(key, { fonts, layout });
+  return layout;
 }
 
 function draw(doc: PDFKit.PDFDocument, width: number, p: Para, x0: number): void {
