@@ -10,6 +10,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { deriveCues } from "../../src/products/cues.js";
 import { deriveScript } from "../../src/products/script/derive.js";
+import { keyOrder } from "../../src/products/script/table.js";
 import type { Role, Scenario } from "../../src/scenario/model.js";
 import { parseScenario } from "../../src/scenario/parse.js";
 import { simulateLeniently } from "../../src/sim/simulate.js";
@@ -88,5 +89,27 @@ describe("the script's words", () => {
     };
     sameScript(parseScenario(generated(80), "generated.yaml"));
     sameScript(parseScenario(atLimits(3, 60), "at-limits.yaml"));
+  });
+});
+
+describe("the order of a place's groups", () => {
+  it("is English collation's, as localeCompare gives it, for any two keys", () => {
+    const unit = fc.constantFrom(..."aAbBcChjyzZ019 :-_.éÉ·");
+    fc.assert(
+      fc.property(fc.string({ unit, maxLength: 8 }), fc.string({ unit, maxLength: 8 }), (a, b) => {
+        expect(Math.sign(keyOrder(`for:${a}0`, `for:${b}0`))).toBe(
+          Math.sign(`for:${a}0`.localeCompare(`for:${b}0`, "en")),
+        );
+        expect(Math.sign(keyOrder(a, b))).toBe(Math.sign(a.localeCompare(b, "en")));
+      }),
+      { numRuns: 5000 },
+    );
+    for (const [a, b] of [
+      ["own2", "own0"],
+      ["for:Standby 10", "for:Primary0"],
+      ["archive0", "for:Clone0"],
+      ["for:server a0", "for:Standby0"],
+    ] as const)
+      expect(Math.sign(keyOrder(a, b))).toBe(Math.sign(a.localeCompare(b, "en")));
   });
 });
