@@ -40,16 +40,20 @@ const STEPS: Record<string, string> = { layout: "simulating and laying out" };
 /**
  * The progress line, on a terminal only: which kit, which product, for builds longer than a second
  * (or that look long: parsing and simulating alone took a tenth of one). Rendering does not yield,
- * so it moves at each product. Cleared when the kit is done.
+ * so it moves at each product. Cleared when the kit is done. REPLIKIT_PROGRESS_AFTER_MS sets the
+ * second to another time (the tests set 0: whether a build is long depends on the machine).
  */
 export function progressLine(path: string): { update: (next: string) => void; done: () => void } {
   if (!process.stderr.isTTY) return { update: () => {}, done: () => {} };
+  const setting = Number(process.env.REPLIKIT_PROGRESS_AFTER_MS);
+  const after =
+    Number.isFinite(setting) && setting >= 0 && process.env.REPLIKIT_PROGRESS_AFTER_MS !== "" ? setting : 1000;
   const started = performance.now();
   let shown = false;
   return {
     update: (next) => {
       const elapsed = performance.now() - started;
-      if (!shown && elapsed < 1000 && !(next === "layout" && elapsed > 100)) return;
+      if (!shown && elapsed < after && !(next === "layout" && elapsed > after / 10)) return;
       const name = basename(path);
       process.stderr.write(`\r\x1b[K${name}: ${STEPS[next] ?? `writing ${next}`}… (Ctrl-C stops at once)`);
       shown = true;
