@@ -45,9 +45,8 @@ const STEPS: Record<string, string> = { layout: "simulating and laying out" };
  */
 export function progressLine(path: string): { update: (next: string) => void; done: () => void } {
   if (!process.stderr.isTTY) return { update: () => {}, done: () => {} };
-  const setting = Number(process.env.REPLIKIT_PROGRESS_AFTER_MS);
-  const after =
-    Number.isFinite(setting) && setting >= 0 && process.env.REPLIKIT_PROGRESS_AFTER_MS !== "" ? setting : 1000;
+  const setting = process.env.REPLIKIT_PROGRESS_AFTER_MS;
+  const after = setting && Number(setting) >= 0 ? Number(setting) : 1000;
   const started = performance.now();
   let shown = false;
   return {
