@@ -117,7 +117,9 @@ const NAMED = ["Font", "XObject", "ExtGState", "Pattern", "ColorSpace"];
 function record(doc: Doc, draw: () => void): Kept | undefined {
   const page = doc.page;
   const resources = page.resources.data;
-  const before = new Map(Object.entries(doc));
+  // A shallow copy to compare with afterwards: one object, where a Map of the document's entries
+  // made a hundred small arrays at every drawing watched.
+  const before: Record<string, unknown> = { ...doc };
   const resourceKeys = Object.keys(resources).length;
   const objects = doc._offsets.length;
   const depth = doc._ctmStack.length;
@@ -146,8 +148,13 @@ function record(doc: Doc, draw: () => void): Kept | undefined {
   }
   const caught = NAMED.map((kind, i) => catchers[i] ?? (resources[kind] as Record<string, unknown> | undefined) ?? {});
   // The transform must come back as it was (restore() gives it back as a copy).
-  for (const [property, value] of Object.entries(doc))
-    if (!Object.is(before.get(property), value) && !STATE.includes(property) && property !== "_ctm") return undefined;
+  for (const property of Object.keys(doc))
+    if (
+      !Object.is(Object.hasOwn(before, property) ? before[property] : undefined, doc[property]) &&
+      !STATE.includes(property) &&
+      property !== "_ctm"
+    )
+      return undefined;
   const state = STATE.map((property): [string, unknown] => [property, doc[property]]);
   const same =
     !bytesWatched &&
