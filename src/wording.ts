@@ -83,50 +83,49 @@ export function precompileWording(wording: Wording): string {
 
 /** Renders kept per Templates, bounded (watch sessions, very large kits). */
 const KEEP_RENDERS = 20000;
+
 /**
- * The values of the fields a template reads, as one string that tells any two apart: a string by
- * its length (any text may follow), other values as JSON, an absent field from one set to
- * undefined (strict templates tell them apart).
+ * A template's texts so far, one level of maps per field it reads (in `reads` order), keyed by
+ * the field's value: a kit asks for the same words again and again (the 10k-event kit rendered
+ * 28,000 texts, 4,400 of them different), and a render is a function of those values. Keying by
+ * the values themselves, not by a string made of them, spares building and hashing that string
+ * on every ask. A primitive is its own key (a Map tells 1 from "1" and true from "true"); an
+ * absent field is ABSENT (strict templates tell it from one set to undefined); an object or an
+ * array goes under OBJECT, by its JSON.
  */
-function keyOf(data: object, reads: Reads): string {
-  if (reads === null) return valueKey(data);
-  let key = "";
-  for (const field of reads)
-    key += Object.hasOwn(data, field) ? valueKey((data as Record<string, unknown>)[field]) : "a";
-  return key;
+type Renders = Map<unknown, Renders | string>;
+const ABSENT = Symbol("absent");
+const OBJECT = Symbol("object");
+
+/** The JSON of a value, an undefined inside it told apart from an absent one. */
+function jsonOf(value: unknown): string {
+  return JSON.stringify(value, (_k, v: unknown) => (v === undefined ? "\u0000undefined" : v)) ?? "";
 }
 
-function valueKey(value: unknown): string {
-  switch (typeof value) {
-    case "string":
-      return `s${value.length}:${value}`;
-    case "number":
-      return `n${value};`;
-    case "boolean":
-      return value ? "t" : "f";
-    case "undefined":
-      return "u";
-    default: {
-      const json = JSON.stringify(value, (_k, v: unknown) => (v === undefined ? "\u0000undefined" : v)) ?? "";
-      return `j${json.length}:${json}`;
-    }
-  }
+/** The map one level down from `node` for `key`, made when missing. */
+function below(node: Renders, key: unknown): Renders {
+  let next = node.get(key) as Renders | undefined;
+  if (next === undefined) node.set(key, (next = new Map()));
+  return next;
 }
 
-/** A template ready to run (none for wording without a mustache: its own output), and the fields it reads. */
+/** A template ready to run (none for wording without a mustache: its own output), the fields it reads, its texts so far. */
 interface Compiled {
+  /** The template's name in errors: "cues.write.to", "script.say_step". */
+  id: string;
+  source: string;
   run: Handlebars.TemplateDelegate | undefined;
   reads: Reads;
+  renders: Renders;
 }
 
 export class Templates {
-  private readonly compiled = new Map<string, Compiled>();
-  /**
-   * What each template gave for each data, by id and the values of the fields it reads: a kit
-   * asks for the same words again and again (the 10k-event kit rendered 90,000 texts), and a
-   * render is a function of them.
-   */
-  private readonly rendered = new Map<string, string>();
+  /** Each file's templates, by key; the cues' by kind, then side (null for a side with no cue). */
+  private readonly texts = new Map<string, Map<string, Compiled>>();
+  private readonly cues = new Map<string, Map<string, Compiled | null>>();
+  /** Every template compiled so far, and how many texts they keep between them. */
+  private readonly all: Compiled[] = [];
+  private kept = 0;
   private readonly handlebars = Handlebars.create();
 
   constructor(
@@ -138,19 +137,30 @@ export class Templates {
   }
 
   private template(id: string, source: string): Compiled {
-    let template = this.compiled.get(id);
-    if (!template) {
-      // An entry without its reads comes from an older build's file: compiled anew, as a stale one is.
-      const found = Object.hasOwn(this.precompiled, source) ? this.precompiled[source] : undefined;
-      const known = found && Object.hasOwn(found, "reads") ? found : undefined;
-      template = !source.includes("{{")
-        ? { run: undefined, reads: [] }
-        : known
-          ? { run: this.handlebars.template(known.spec), reads: known.reads }
-          : { run: this.handlebars.compile(source, compileOptions), reads: this.attempt(id, () => readsOf(source)) };
-      this.compiled.set(id, template);
-    }
+    // An entry without its reads comes from an older build's file: compiled anew, as a stale one is.
+    const found = Object.hasOwn(this.precompiled, source) ? this.precompiled[source] : undefined;
+    const known = found && Object.hasOwn(found, "reads") ? found : undefined;
+    const { run, reads } = !source.includes("{{")
+      ? { run: undefined, reads: [] }
+      : known
+        ? { run: this.handlebars.template(known.spec), reads: known.reads }
+        : { run: this.handlebars.compile(source, compileOptions), reads: this.attempt(id, () => readsOf(source)) };
+    const template: Compiled = { id, source, run, reads, renders: new Map() };
+    this.all.push(template);
     return template;
+  }
+
+  /** The cue template for a side of an event kind, or undefined when the side has no cue. */
+  private cueTemplate(kind: string, side: string): Compiled | undefined {
+    let sides = this.cues.get(kind);
+    if (!sides) this.cues.set(kind, (sides = new Map<string, Compiled | null>()));
+    let template = sides.get(side);
+    if (template === undefined) {
+      const source = this.wording.cues[kind]?.[side as Side];
+      template = source ? this.template(`cues.${kind}.${side}`, source) : null;
+      sides.set(side, template);
+    }
+    return template ?? undefined;
   }
 
   /** A template's work, its errors named after the template. */
@@ -162,23 +172,40 @@ export class Templates {
     }
   }
 
-  private render(id: string, source: string, data: object): string {
-    const { run, reads } = this.template(id, source);
-    const key = run ? `${id}\u0000${keyOf(data, reads)}` : id;
-    const known = this.rendered.get(key);
-    if (known !== undefined) return known;
+  /**
+   * The template's text for the values of the fields it reads (`values`, in `reads` order; one,
+   * the JSON of the whole data, when it reads all of it), run on `data` when not kept already.
+   */
+  private render(template: Compiled, values: readonly unknown[], data: () => object): string {
+    if (this.kept >= KEEP_RENDERS) {
+      for (const t of this.all) t.renders.clear();
+      this.kept = 0;
+    }
+    let node = template.renders;
+    let key: unknown = ABSENT;
+    for (let i = 0; i < values.length; i++) {
+      if (i > 0) node = below(node, key);
+      key = values[i];
+      if ((typeof key === "object" && key !== null) || typeof key === "function") {
+        node = below(node, OBJECT);
+        key = jsonOf(key);
+      }
+    }
+    const known = node.get(key);
+    if (known !== undefined) return known as string;
+    const { run, id, source } = template;
     const text = run
-      ? this.attempt(id, () => run(data).replace(/\s+/g, " ").trim())
+      ? this.attempt(id, () => run(data()).replace(/\s+/g, " ").trim())
       : source.replace(/\s+/g, " ").trim();
-    if (this.rendered.size >= KEEP_RENDERS) this.rendered.clear();
-    this.rendered.set(key, text);
+    node.set(key, text);
+    this.kept++;
     return text;
   }
 
   /** The cue for the role in field `side` of an event of this kind, or undefined when it has none. */
   cue(kind: string, side: Side | Variant, data: object): string | undefined {
-    const source = this.wording.cues[kind]?.[side];
-    return source ? this.render(`cues.${kind}.${side}`, source, data) : undefined;
+    const template = this.cueTemplate(kind, side);
+    return template && this.render(template, valuesOf(template.reads, data), () => data);
   }
 
   /**
@@ -186,22 +213,38 @@ export class Templates {
    * reads: the data holds just those the template names and `fields` has.
    */
   cueOf<C>(kind: string, side: Side | Variant, fields: Fields<C>, context: C): string | undefined {
-    const source = this.wording.cues[kind]?.[side];
-    if (!source) return undefined;
-    const id = `cues.${kind}.${side}`;
-    const { reads } = this.template(id, source);
-    const data: Record<string, unknown> = {};
-    for (const field of reads ?? Object.keys(fields))
-      if (Object.hasOwn(fields, field)) data[field] = fields[field]!(context);
-    return this.render(id, source, data);
+    const template = this.cueTemplate(kind, side);
+    if (!template) return undefined;
+    const reads = template.reads ?? Object.keys(fields);
+    const values = reads.map((field) => (Object.hasOwn(fields, field) ? fields[field]!(context) : ABSENT));
+    const data = () => {
+      const data: Record<string, unknown> = {};
+      reads.forEach((field, i) => {
+        if (values[i] !== ABSENT) data[field] = values[i];
+      });
+      return data;
+    };
+    return this.render(template, template.reads ? values : [jsonOf(data())], data);
   }
 
   /** A named piece of wording from one of the template files. */
   text(file: "script" | "cards" | "diagrams" | "workshop", key: string, data: object = {}): string {
-    const source = this.wording[file][key];
-    if (source === undefined) throw new Error(`template ${file}.${key} is missing from templates/${file}.yaml`);
-    return this.render(`${file}.${key}`, source, data);
+    let templates = this.texts.get(file);
+    if (!templates) this.texts.set(file, (templates = new Map<string, Compiled>()));
+    let template = templates.get(key);
+    if (!template) {
+      const source = this.wording[file][key];
+      if (source === undefined) throw new Error(`template ${file}.${key} is missing from templates/${file}.yaml`);
+      templates.set(key, (template = this.template(`${file}.${key}`, source)));
+    }
+    return this.render(template, valuesOf(template.reads, data), () => data);
   }
+}
+
+/** The values of the fields a template reads, from its data (see `Templates.render`). */
+function valuesOf(reads: Reads, data: object): unknown[] {
+  if (reads === null) return [jsonOf(data)];
+  return reads.map((field) => (Object.hasOwn(data, field) ? (data as Record<string, unknown>)[field] : ABSENT));
 }
 
 /** "card 3", "cards 3 and 4", "cards 3, 4 and 5", "cards 1 to 8". */

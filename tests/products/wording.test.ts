@@ -97,4 +97,37 @@ describe("precompiled wording", () => {
     expect(() => templates.text("script", "strict", {})).toThrow(/template script.strict/);
     expect(() => templates.text("script", "strict", {})).toThrow(/template script.strict/);
   });
+
+  it("tells values apart by type, not by how they print", () => {
+    const templates = new Templates({
+      cues: {},
+      script: { z: "{{#if n}}yes{{else}}no{{/if}}", m: "{{#if n}}{{n}}{{else}}none{{/if}} and {{k}}" },
+      cards: {},
+      diagrams: {},
+      workshop: {},
+    });
+    const said = (n: unknown) => templates.text("script", "z", { n });
+    expect([0, "0", false, "false", [], "", [0], null, "null"].map(said)).toEqual([
+      "no",
+      "yes",
+      "no",
+      "yes",
+      "no",
+      "no",
+      "yes",
+      "no",
+      "yes",
+    ]);
+    // Two fields: a value of the first is not taken for one of the second.
+    expect(templates.text("script", "m", { n: 1, k: 2 })).toBe("1 and 2");
+    expect(templates.text("script", "m", { n: 2, k: 1 })).toBe("2 and 1");
+    expect(templates.text("script", "m", { n: [1, 2], k: 1 })).toBe("1,2 and 1");
+    expect(templates.text("script", "m", { n: "1,2", k: 1 })).toBe("1,2 and 1");
+  });
+
+  it("still gives the right words once it has forgotten its kept renders", () => {
+    const templates = new Templates({ cues: {}, script: { n: "{{n}} cards" }, cards: {}, diagrams: {}, workshop: {} });
+    for (let n = 0; n < 20_050; n++) expect(templates.text("script", "n", { n })).toBe(`${n} cards`);
+    expect(templates.text("script", "n", { n: 7 })).toBe("7 cards");
+  });
 });
