@@ -50,7 +50,8 @@ export class CueScope {
 
 /** "card 3", "cards 1 and 2", or empty for none. */
 const phrase = (cards: number[]) => (cards.length ? cardsPhrase(cards) : "");
-const unique = <T>(items: T[]) => [...new Set(items)];
+/** The items, each once, in their order (most lists here hold none or one: those are kept as they are). */
+const unique = <T>(items: T[]) => (items.length < 2 ? items : [...new Set(items)]);
 
 /** Every field a cue's template may read (templates/cues.yaml lists them), by name. */
 export const CUE_FIELDS: Fields<CueScope> = {
@@ -157,6 +158,7 @@ export function durationPhrase(seconds: number): string {
 
 /** "Oslo's, Lima's and Pune's copies of card 1", "Replica 2's copy of card 3": whose copies a volunteer passes on. */
 function passOnPhrase(byOwner: Map<string, number[]>): string {
+  if (byOwner.size === 0) return "";
   const byCards = new Map<string, { owners: string[]; cards: number[] }>();
   for (const [owner, cards] of byOwner) {
     const sorted = [...cards].sort((a, b) => a - b);
@@ -180,8 +182,9 @@ type Seen = ReturnType<typeof seenBy>;
 /** What a group of moves means for one role: what reaches its row, its tray and its hand, the copies it passes on, its tokens. */
 function seenBy(role: string, moves: Move[], deck: Map<string, DeckObject>, own: string, parties: string[]) {
   // One pass over the moves, each list in the moves' order; numbers() sorts each list's cards.
-  const numbers = (cards: number[]) => [...new Set(cards)].sort((a, b) => a - b);
-  const others = new Set(["WAL", ARCHIVE, own, ...parties]);
+  const numbers = (cards: number[]) => (cards.length < 2 ? cards : [...new Set(cards)].sort((a, b) => a - b));
+  // Whether a copy's mark names someone else than the parties of the event (checked for every copy: no Set is made).
+  const passedOn = (mark: string) => mark !== "WAL" && mark !== ARCHIVE && mark !== own && !parties.includes(mark);
   const row: number[] = [];
   const tray: number[] = [];
   const walIn: number[] = [];
@@ -214,7 +217,7 @@ function seenBy(role: string, moves: Move[], deck: Map<string, DeckObject>, own:
       // WAL copies that reach a tray from somewhere else: a standby's own WAL, a clone's pg_wal.
       if (o.mark === "WAL" && areaOf(m.to) === "wal" && ownerOf(m.from) !== ownerOf(m.to)) walIn.push(o.card!);
       if (o.mark === ARCHIVE && m.to !== "archive") archiveCopy = true;
-      if (!others.has(o.mark!)) {
+      if (passedOn(o.mark!)) {
         const cards = byOwner.get(o.mark!) ?? [];
         if (!cards.includes(o.card!)) cards.push(o.card!);
         byOwner.set(o.mark!, cards);
@@ -245,7 +248,7 @@ function seenBy(role: string, moves: Move[], deck: Map<string, DeckObject>, own:
     walIn: numbers(walIn),
     pending,
     passOn: passOnPhrase(byOwner),
-    passOnTo: listPhrase([...byOwner.keys()]),
+    passOnTo: byOwner.size === 0 ? "" : listPhrase([...byOwner.keys()]),
     archiveCopy,
     ack,
     manyAcks: [...acksPerCard.values()].some((set) => set.size > 1),
