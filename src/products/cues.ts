@@ -89,11 +89,15 @@ interface Group {
   moves: Move[];
   moment: "do" | "flow";
   first: number;
+  /** Whether its moves play a joker, and whether it is a DELETE record's (see `merge`). */
+  joker: boolean;
+  deletes: boolean;
 }
 
 /**
  * Events of a moment (the step's events[start, end)) with the same kind and parties, merged so
- * their cards read as one list.
+ * their cards read as one list. A moment holds a few groups, so each event is compared with
+ * them field by field (no key is made for it).
  */
 function merge(
   events: TraceEvent[],
@@ -102,25 +106,35 @@ function merge(
   start: number,
   end: number,
 ): Group[] {
-  const groups = new Map<string, Group>();
+  const groups: Group[] = [];
   for (let index = start; index < end; index++) {
     const event = events[index]!;
     const moves = movesOf.get(index) ?? [];
     const joker = moves.some((m) => m.object.startsWith("joker-"));
     // A DELETE record is told apart from the rows it moves, and its event's cards are the rows it deletes.
-    const deletes = moves.some((m) => m.object.startsWith("delete-"));
-    const { kind, actor, to, from, via, query, card, replaces } = event;
-    const key =
-      `${kind}|${actor}|${to ?? ""}|${from ?? ""}|${via ?? ""}|${query ?? ""}|${joker}` +
-      (deletes || kind === "delete" ? `|delete ${card}` : "") +
-      (replaces !== undefined ? `|replaces ${replaces}` : "");
-    const group = groups.get(key) ?? { event, cards: [], moves: [], moment, first: index };
+    const deletes = moves.some((m) => m.object.startsWith("delete-")) || event.kind === "delete";
+    let group = groups.find((g) => g.joker === joker && g.deletes === deletes && alike(g.event, event, deletes));
+    if (!group) groups.push((group = { event, cards: [], moves: [], moment, first: index, joker, deletes }));
+    const { kind, card } = event;
     if (card !== undefined && !group.cards.includes(card)) group.cards.push(card);
     if (kind !== "delete") for (const c of event.cards ?? []) if (!group.cards.includes(c)) group.cards.push(c);
     group.moves.push(...moves);
-    groups.set(key, group);
   }
-  return [...groups.values()];
+  return groups;
+}
+
+/** Whether two events have the same kind and parties (and, for a DELETE record, the same card): one group. */
+function alike(a: TraceEvent, b: TraceEvent, deletes: boolean): boolean {
+  return (
+    a.kind === b.kind &&
+    a.actor === b.actor &&
+    (a.to ?? "") === (b.to ?? "") &&
+    (a.from ?? "") === (b.from ?? "") &&
+    (a.via ?? "") === (b.via ?? "") &&
+    (a.query ?? "") === (b.query ?? "") &&
+    (!deletes || a.card === b.card) &&
+    a.replaces === b.replaces
+  );
 }
 
 /** A role's sentences in one moment of a step, as they gather: one cue when the step is done. */
@@ -176,8 +190,9 @@ export function deriveCues(
     const movesOf = new Map<number, Move[]>();
     for (const m of staged.moments) for (const a of m.acts) if (a.event >= 0) movesOf.set(a.event, a.moves);
     // Cards a standby both receives and replays in this step get one cue ("take … and lay them in your row").
-    const replayed = new Set(step.events.filter((e) => e.kind === "replay").map((e) => `${e.actor}:${e.card}`));
-    const covered = new Set<string>();
+    const replays = firstOf(step.events, "replay");
+    const acks = firstOf(step.events, "standby-ack");
+    const covered = new Map<string | undefined, Set<number>>();
     const said = new Map<string, Said>();
     const flowFrom = Math.min(step.flowFrom, step.events.length);
     const groups = [
@@ -189,10 +204,9 @@ export function deriveCues(
       let cards = group.cards;
       let variant = "";
       const receiver = event.kind === "stream" ? event.to : event.actor;
+      const replayed = replays.get(receiver);
       // A standby that acks a card before replaying it (synchronous_commit = on) is told the two apart.
-      const index = (kind: string, c: number) =>
-        step.events.findIndex((e) => e.kind === kind && e.actor === receiver && e.card === c);
-      const acksFirst = (c: number) => index("standby-ack", c) >= 0 && index("standby-ack", c) < index("replay", c);
+      const acksFirst = (c: number) => (acks.get(receiver)?.get(c) ?? Infinity) < replayed!.get(c)!;
       // A DELETE card moves, or (its commit confirmed) the rows it deletes leave a row for the bin.
       const deleteRecord =
         group.moves.some((m) => deck.get(m.object)!.kind === "delete") ||
@@ -206,13 +220,15 @@ export function deriveCues(
         !deleteRecord &&
         !updating &&
         (event.kind === "stream" || event.kind === "restore") &&
-        cards.every((c) => replayed.has(`${receiver}:${c}`) && !acksFirst(c))
+        cards.every((c) => replayed?.has(c) && !acksFirst(c))
       ) {
         variant = "_replayed";
-        for (const c of cards) covered.add(`${receiver}:${c}`);
+        if (!covered.has(receiver)) covered.set(receiver, new Set());
+        for (const c of cards) covered.get(receiver)!.add(c);
       }
       if (event.kind === "replay") {
-        cards = cards.filter((c) => !covered.has(`${event.actor}:${c}`));
+        const laid = covered.get(event.actor);
+        if (laid) cards = cards.filter((c) => !laid.has(c));
         if (cards.length === 0) continue;
         if (group.moves.some((m) => deck.get(m.object)!.kind === "joker")) variant = "_joker";
         if (deleteRecord) variant = "_delete";
@@ -226,7 +242,8 @@ export function deriveCues(
       // The admin runs the operations on servers (pg_ctl, pg_promote, primary_conninfo), when there is one.
       // The facilitator supplies a volunteer's pg_basebackup with fresh copies from the reserve.
       const supplied = (event.kind === "clone" || event.kind === "rewind") && event.actor !== FACILITATOR;
-      for (const [sideIndex, side] of SIDES.entries()) {
+      for (let sideIndex = 0; sideIndex < SIDES.length; sideIndex++) {
+        const side = SIDES[sideIndex]!;
         const role =
           side === "operator"
             ? operated
@@ -267,9 +284,7 @@ export function deriveCues(
             text,
             at,
             event: event.kind === "route" ? group.first + 1 : group.first,
-            parties: [...new Set([event.actor, event.to, event.from, event.via, role])].filter((p): p is string =>
-              Boolean(p),
-            ),
+            parties: partiesOf(event, role),
             // The admin who runs a command, the facilitator who hands tokens over, act on the server.
             actor: side === "operator" || side === "supplier" || giver ? role : event.actor,
             own: side === "actor",
@@ -296,6 +311,25 @@ export function deriveCues(
     }
   }
   return cues;
+}
+
+/** Where each role first does events of a kind in a step, by card: the index of the event. */
+function firstOf(events: TraceEvent[], kind: TraceEvent["kind"]): Map<string | undefined, Map<number, number>> {
+  const first = new Map<string | undefined, Map<number, number>>();
+  events.forEach((e, index) => {
+    if (e.kind !== kind || e.card === undefined) return;
+    let byCard = first.get(e.actor);
+    if (!byCard) first.set(e.actor, (byCard = new Map<number, number>()));
+    if (!byCard.has(e.card)) byCard.set(e.card, index);
+  });
+  return first;
+}
+
+/** Who takes part in an event, each once: its actor, the roles it names, and the one a cue is said to. */
+function partiesOf(event: TraceEvent, role: string): string[] {
+  const parties: string[] = [];
+  for (const p of [event.actor, event.to, event.from, event.via, role]) if (p && !parties.includes(p)) parties.push(p);
+  return parties;
 }
 
 /**
