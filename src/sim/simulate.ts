@@ -13,11 +13,17 @@ import { TRACE_FORMAT, type SlotSnapshot, type Snapshot, type Trace, type TraceS
 
 /** Cards no server (nor the archive) holds any more: they are gone for good. */
 function noteLosses(stage: Stage): void {
-  const held = new Set<number>();
-  for (const s of stage.servers.values()) if (s.exists) for (const r of s.wal) held.add(r.card);
-  for (const a of stage.archive) held.add(a.record.card);
-  const gone = [...stage.written].filter((card) => !held.has(card) && !stage.lost.has(card)).sort((a, b) => a - b);
-  if (gone.length === 0) return;
+  // The cards not known lost yet, less each one found held: the primary mostly holds them all, so
+  // the search mostly ends in its WAL.
+  const missing = new Set<number>();
+  for (const card of stage.written) if (!stage.lost.has(card)) missing.add(card);
+  for (const s of stage.servers.values()) {
+    if (missing.size === 0) return;
+    if (s.exists) for (const r of s.wal) if (missing.delete(r.card) && missing.size === 0) return;
+  }
+  for (const a of stage.archive) if (missing.delete(a.record.card) && missing.size === 0) return;
+  if (missing.size === 0) return;
+  const gone = [...missing].sort((a, b) => a - b);
   for (const card of gone) stage.lost.add(card);
   stage.events.push({ kind: "lost", actor: "facilitator", cards: gone });
 }

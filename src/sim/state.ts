@@ -173,14 +173,31 @@ export function rowsOf(records: WalRecord[], skip: ReadonlySet<number> = new Set
  * write waiting is not seen yet; a DELETE waiting has not taken its rows away yet).
  */
 export function visibleCards(s: Server): number[] {
-  return rowsOf(s.wal.slice(0, s.replayed), new Set(s.pending.map((p) => p.card)));
+  const waiting = s.pending.length > 0 ? new Set(s.pending.map((p) => p.card)) : NONE;
+  // Mostly the replayed WAL is plain writes and jokers in card order: then its rows are its write
+  // cards as they come, less those waiting, with no set to build. Anything else (an UPDATE, a
+  // DELETE, a card out of order) is read the general way.
+  const cards: number[] = [];
+  let last = 0;
+  for (let i = 0, upto = Math.min(s.replayed, s.wal.length); i < upto; i++) {
+    const r = s.wal[i]!;
+    if (r.card <= last || r.kind === "delete" || r.replaces !== undefined)
+      return rowsOf(s.wal.slice(0, s.replayed), waiting);
+    last = r.card;
+    if (r.kind === "write" && !waiting.has(r.card)) cards.push(r.card);
+  }
+  return cards;
 }
+
+const NONE: ReadonlySet<number> = new Set();
 
 /** Cards a replayed DELETE took away here (that the server had when it replayed it), sorted; undefined for none. */
 export function deletedCards(s: Server): number[] | undefined {
-  const replayed = s.wal.slice(0, s.replayed);
   // Where no DELETE has been replayed, nothing was taken away (most servers, most steps).
-  if (!replayed.some((r) => r.kind === "delete")) return undefined;
+  let some = false;
+  for (let i = 0, upto = Math.min(s.replayed, s.wal.length); i < upto && !some; i++) some = s.wal[i]!.kind === "delete";
+  if (!some) return undefined;
+  const replayed = s.wal.slice(0, s.replayed);
   const rows = new Set<number>();
   const gone = new Set<number>();
   const waiting = new Set(s.pending.map((p) => p.card));
