@@ -86,6 +86,23 @@ describe("the legend", () => {
   });
 });
 
+describe("a server's box", () => {
+  it("is laid out once per box, place, measure and words: the same drawing as boxes laid out afresh", () => {
+    for (const name of ["failover-failback.yaml", "slots.yaml", "split-brain.yaml"]) {
+      const frames = kitOf(name).frames;
+      const drawings = frames.map((f) => layoutFrame(f, measure));
+      // Copies of the boxes (equal, not the same objects) are laid out again, to the same drawing.
+      frames.forEach((f, i) =>
+        expect(layoutFrame({ ...f, servers: structuredClone(f.servers) }, measure)).toEqual(drawings[i]),
+      );
+      // A box shown again just so, in the same place, brings the texts laid out the first time.
+      const names = new Set(frames[0]!.servers.map((s) => s.label));
+      const texts = drawings.flatMap((d) => d.texts.filter((t) => names.has(t.text)));
+      expect(new Set(texts).size, name).toBeLessThan(texts.length);
+    }
+  });
+});
+
 function frame(labels: string[], row: number[] = [1, 2]): Frame {
   return {
     step: 4,

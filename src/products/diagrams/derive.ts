@@ -21,6 +21,7 @@ import { takesHistory } from "../../stage/plan.js";
 import { listPhrase, type Templates } from "../../wording.js";
 import { numbers } from "../script/table.js";
 import { settingsLine } from "../settings.js";
+import { SharedBoxes } from "./shared.js";
 
 export type LinkState = "streaming" | "waiting" | "error" | "off" | "cut";
 
@@ -126,6 +127,7 @@ export function deriveFrames(scenario: Scenario, trace: Trace, stage: StageModel
   const label = (id: string) => scenario.roles.find((r) => r.id === id)?.label ?? id;
   const text = (key: string, data: object = {}) => t.text("diagrams", key, data);
   const deck = new Map(stage.deck.map((o) => [o.object, o]));
+  const shared = new SharedBoxes();
   let branches = new Map<number, { parent: number; at: number }>();
   let position = new Map<number, number>();
   let timelineOfCard = new Map<number, number>();
@@ -183,7 +185,7 @@ export function deriveFrames(scenario: Scenario, trace: Trace, stage: StageModel
    * The timelines of the servers that are not empty, and the cells made for them so far in the run
    * (by place and object). A cell depends on nothing else within a run (positions and forks are the
    * run's), so each is made once and the same object serves every frame that shows it: frames are
-   * read only.
+   * read only. Equal cells of other places and runs are that object too (`shared`).
    */
   interface Present {
     timelines: Set<number>;
@@ -205,7 +207,10 @@ export function deriveFrames(scenario: Scenario, trace: Trace, stage: StageModel
     const cells: Cell[] = [];
     for (const id of objects) {
       let cell = made.get(id);
-      if (cell === undefined) made.set(id, (cell = cellOf(id, place, present.timelines)));
+      if (cell === undefined) {
+        const fresh = cellOf(id, place, present.timelines);
+        made.set(id, (cell = fresh && shared.cell(fresh)));
+      }
       if (cell) cells.push(cell);
     }
     return cells;
@@ -344,7 +349,7 @@ export function deriveFrames(scenario: Scenario, trace: Trace, stage: StageModel
         servers: Object.entries(snapshot.servers).map(([id, s]): ServerBox => {
           const fork = s.timeline > 1 ? branches.get(s.timeline) : undefined;
           const forkCard = fork ? cardAt(fork.parent, fork.at) : undefined;
-          return {
+          return shared.server({
             id,
             label: label(id),
             heading:
@@ -388,7 +393,7 @@ export function deriveFrames(scenario: Scenario, trace: Trace, stage: StageModel
                 ),
                 alarm: slot.walStatus === "lost" || slot.walStatus === "unreserved",
               })),
-          };
+          });
         }),
         clients: Object.entries(snapshot.clients).map(([id, c]): ClientBox => {
           const lines: string[] = [];

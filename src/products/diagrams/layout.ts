@@ -9,7 +9,7 @@ import { OverflowError } from "../../render/fit.js";
 import { wrap, type Measure } from "../../render/measure.js";
 import { FONT } from "../../render/pdf.js";
 import { COLOURS } from "../../render/units.js";
-import type { Cell, Flow, Frame, LinkState } from "./derive.js";
+import type { Cell, Flow, Frame, LinkState, ServerBox } from "./derive.js";
 import { overlaps, textBox, VIEW, type Box, type Drawing, type Shape } from "./shapes.js";
 
 /** Orange dark enough to read as text on white. */
@@ -55,6 +55,22 @@ export function layoutFrame(frame: Frame, measure: Measure): Drawing {
   /** The box of each text so far, in order (what flow labels must not cover). */
   const textBoxes: Box[] = [];
   const used = new Set<string>();
+  /** The marks of the server box being laid out, kept with its layout for the frames that reuse it. */
+  let pieceMarks: Set<string> | undefined;
+  /** Notes a mark the legend must explain. */
+  const mark = (m: string) => {
+    used.add(m);
+    pieceMarks?.add(m);
+  };
+  /** Adds a piece laid out before (its shapes, texts and marks) to this drawing. */
+  const replay = (known: Piece) => {
+    for (const shape of known.shapes) shapes.push(shape);
+    for (const text of known.texts) {
+      texts.push(text);
+      textBoxes.push(text.box);
+    }
+    for (const m of known.marks) used.add(m);
+  };
   const where = `diagram of step ${frame.step}`;
   const W = frame.words;
 
@@ -229,9 +245,36 @@ export function layoutFrame(frame: Frame, measure: Measure): Drawing {
   const bh = (bottom - top - rowGap * (rows - 1)) / rows;
   const cell = rows > 2 ? 30 : 36;
   const cellText = rows > 2 ? MIN : 19;
+  // Most frames of a long scenario show boxes that an earlier frame showed just so (a 480-step
+  // kit's 1,920 server boxes are 132 different ones): each is laid out once per measure and words.
+  const laidServers = piecesOf(servers, measure, W, () => ({
+    byBox: new WeakMap<ServerBox, ServerPiece[]>(),
+    count: 0,
+  }));
   frame.servers.forEach((s, i) => {
     const b = { x: gx0 + (i % cols) * (bw + gap), y: top + Math.floor(i / cols) * (bh + rowGap), w: bw, h: bh };
     boxes.set(s.id, b);
+    let laid = laidServers.byBox.get(s);
+    const known = laid?.find(
+      (p) => p.cell === cell && p.box.x === b.x && p.box.y === b.y && p.box.w === b.w && p.box.h === b.h,
+    );
+    if (known) return replay(known);
+    const [fromShape, fromText] = [shapes.length, texts.length];
+    pieceMarks = new Set<string>();
+    server(s, b);
+    if (laidServers.count >= SERVER_PIECES) {
+      laidServers.byBox = new WeakMap();
+      laidServers.count = 0;
+      laid = undefined;
+    }
+    if (!laid) laidServers.byBox.set(s, (laid = []));
+    laid.push({ ...piece(fromShape, fromText, pieceMarks), box: b, cell });
+    laidServers.count++;
+    pieceMarks = undefined;
+  });
+
+  /** A server's box, its name, heading and badges, its row and its WAL tray with the tray's markers. */
+  function server(s: ServerBox, b: Box): void {
     rect(b, {
       r: 12,
       fill: s.up ? "#FFFFFF" : "#F2F2F2",
@@ -320,7 +363,7 @@ export function layoutFrame(frame: Frame, measure: Measure): Drawing {
         fill: COLOURS.vermillion,
         anchor: "middle",
       });
-      used.add("query");
+      mark("query");
       qx += w + 6;
     }
     if (s.queries.length) y += 30;
@@ -364,7 +407,7 @@ export function layoutFrame(frame: Frame, measure: Measure): Drawing {
         6,
         slot.alarm ? [5, 3] : undefined,
       );
-      used.add("slot");
+      mark("slot");
     }
     if (s.paused) marker(s.paused, COLOURS.purple, right, 4);
     cells(
@@ -372,7 +415,7 @@ export function layoutFrame(frame: Frame, measure: Measure): Drawing {
       { x: trayBox.x + 6, y: trayBox.y + 28, w: trayBox.w - 12, h: trayBox.h - 32 },
       `${s.label} ${W.tray}`,
     );
-  });
+  }
 
   /** Lays cards out in a box: card by card, or with runs folded into ranges ("1–12") when they do not fit. */
   function cells(list: Cell[], box: Box, what: string): void {
@@ -391,12 +434,12 @@ export function layoutFrame(frame: Frame, measure: Measure): Drawing {
       }
       if (y + cell > box.y + box.h + 0.5) throw new OverflowError(where, `${what}: ${list.length} cards`, MIN);
       const style = CELL_STYLE[c.style];
-      used.add(c.style);
+      mark(c.style);
       const b = { x, y, w, h: cell };
       // One box filled and stroked (one path on the PDF page), unless the hatching goes between.
       const hatched = c.timeline > 1;
       if (hatched) {
-        used.add("timeline");
+        mark("timeline");
         rect(b, { r: 4, fill: "#FFFFFF" });
         rect({ x: b.x, y: b.y, w: b.w, h: cell * 0.3 }, { hatch: COLOURS.orange });
       }
@@ -407,7 +450,7 @@ export function layoutFrame(frame: Frame, measure: Measure): Drawing {
         width: c.pastFork ? 3.5 : style.width,
         dash: c.pastFork ? undefined : style.dash,
       });
-      if (c.pastFork) used.add("fork");
+      if (c.pastFork) mark("fork");
       if (c.style === "owed")
         shapes.push({
           kind: "path",
@@ -435,7 +478,7 @@ export function layoutFrame(frame: Frame, measure: Measure): Drawing {
     const b = boxes.get(link.to);
     if (!a || !b) return;
     const style = LINK_STYLE[link.state];
-    used.add(`link:${link.state}`);
+    mark(`link:${link.state}`);
     let points: [number, number][];
     let mid: [number, number];
     if (Math.abs(a.y - b.y) < 1) {
@@ -535,12 +578,12 @@ export function layoutFrame(frame: Frame, measure: Measure): Drawing {
       }
       if (y + size > box.y + box.h + 0.5) throw new OverflowError(where, `${what}: ${list.length} cards`, MIN);
       const style = CELL_STYLE[c.style];
-      used.add(c.style);
+      mark(c.style);
       const b = { x, y, w, h: size };
       // One box filled and stroked (one path on the PDF page), unless the hatching goes between.
       const hatched = c.timeline > 1;
       if (hatched) {
-        used.add("timeline");
+        mark("timeline");
         rect(b, { r: 3, fill: "#FFFFFF" });
         rect({ x, y, w, h: size * 0.3 }, { hatch: COLOURS.orange });
       }
@@ -551,7 +594,7 @@ export function layoutFrame(frame: Frame, measure: Measure): Drawing {
         width: c.pastFork ? 3 : style.width,
         dash: c.pastFork ? undefined : style.dash,
       });
-      if (c.pastFork) used.add("fork");
+      if (c.pastFork) mark("fork");
       put({
         text: c.text,
         x: x + w / 2,
@@ -590,7 +633,7 @@ export function layoutFrame(frame: Frame, measure: Measure): Drawing {
     const a = boxes.get(flow.from);
     const b = boxes.get(flow.to);
     if (!a || !b) return;
-    used.add("flow");
+    mark("flow");
     const colour = FLOW_COLOUR[flow.kind];
     const lane = lanesTop + (i % laneCount) * laneGap;
     const side = (box: Box) => box.x + box.w < gx0;
@@ -693,18 +736,14 @@ export function layoutFrame(frame: Frame, measure: Measure): Drawing {
 
   /** Draws the legend with its last line at `ly`, lines stacked upwards; returns the top line's baseline. */
   function legend(ly: number): number {
-    const marks = LEGEND_MARKS.filter((mark) => used.has(mark));
+    const marks = LEGEND_MARKS.filter((m) => used.has(m));
     if (!marks.length) return ly;
     // Every frame of a kit draws one of a few legends: each is laid out once per words and marks.
-    const kept = legendsOf(measure, W);
+    const kept = piecesOf(legends, measure, W, () => new Map<string, Legend>());
     const key = `${ly} ${marks.join(" ")}`;
     const known = kept.get(key);
     if (known) {
-      for (const shape of known.shapes) shapes.push(shape);
-      for (const text of known.texts) {
-        texts.push(text);
-        textBoxes.push(text.box);
-      }
+      replay(known);
       return known.first;
     }
     type Item = { key: string; text: string; draw: (x: number, y: number) => void };
@@ -814,12 +853,17 @@ export function layoutFrame(frame: Frame, measure: Measure): Drawing {
         });
       }
     });
-    kept.set(key, {
+    kept.set(key, { ...piece(fromShape, fromText, []), first });
+    return first;
+  }
+
+  /** What was drawn since the counts given, frozen, with the marks it uses: to be replayed. */
+  function piece(fromShape: number, fromText: number, marks: Iterable<string>): Piece {
+    return {
       shapes: shapes.slice(fromShape).map((shape) => Object.freeze(shape)),
       texts: texts.slice(fromText).map((text) => Object.freeze(text)),
-      first,
-    });
-    return first;
+      marks: [...marks],
+    };
   }
 
   return { shapes, texts };
@@ -896,20 +940,43 @@ const LEGEND_MARKS = [
 ];
 
 /** A legend as laid out: its shapes and texts (shared, read-only, by every drawing with it) and its top line's baseline. */
-interface Legend {
-  shapes: readonly Shape[];
-  texts: Drawing["texts"];
+interface Legend extends Piece {
   first: number;
 }
 
-const legends = new WeakMap<Measure, WeakMap<Frame["words"], Map<string, Legend>>>();
+/** Part of a drawing laid out once: its shapes and texts (shared, read-only, by every drawing with it) and the legend marks it uses. */
+interface Piece {
+  shapes: readonly Shape[];
+  texts: Drawing["texts"];
+  marks: readonly string[];
+}
 
-/** The legends laid out with this measure for a kit's words, by their baseline and marks. */
-function legendsOf(measure: Measure, words: Frame["words"]): Map<string, Legend> {
-  let byWords = legends.get(measure);
-  if (!byWords) legends.set(measure, (byWords = new WeakMap<Frame["words"], Map<string, Legend>>()));
+/** Laid-out pieces of one kind, by the measure and the kit's words they were laid out with. */
+type Pieces<T> = WeakMap<Measure, WeakMap<Frame["words"], T>>;
+
+/** The legends, by their baseline and marks. */
+const legends: Pieces<Map<string, Legend>> = new WeakMap();
+
+/** A server's box as laid out at a place, with cards of a size. */
+interface ServerPiece extends Piece {
+  box: Box;
+  cell: number;
+}
+
+/**
+ * The server boxes, by box: equal boxes of a kit are one object (shared.ts), and a frame is read
+ * only. At most SERVER_PIECES, forgotten all at once past that: a box of 99 cards is some 40 KB,
+ * and the kit at the documented limits must stay under 1 GB.
+ */
+const servers: Pieces<{ byBox: WeakMap<ServerBox, ServerPiece[]>; count: number }> = new WeakMap();
+const SERVER_PIECES = 1024;
+
+/** The pieces laid out with this measure for a kit's words (made by `make` the first time). */
+function piecesOf<T>(pieces: Pieces<T>, measure: Measure, words: Frame["words"], make: () => T): T {
+  let byWords = pieces.get(measure);
+  if (!byWords) pieces.set(measure, (byWords = new WeakMap<Frame["words"], T>()));
   let known = byWords.get(words);
-  if (!known) byWords.set(words, (known = new Map<string, Legend>()));
+  if (known === undefined) byWords.set(words, (known = make()));
   return known;
 }
 
