@@ -1,5 +1,6 @@
 /** Text that never overflows its box: it wraps, or shrinks down to a floor, and past that the build fails. */
 import { fontSetOf } from "./pdf.js";
+import { linesFloor } from "./text-flow.js";
 
 export class OverflowError extends Error {
   constructor(
@@ -134,10 +135,15 @@ export interface Heights {
 }
 
 export function heightsAt(doc: PDFKit.PDFDocument, size: number, width: number, lineGap = 2): Heights {
+  return measured(size, (b) => blockHeight(doc, b, size, width, lineGap));
+}
+
+/** Heights at a size from a measure of one block, each block measured once. */
+function measured(size: number, measure: (b: Block) => number): Heights {
   const known = new Map<Block, number>();
   const block = (b: Block) => {
     let height = known.get(b);
-    if (height === undefined) known.set(b, (height = blockHeight(doc, b, size, width, lineGap)));
+    if (height === undefined) known.set(b, (height = measure(b)));
     return height;
   };
   return {
@@ -155,6 +161,43 @@ export function heightsAt(doc: PDFKit.PDFDocument, size: number, width: number, 
     },
   };
 }
+
+/**
+ * Floors under blocks' heights at base sizes above `from`, on one width: a block takes at least
+ * the lines it takes at `from` (text-flow's linesFloor; none where that claims nothing), each
+ * line as tall as a line at the larger size with the line gap, and its gap after is the same
+ * share of the size. Each floor is also a little under that (FLOOR_ROOM), so that a sum of
+ * floors stays under the sum of the heights whatever the order and rounding of the additions:
+ * blocks that overflow a box on their floors overflow it on their heights. Lines are counted
+ * once per block, for every size.
+ */
+export function heightFloors(
+  doc: PDFKit.PDFDocument,
+  from: number,
+  width: number,
+  lineGap = 2,
+): (size: number) => Heights {
+  const floors = new Map<Block, { lines: number; upTo: number } | undefined>();
+  const linesAt = (b: Block) => {
+    if (floors.has(b)) return floors.get(b);
+    doc.font(b.font).fontSize(from * (b.scale ?? 1));
+    const floor = linesFloor(doc, b.text, { width, lineGap });
+    floors.set(b, floor);
+    return floor;
+  };
+  return (size) =>
+    measured(size, (b) => {
+      const scaled = size * (b.scale ?? 1);
+      const floor = linesAt(b);
+      // A line gap of 0 leaves the document's own (pdfkit's `lineGap || _lineGap`), not read here.
+      const lines = floor && size >= from && scaled <= floor.upTo && lineGap > 0 ? floor.lines : 0;
+      const line = lines > 0 ? doc.font(b.font).fontSize(scaled).currentLineHeight(true) + lineGap : 0;
+      return (lines * line + (b.gapAfter ?? 0) * size) * (1 - FLOOR_ROOM);
+    });
+}
+
+/** Far more than the rounding of a few thousand additions, relatively. */
+const FLOOR_ROOM = 1e-9;
 
 /**
  * Splits blocks into pages that each fit the box at the heights' size, keeping blocks whole and

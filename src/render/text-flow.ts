@@ -95,6 +95,8 @@ const advances = new WeakMap<object, Map<string, number>>();
  * size, width and text copied every text, some of them paragraphs, on every lookup).
  */
 const layouts = new WeakMap<object, Map<string, Map<number, Map<number, Line[] | null>>>>();
+/** A text's widest word at the size and width of its lines (NaN when a word's advance is negative), for linesFloor. */
+const widest = new WeakMap<Line[], number>();
 const patched = new WeakSet<object>();
 
 /** How many texts took the short road and how many went to pdfkit, and a switch (for the tests). */
@@ -160,10 +162,12 @@ function linesOf(doc: Doc, face: object, text: string, lineWidth: number): Line[
   let wordCount = 0;
   let spaceLeft = lineWidth;
   let last: Word | undefined;
+  let wide = 0;
   const emit = (checked: boolean) => lines.push({ text: buffer, textWidth, wordCount, checked });
   for (const word of words(text)) {
     const w = wordWidth(doc, face, word.text);
     if (w > lineWidth) return remember(known, lineWidth, null);
+    wide = w >= 0 ? Math.max(wide, w) : NaN;
     if (!last || last.required) spaceLeft = lineWidth;
     const fits = w <= spaceLeft;
     if (fits) {
@@ -194,8 +198,41 @@ function linesOf(doc: Doc, face: object, text: string, lineWidth: number): Line[
     last = word;
   }
   if (wordCount > 0) emit(false);
+  widest.set(lines, wide);
   return remember(known, lineWidth, lines);
 }
+
+/**
+ * A floor under the lines a text takes at larger sizes of the current face, on the same width:
+ * the lines it takes at the current size, and the largest size up to which it takes at least as
+ * many; undefined when pdfkit's own wrapper lays it out (then nothing is claimed).
+ *
+ * Why it holds: at a larger size every word is at least as wide (pdfkit's width is the advance ×
+ * size / 1000 rounded down to a float32, which keeps order, and no advance here is negative), and
+ * the text stays on this road as long as no word is wider than the line (`upTo`, with room for
+ * the float32 rounding). On this road a line takes words while each fits what is left of it (the
+ * width less the words before, subtracted in order; rounding keeps that order too), so the k-th
+ * line at the larger size starts no later and ends no later than at this one: there are at least
+ * as many lines. Required breaks start a line at both sizes alike.
+ */
+export function linesFloor(
+  doc: PDFKit.PDFDocument,
+  text: string,
+  options: { width: number; lineGap?: number },
+): { lines: number; upTo: number } | undefined {
+  const d = doc as unknown as Doc;
+  if (!textFlow.enabled || !patched.has(Object.getPrototypeOf(d) as object)) return undefined;
+  const o = d._initOptions(options);
+  if (!plain(d, o)) return undefined;
+  const lineWidth = lineWidthOf(o);
+  const lines = linesOf(d, d._font.font ?? d._font, text, lineWidth);
+  const wide = lines ? widest.get(lines) : undefined;
+  if (!lines || wide === undefined || Number.isNaN(wide)) return undefined;
+  return { lines: lines.length, upTo: wide > 0 ? d._fontSize * (lineWidth / wide) * (1 - FLOAT32_ROOM) : Infinity };
+}
+
+/** More than a float32 rounding of a word's width, relatively (2^-23, twice over). */
+const FLOAT32_ROOM = 1e-6;
 
 /** Whether pdfkit's options (after _initOptions) are those of a plain text. */
 function plain(doc: Doc, options: Options): boolean {

@@ -6,7 +6,14 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { RoleCardText } from "../../src/products/role-cards/derive.js";
-import { BACK_BOX, backBlocks, CUE_SIZE, layoutRoleCards, type RoleCard } from "../../src/products/role-cards/draw.js";
+import {
+  BACK_BOX,
+  backBlocks,
+  CUE_SIZE,
+  layoutRoleCards,
+  sizeFloors,
+  type RoleCard,
+} from "../../src/products/role-cards/draw.js";
 import { blocksHeight, heightsAt, OverflowError, type Block } from "../../src/render/fit.js";
 import { createDocument, FONT } from "../../src/render/pdf.js";
 import { assets, kitOf, shipped } from "../helpers.js";
@@ -100,26 +107,28 @@ const entry = fc.oneof(
     }),
   },
 );
-const roleText = fc
-  .record({
-    label: words(1, 2),
-    brief: fc.option(words(5, 40), { nil: undefined }),
-    entries: fc.array(entry, { maxLength: 30 }),
-  })
-  .map(({ label, brief, entries }): RoleCardText => ({
-    role: "r",
-    label,
-    kind: "a standby",
-    scenario: "S",
-    hash: "abcd1234",
-    backTitle: `${label}: your cues`,
-    continued: `${label}: your cues (card {part} of {parts})`,
-    part: "card {part} of {parts}",
-    brief,
-    entries,
-    none: "No cues.",
-    version: "v",
-  }));
+const roleTextOf = (most: number) =>
+  fc
+    .record({
+      label: words(1, 2),
+      brief: fc.option(words(5, 40), { nil: undefined }),
+      entries: fc.array(entry, { maxLength: most }),
+    })
+    .map(({ label, brief, entries }): RoleCardText => ({
+      role: "r",
+      label,
+      kind: "a standby",
+      scenario: "S",
+      hash: "abcd1234",
+      backTitle: `${label}: your cues`,
+      continued: `${label}: your cues (card {part} of {parts})`,
+      part: "card {part} of {parts}",
+      brief,
+      entries,
+      none: "No cues.",
+      version: "v",
+    }));
+const roleText = roleTextOf(30);
 
 /** The layout's size and cards, or the error's message. */
 function outcome(layout: () => { size: number; cards: RoleCard[] }): unknown {
@@ -151,6 +160,29 @@ describe("role cards' layout", () => {
     );
     // The inputs reach both ends and the sizes between.
     expect(sizes.size).toBeGreaterThanOrEqual(4);
+  });
+
+  it("gives the same size and cards when sizes are given up on floors as when every size is measured", () => {
+    const doc = newDoc();
+    const gaveUp = sizeFloors.gaveUp;
+    const sizes = new Set<number>();
+    try {
+      fc.assert(
+        // Roles of many cards too, where a larger size most often needs more of them.
+        fc.property(fc.array(roleTextOf(90), { minLength: 1, maxLength: 4 }), (texts) => {
+          sizeFloors.enabled = false;
+          const expected = outcome(() => layoutRoleCards(doc, [...texts]));
+          sizeFloors.enabled = true;
+          expect(outcome(() => layoutRoleCards(doc, [...texts]))).toEqual(expected);
+          if (typeof expected === "object") sizes.add((expected as { size: number }).size);
+        }),
+        { numRuns: 150 },
+      );
+    } finally {
+      sizeFloors.enabled = true;
+    }
+    expect(sizeFloors.gaveUp - gaveUp).toBeGreaterThan(50);
+    expect(sizes.size).toBeGreaterThanOrEqual(3);
   });
 
   it("tells whether blocks fit a height as adding them all does, to the last bit", () => {

@@ -8,7 +8,7 @@
 import fc from "fast-check";
 import { afterEach, describe, expect, it } from "vitest";
 import { createDocument, finish, FONT } from "../../src/render/pdf.js";
-import { textFlow } from "../../src/render/text-flow.js";
+import { linesFloor, textFlow } from "../../src/render/text-flow.js";
 import { assets } from "../helpers.js";
 
 const meta = { title: "t", subject: "s", keywords: "k" };
@@ -117,5 +117,69 @@ describe("plain wrapped text", () => {
     expect(road(() => doc.text("spaced", 10, 100, { width: 200, characterSpacing: 1 }))).toBe("pdfkit");
     expect(road(() => doc.text("at the bottom", 10, 595, { width: 200 }))).toBe("pdfkit");
     await finish(doc);
+  });
+
+  it("claims no more lines at a larger size than pdfkit's own wrapper takes there", () => {
+    const doc = createDocument(assets.fonts, new Date(0), meta, page);
+    doc.addPage();
+    // Kerned pairs and hyphens among the words, and widths where a word nearly fills a line.
+    const kerned = fc.constantFrom("AV", "To", "WAVE", "Ty.", "r,", "LT", "—", "a-b-c", "0/3000060", "fi");
+    const texts = fc
+      .array(fc.oneof({ arbitrary: fc.constantFrom(...words), weight: 4 }, { arbitrary: kerned, weight: 3 }), {
+        minLength: 1,
+        maxLength: 40,
+      })
+      .chain((parts) =>
+        fc
+          .array(fc.constantFrom(" ", " ", " ", "-", "\n"), { minLength: parts.length, maxLength: parts.length })
+          .map((gaps) => parts.map((p, i) => p + gaps[i]).join("")),
+      );
+    const lines = (text: string, font: string, size: number, width: number) => {
+      doc.font(font).fontSize(size);
+      return Math.round(doc.heightOfString(text, { width, lineGap: 2 }) / (doc.currentLineHeight(true) + 2));
+    };
+    let claimed = 0;
+    let more = 0;
+    fc.assert(
+      fc.property(
+        texts,
+        fc.constantFrom(FONT.regular, FONT.bold, FONT.mono),
+        fc.constantFrom(8.8, 11, 14.3),
+        fc.double({ min: 1, max: 1.6, noNaN: true }),
+        fc.constantFrom(40, 61.5, 120, 250, 470.55),
+        (text, font, size, growth, width) => {
+          doc.font(font).fontSize(size);
+          const floor = linesFloor(doc, text, { width, lineGap: 2 });
+          const larger = Math.min(size * growth, floor?.upTo ?? Infinity);
+          if (!floor || larger < size) return;
+          claimed++;
+          textFlow.enabled = false;
+          const taken = lines(text, font, larger, width);
+          textFlow.enabled = true;
+          expect(taken).toBeGreaterThanOrEqual(floor.lines);
+          if (taken > floor.lines) more++;
+          // At its own size, the floor is the lines themselves.
+          expect(lines(text, font, size, width)).toBe(floor.lines);
+        },
+      ),
+      { numRuns: 600 },
+    );
+    expect(claimed).toBeGreaterThan(300);
+    expect(more).toBeGreaterThan(50);
+  });
+
+  it("claims nothing for a text pdfkit wraps itself", () => {
+    const doc = createDocument(assets.fonts, new Date(0), meta, page);
+    doc.addPage().font(FONT.regular).fontSize(9);
+    expect(linesFloor(doc, "Server A takes card 3.", { width: 200 })).toMatchObject({ lines: 1 });
+    expect(linesFloor(doc, "pg_stat_replication", { width: 20 })).toBeUndefined();
+    expect(linesFloor(doc, "soft\u00adhyphen", { width: 200 })).toBeUndefined();
+    // The widest word ("replication", a little over 40 pt at 9 pt) bounds the sizes claimed for.
+    const { upTo } = linesFloor(doc, "the replication", { width: 50 })!;
+    expect(upTo).toBeGreaterThan(9);
+    doc.fontSize(upTo);
+    expect(doc.widthOfString("replication")).toBeLessThanOrEqual(50);
+    textFlow.enabled = false;
+    expect(linesFloor(doc, "Server A", { width: 200 })).toBeUndefined();
   });
 });

@@ -6,6 +6,7 @@ import { imposeCards, layoutGrid } from "../../render/imposition.js";
 import {
   drawBlocks,
   fitLine,
+  heightFloors,
   heightsAt,
   OverflowError,
   paginateBlocks,
@@ -135,11 +136,15 @@ export function backBlocks(text: RoleCardText): (Block & { keepWithNext?: boolea
 }
 
 /**
- * A role's cards at a cue size: its back split over as many cards as it needs. Given `most`, it
- * stops at the first card past that many, and gives undefined then.
+ * A role's cards at a cue size: its back (`blocks`, from backBlocks) split over as many cards as
+ * it needs. Given `most`, it stops at the first card past that many, and gives undefined then.
  */
-function cardsAt(doc: PDFKit.PDFDocument, text: RoleCardText, heights: Heights, most?: number): RoleCard[] | undefined {
-  const blocks = backBlocks(text);
+function cardsAt(
+  text: RoleCardText,
+  blocks: (Block & { keepWithNext?: boolean })[],
+  heights: Heights,
+  most?: number,
+): RoleCard[] | undefined {
   const where = `role card "${text.label}" (back)`;
   const continued = (part: number, parts: number): Block => ({
     text: text.continued.replace("{part}", String(part)).replace("{parts}", String(parts)),
@@ -179,6 +184,9 @@ export function layoutRoleCards(doc: PDFKit.PDFDocument, texts: RoleCardText[]):
 
 const laidOut = new WeakMap<RoleCardText[], { fonts: FontSet; layout: RoleCardLayout }>();
 
+/** A switch for giving sizes up on floors under their heights (for the tests, which compare with the plain scan). */
+export const sizeFloors = { enabled: true, gaveUp: 0 };
+
 /**
  * The smallest size first (every role's cards there are the fallback, and the count to keep),
  * then from the largest down. A size is given up at the first role that needs more cards there,
@@ -187,11 +195,14 @@ const laidOut = new WeakMap<RoleCardText[], { fonts: FontSet; layout: RoleCardLa
  */
 function layoutAtSizes(doc: PDFKit.PDFDocument, texts: RoleCardText[]): RoleCardLayout {
   const width = BACK_BOX.width;
+  const backs = texts.map(backBlocks);
   const least = heightsAt(doc, CUE_SIZE.min, width);
-  const smallest = texts.map((t) => cardsAt(doc, t, least)!);
+  const smallest = texts.map((t, i) => cardsAt(t, backs[i]!, least)!);
+  const order = texts.map((_, i) => i).sort((a, b) => smallest[a]!.length - smallest[b]!.length || a - b);
+  const floorsAt = heightFloors(doc, CUE_SIZE.min, width);
   for (let size = CUE_SIZE.max; size > CUE_SIZE.min; size -= 0.5) {
     const heights = heightsAt(doc, size, width);
-    const cards = cardsFitting(doc, texts, heights, smallest);
+    const cards = cardsFitting(texts, backs, order, heights, floorsAt(size), smallest);
     if (cards) return { size, cards: cards.flat(), heights };
   }
   return { size: CUE_SIZE.min, cards: smallest.flat(), heights: least };
@@ -199,22 +210,32 @@ function layoutAtSizes(doc: PDFKit.PDFDocument, texts: RoleCardText[]): RoleCard
 
 /**
  * Every role's cards at a size, if each role takes exactly as many cards as at the smallest and
- * every back fits. The roles with the fewest cards are tried first: a size is most often given
- * up at the first role tried, and a role is given up after as many cards as it had.
+ * every back fits. The roles with the fewest cards are tried first (`order`): a size is most
+ * often given up at the first role tried, and a role is given up after as many cards as it had.
+ *
+ * Each role is split on `floors` (under its blocks' heights, from its lines at the smallest size)
+ * before it is measured at this size: if it needs more cards on floors, it needs more on heights
+ * (a greedy split never takes fewer pages when blocks are taller), and the size is given up
+ * unmeasured. A scenario with long roles gave up most sizes so, each after wrapping a whole role.
  */
 function cardsFitting(
-  doc: PDFKit.PDFDocument,
   texts: RoleCardText[],
+  backs: (Block & { keepWithNext?: boolean })[][],
+  order: number[],
   heights: Heights,
+  floors: Heights,
   smallest: RoleCard[][],
 ): RoleCard[][] | undefined {
   const all: RoleCard[][] = [];
-  const order = texts.map((_, i) => i).sort((a, b) => smallest[a]!.length - smallest[b]!.length || a - b);
   for (const i of order) {
     const fewest = smallest[i]!.length;
     let cards: RoleCard[] | undefined;
     try {
-      cards = cardsAt(doc, texts[i]!, heights, fewest);
+      if (sizeFloors.enabled && !cardsAt(texts[i]!, backs[i]!, floors, fewest)) {
+        sizeFloors.gaveUp++;
+        return undefined;
+      }
+      cards = cardsAt(texts[i]!, backs[i]!, heights, fewest);
     } catch (e) {
       if (e instanceof OverflowError) return undefined;
       throw e;
