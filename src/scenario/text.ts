@@ -117,21 +117,34 @@ export function textProblems(
   printable: ReadonlySet<number> | undefined,
 ): Diagnostic[] {
   const problems: Diagnostic[] = [];
-  const visit = (value: unknown, path: (string | number)[]) => {
+  // One path, extended and cut back as the walk goes; copied only for a text with a problem.
+  const path: (string | number)[] = [];
+  const visit = (value: unknown) => {
     if (typeof value === "string") {
       const found = firstProblem(value, printable);
       if (!found) return;
-      const where = positions.find(path, found.ch, source) ?? positions.value(path);
+      const at = [...path];
+      const where = positions.find(at, found.ch, source) ?? positions.value(at);
       const more =
         found.others > 0
           ? ` (and ${found.others} more such character${found.others === 1 ? "" : "s"} in this text)`
           : "";
       problems.push({ file, position: where, message: `${found.why}${more}` });
-    } else if (Array.isArray(value)) value.forEach((v, i) => visit(v, [...path, i]));
-    else if (value !== null && typeof value === "object")
-      for (const [k, v] of Object.entries(value as Record<string, unknown>)) visit(v, [...path, k]);
+    } else if (Array.isArray(value)) {
+      for (let i = 0; i < value.length; i++) {
+        path.push(i);
+        visit(value[i]);
+        path.pop();
+      }
+    } else if (value !== null && typeof value === "object") {
+      for (const key of Object.keys(value)) {
+        path.push(key);
+        visit((value as Record<string, unknown>)[key]);
+        path.pop();
+      }
+    }
   };
-  visit(raw, []);
+  visit(raw);
   return problems;
 }
 

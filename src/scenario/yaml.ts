@@ -83,33 +83,39 @@ function isMap(value: unknown): value is Record<string, unknown> {
 
 /**
  * Where flow collections ([ and {) nest deeper than the limit, found before the YAML parser
- * recurses into them (it would exhaust the stack long before any check of ours could run).
+ * recurses into them (it would exhaust the stack long before any check of ours could run). Read
+ * by UTF-16 code unit (every character that matters here is ASCII, so no surrogate is one of
+ * them); only a position reported counts its line's characters, by code point as an editor does.
  */
 function flowTooDeep(source: string, limit: number): Position | undefined {
   let depth = 0;
   let line = 1;
-  let column = 0;
-  let quote: string | undefined;
+  let lineStart = 0;
+  let quote = 0;
   let comment = false;
-  for (const ch of source) {
-    column++;
-    if (ch === "\n") {
+  for (let i = 0; i < source.length; i++) {
+    const ch = source.charCodeAt(i);
+    if (ch === NEWLINE) {
       line++;
-      column = 0;
+      lineStart = i + 1;
       comment = false;
       continue;
     }
     if (comment) continue;
     if (quote) {
-      if (ch === quote) quote = undefined;
-    } else if (ch === '"' || ch === "'") quote = ch;
-    else if (ch === "#") comment = true;
-    else if (ch === "[" || ch === "{") {
-      if (++depth > limit) return { line, column };
-    } else if (ch === "]" || ch === "}") depth = Math.max(0, depth - 1);
+      if (ch === quote) quote = 0;
+    } else if (ch === DOUBLE_QUOTE || ch === SINGLE_QUOTE) quote = ch;
+    else if (ch === HASH) comment = true;
+    else if (ch === OPEN_SQUARE || ch === OPEN_CURLY) {
+      if (++depth > limit) return { line, column: [...source.slice(lineStart, i + 1)].length };
+    } else if (ch === CLOSE_SQUARE || ch === CLOSE_CURLY) depth = Math.max(0, depth - 1);
   }
   return undefined;
 }
+
+const [NEWLINE, DOUBLE_QUOTE, SINGLE_QUOTE, HASH, OPEN_SQUARE, OPEN_CURLY, CLOSE_SQUARE, CLOSE_CURLY] = [
+  ..."\n\"'#[{]}",
+].map((c) => c.charCodeAt(0));
 
 /** The path to the first value nested deeper than the limit, depth first; one path kept and extended, not copied at every node. */
 function depthPath(value: unknown, limit: number): Path | undefined {

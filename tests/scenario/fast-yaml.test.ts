@@ -206,4 +206,10 @@ describe("the fast YAML reader on broken texts", () => {
     expect(readFastYaml(text, 24)).toBeUndefined();
     expect(diagnose(text)[0]).toMatch(/nesting deeper than 24 levels/);
   });
+
+  it("finds flow nesting past the limit outside quotes and comments, its column counted by character", () => {
+    // The elephant is two UTF-16 units and one character; the quoted and commented brackets do not count.
+    const text = `title: "🐘 [[" # {{\nx: '🐘' ${"[".repeat(25)}\n`;
+    expect(diagnose(text)).toEqual(["2:32: nesting deeper than 24 levels"]);
+  });
 });
