@@ -48,98 +48,98 @@ export function deriveStage(scenario: Scenario, trace: Trace): StageModel {
   const replays = runs.map((r) => replayRun(scenario, r.steps, r.plan));
   const deck = [...cards, ...restOfDeck(replays)];
 
+  // Objects and places are followed by number: an object by its rank in the deck, a place by its
+  // index in allPlaces. Each place's objects are kept as ranks in deck order (the lists a moment
+  // shows are these ranks' names).
   const order = new Map(deck.map((o, i) => [o.object, i]));
+  const names = deck.map((o) => o.object);
   const allPlaces = placesOf(scenario);
-  const snapshot = (where: ReadonlyMap<string, Place>): Record<Place, string[]> => {
-    const out: Record<Place, string[]> = Object.fromEntries(allPlaces.map((p) => [p, [] as string[]]));
-    for (const o of deck) out[where.get(o.object) ?? "reserve"]!.push(o.object);
+  const placeIndex = new Map(allPlaces.map((p, i) => [p, i]));
+  const placeOf = (place: Place) => placeIndex.get(place) ?? -1;
+  const RESERVE = placeOf("reserve");
+  /** Every deck object's place at a run's start (an object the run does not use is in the reserve). */
+  const startOf = (where: ReadonlyMap<string, Place>) =>
+    deck.map((o) => {
+      const place = where.get(o.object);
+      return place === undefined ? RESERVE : placeOf(place);
+    });
+  /** Each place's objects, as ranks in deck order. */
+  const ranksAt = (at: readonly number[]) => {
+    const out: number[][] = allPlaces.map(() => []);
+    at.forEach((p, rank) => out[p]!.push(rank));
     return out;
   };
-  const full = (where: Map<string, Place>) => {
-    const all = new Map(where);
-    for (const o of deck) if (!all.has(o.object)) all.set(o.object, "reserve");
-    return all;
+  const named = (ranks: readonly number[]) => ranks.map((rank) => names[rank]!);
+  const snapshot = (ranks: readonly (readonly number[])[]) => {
+    const out: Record<Place, readonly string[]> = {};
+    allPlaces.forEach((p, i) => (out[p] = named(ranks[i]!)));
+    return out;
   };
 
-  /**
-   * A list in deck order without some of its objects: each is found by halving (the list is in deck
-   * order), and the stretches between them are copied whole.
-   */
-  const without = (list: readonly string[], gone: readonly string[]): string[] => {
-    const at = gone.map((object) => {
-      const rank = order.get(object)!;
-      let low = 0;
-      let high = list.length;
-      while (low < high) {
-        const middle = (low + high) >> 1;
-        if (order.get(list[middle]!)! < rank) low = middle + 1;
-        else high = middle;
-      }
-      if (list[low] !== object) throw new Error(`internal: stage object ${object} is not in the place it leaves`);
-      return low;
-    });
-    at.sort((a, b) => a - b);
-    const stretches: string[][] = [];
-    let from = 0;
-    for (const i of at) {
-      stretches.push(list.slice(from, i));
-      from = i + 1;
-    }
-    stretches.push(list.slice(from));
-    return ([] as string[]).concat(...stretches);
-  };
+  // Per object: the moment it was last moved in, and where it was before that moment.
+  const movedIn = new Array<number>(deck.length).fill(-1);
+  const was = new Array<number>(deck.length).fill(0);
+  let moment = 0;
 
   /**
-   * The places after a moment, from those before it and the moment's acts; `now`, every object's
-   * place, is moved on by them. Only the objects that moved are looked at: a place keeps its list
-   * (copied) but for those that left it, and takes those that came, merged in deck order. The same
-   * lists as a snapshot of the whole deck, without reading every object at every moment.
+   * The places after a moment, from those before it and the moment's acts; `at` (every object's
+   * place) and `ranks` (every place's objects) are moved on by them. Only the objects that moved
+   * are looked at: a place nothing left or came to keeps its list (shared with the moment before:
+   * lists are read only); one that changed drops what left it and merges in what came, in deck order.
    */
-  const advance = (before: Record<Place, readonly string[]>, now: Map<string, Place>, acts: readonly Act[]) => {
-    // Where each moved object was before the moment: its first move starts there.
-    const was = new Map<string, Place>();
+  const advance = (before: Record<Place, readonly string[]>, at: number[], ranks: number[][], acts: readonly Act[]) => {
+    moment++;
+    const moved: number[] = [];
     for (const act of acts)
       for (const m of act.moves) {
-        if (!was.has(m.object)) was.set(m.object, m.from);
-        now.set(m.object, m.to);
+        const rank = order.get(m.object);
+        if (rank === undefined) continue;
+        // Where each moved object was before the moment: its first move starts there.
+        if (movedIn[rank] !== moment) {
+          movedIn[rank] = moment;
+          was[rank] = placeOf(m.from);
+          moved.push(rank);
+        }
+        at[rank] = placeOf(m.to);
       }
-    const left = new Map<Place, string[]>();
-    const came = new Map<Place, string[]>();
-    was.forEach((from, object) => {
-      const to = now.get(object)!;
-      if (to === from || !order.has(object)) return;
-      if (!Object.hasOwn(before, to)) throw new Error(`internal: stage place ${to} is not one of the stage's places`);
-      const gone = left.get(from);
-      if (gone) gone.push(object);
-      else left.set(from, [object]);
-      const arrived = came.get(to);
-      if (arrived) arrived.push(object);
-      else came.set(to, [object]);
-    });
-    const out: Record<Place, readonly string[]> = {};
-    for (const p of allPlaces) {
-      const gone = left.get(p);
-      // A place nothing left keeps its list (shared with the moment before: lists are read only).
-      const kept = gone ? without(before[p]!, gone) : before[p]!;
-      const arrived = came.get(p)?.sort((a, b) => order.get(a)! - order.get(b)!);
-      if (!arrived) {
-        out[p] = kept;
-        continue;
-      }
-      // Mostly what comes is newer than all that stays (cards are numbered as they are written).
-      if (kept.length === 0 || order.get(kept[kept.length - 1]!)! < order.get(arrived[0]!)!) {
-        out[p] = kept.concat(arrived);
-        continue;
-      }
-      const merged: string[] = [];
-      let i = 0;
-      let j = 0;
-      while (i < kept.length && j < arrived.length)
-        merged.push(order.get(kept[i]!)! < order.get(arrived[j]!)! ? kept[i++]! : arrived[j++]!);
-      while (i < kept.length) merged.push(kept[i++]!);
-      while (j < arrived.length) merged.push(arrived[j++]!);
-      out[p] = merged;
+    const left: (number[] | undefined)[] = [];
+    const came: (number[] | undefined)[] = [];
+    for (const rank of moved) {
+      const from = was[rank]!;
+      const to = at[rank]!;
+      if (to === from) continue;
+      if (to < 0) throw new Error(`internal: a stage object moves to a place that is not one of the stage's places`);
+      if (from >= 0) (left[from] ??= []).push(rank);
+      (came[to] ??= []).push(rank);
     }
+    const out: Record<Place, readonly string[]> = {};
+    allPlaces.forEach((p, i) => {
+      const gone = left[i];
+      const arrived = came[i];
+      if (!gone && !arrived) {
+        out[p] = before[p]!;
+        return;
+      }
+      const list = ranks[i]!;
+      const next: number[] = [];
+      let dropped = 0;
+      let j = 0;
+      arrived?.sort((a, b) => a - b);
+      // By index: this runs over every object of every place a moment changes.
+      for (let k = 0; k < list.length; k++) {
+        const rank = list[k]!;
+        if (gone && movedIn[rank] === moment && was[rank] === i && at[rank] !== i) {
+          dropped++;
+          continue;
+        }
+        if (arrived) while (j < arrived.length && arrived[j]! < rank) next.push(arrived[j++]!);
+        next.push(rank);
+      }
+      if (arrived) while (j < arrived.length) next.push(arrived[j++]!);
+      if (dropped !== (gone?.length ?? 0)) throw new Error(`internal: a stage object is not in the place it leaves`);
+      ranks[i] = next;
+      out[p] = named(next);
+    });
     return out;
   };
 
@@ -148,31 +148,32 @@ export function deriveStage(scenario: Scenario, trace: Trace): StageModel {
   for (const s of trace.steps) if (!runOf.has(s.number)) runOf.set(s.number, s.run);
 
   const model: StageModel = { deck, start: {}, steps: [] };
-  let previous: Map<string, Place> | undefined;
+  let previous: number[] | undefined;
   for (const replay of replays) {
-    const start = full(replay.start);
-    if (!previous) model.start = snapshot(start);
+    const start = startOf(replay.start);
+    const ranks = ranksAt(start);
+    if (!previous) model.start = snapshot(ranks);
     // Every object's place as the run goes (the replay moves objects only by the moves it records).
-    const now = new Map(start);
-    let places: Record<Place, readonly string[]> = snapshot(start);
+    const at = [...start];
+    let places = snapshot(ranks);
     replay.steps.forEach((step, i) => {
       const moments: Moment[] = step.moments.map((m) => {
-        places = advance(places, now, m.acts);
+        places = advance(places, at, ranks, m.acts);
         return { kind: m.kind, acts: m.acts, places };
       });
       if (i === 0 && previous) {
+        // Between runs every object goes back to where the next run starts it, in deck order.
         const moves: Move[] = [];
-        for (const o of deck) {
-          const from = previous.get(o.object)!;
-          const to = start.get(o.object)!;
-          if (from !== to) moves.push({ object: o.object, from, to });
-        }
-        moves.sort((a, b) => order.get(a.object)! - order.get(b.object)!);
-        moments.unshift({ kind: "reset", acts: [{ event: -1, moves }], places: snapshot(start) });
+        deck.forEach((o, rank) => {
+          const from = previous![rank]!;
+          const to = start[rank]!;
+          if (from !== to) moves.push({ object: o.object, from: allPlaces[from]!, to: allPlaces[to]! });
+        });
+        moments.unshift({ kind: "reset", acts: [{ event: -1, moves }], places: snapshot(ranksAt(start)) });
       }
       model.steps.push({ step: step.step, run: runOf.get(step.step)!, moments });
     });
-    previous = now;
+    previous = at;
   }
   return model;
 }
