@@ -13,7 +13,7 @@ function visibleBefore(s: Server): number[] {
 }
 
 const record = fc.oneof(
-  { weight: 4, arbitrary: fc.record({ kind: fc.constant("write" as const) }) },
+  { weight: 8, arbitrary: fc.record({ kind: fc.constant("write" as const) }) },
   fc.record({ kind: fc.constant("write" as const), replaces: fc.integer({ min: 1, max: 12 }) }),
   fc.record({ kind: fc.constant("vacuum" as const) }),
   fc.record({
@@ -37,13 +37,13 @@ describe("visibleCards", () => {
           const wal = records.map((r, i): WalRecord => ({ ...r, card: card(i), timeline: 1, at: 0 }));
           const s = { wal, replayed, pending: waiting.map((c) => ({ card: c, client: "w" })) } as unknown as Server;
           const seen = wal.slice(0, replayed);
-          if (inOrder && seen.length > 3 && seen.every((r) => r.kind !== "delete" && r.replaces === undefined)) plain++;
+          if (inOrder && seen.length > 1 && seen.every((r) => r.kind !== "delete" && r.replaces === undefined)) plain++;
           expect(visibleCards(s)).toEqual(visibleBefore(s));
         },
       ),
       { numRuns: 2000 },
     );
     // The property is about both ways: many runs must take the short one.
-    expect(plain).toBeGreaterThan(50);
+    expect(plain).toBeGreaterThan(150);
   });
 });
