@@ -10,11 +10,11 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { deriveCues } from "../../src/products/cues.js";
 import { deriveScript } from "../../src/products/script/derive.js";
-import { keyOrder } from "../../src/products/script/table.js";
+import { keyOrder, TableWords } from "../../src/products/script/table.js";
 import type { Role, Scenario } from "../../src/scenario/model.js";
 import { parseScenario } from "../../src/scenario/parse.js";
 import { simulateLeniently } from "../../src/sim/simulate.js";
-import { deriveStage } from "../../src/stage/index.js";
+import { deriveStage, placesOf } from "../../src/stage/index.js";
 import { loadShipped, options, root, shipped, templates, variantDir, variants } from "../helpers.js";
 import { randomScenario } from "../sim/arbitraries.js";
 import { deriveScriptBefore } from "./oracle/script.js";
@@ -90,6 +90,38 @@ describe("the script's words", () => {
     sameScript(parseScenario(generated(80), "generated.yaml"));
     sameScript(parseScenario(atLimits(3, 60), "at-limits.yaml"));
   });
+});
+
+describe("a place's objects said one list after another", () => {
+  it.each(["accidental-delete.yaml", "rewind-failback.yaml", "quorum-commit.yaml", "load-balancing.yaml"])(
+    "%s: each list is said as a fresh reading says it, whatever was said in its place before",
+    (name) => {
+      const { scenario, trace } = loadShipped(name);
+      const stage = deriveStage(scenario, trace);
+      const labels = new Map(scenario.roles.map((r) => [r.id, r.label]));
+      const ids = stage.deck.map((o) => o.object);
+      // Lists in deck order, as the stage keeps them: most grow from the one before (a row), some do not.
+      const list = fc.oneof(
+        { weight: 3, arbitrary: fc.nat(ids.length).map((n) => ({ grow: n })) },
+        { weight: 1, arbitrary: fc.subarray(ids).map((some) => ({ some })) },
+      );
+      fc.assert(
+        fc.property(fc.constantFrom(...placesOf(scenario)), fc.array(list, { maxLength: 12 }), (place, lists) => {
+          const words = new TableWords(stage, templates, labels);
+          let last: string[] = [];
+          for (const l of lists) {
+            const objects =
+              "some" in l ? l.some : [...last, ...ids.slice(ids.indexOf(last.at(-1)!) + 1).slice(0, l.grow)];
+            last = objects;
+            expect(words.describe(objects, place)).toBe(
+              new TableWords(stage, templates, labels).describe(objects, place),
+            );
+          }
+        }),
+        { numRuns: 60 },
+      );
+    },
+  );
 });
 
 describe("the order of a place's groups", () => {

@@ -23,12 +23,6 @@ export function numbers(list: readonly number[]): string {
 }
 
 /**
- * The stage's lists of objects are never changed, and a place no move touched keeps its list from
- * one moment to the next (stage/types.ts): so what is read off a list is kept with it, by the
- * list itself, for as long as the script's words are made (a row is said the same way every step
- * it stays untouched).
- */
-/**
  * Two group keys ("own2", "for:Standby 10") in English collation order, without waking ICU's
  * collator where it is not needed: its first use costs 15–50 ms, and the 10,000-event script
  * compared three pairs. Where two keys first differ in two small letters, two capitals or two
@@ -49,8 +43,52 @@ export function keyOrder(a: string, b: string): number {
   return a.localeCompare(b, "en");
 }
 
+/**
+ * How `phrase` says the objects of one shape (kind, mark, timeline) in one place: the group they
+ * join, with what its phrase needs (its template, a copy's owner, its timeline); null for a token,
+ * said by its label.
+ */
+interface Slot {
+  key: string;
+  order: number;
+  template: string;
+  timeline: number;
+  owner?: string;
+}
+
+/** A group of a phrase: its slot, and its cards in the list's order. */
+interface Group {
+  slot: Slot;
+  cards: number[];
+}
+
+/** Whether `list` begins with all of `head`. */
+function startsWith(list: readonly string[], head: readonly string[]): boolean {
+  if (head.length > list.length) return false;
+  for (let i = 0; i < head.length; i++) if (list[i] !== head[i]) return false;
+  return true;
+}
+
+/**
+ * The stage's lists of objects are never changed, and a place no move touched keeps its list from
+ * one moment to the next (stage/types.ts): so what is read off a list is kept with it, by the
+ * list itself, for as long as the script's words are made (a row is said the same way every step
+ * it stays untouched).
+ */
 export class TableWords {
-  private readonly deck: Map<string, DeckObject>;
+  /** Each object, with the index of its shape among the deck's (see `Slot`). */
+  private readonly deck = new Map<string, { object: DeckObject; shape: number }>();
+  /** One object of each shape: what a shape's slot is read from. */
+  private readonly shapes: DeckObject[] = [];
+  /** Each place's slots, by shape, made as the place's objects are first said. */
+  private readonly slots = new Map<string, (Slot | null)[]>();
+  /** The list said last in each place, with its groups and tokens (see `phrase`). */
+  private readonly last = new Map<
+    string,
+    { objects: readonly string[]; groups: Map<string, Group>; tokens: string[] }
+  >();
+  /** Which kinds the deck has: a list is never searched for a kind there is none of. */
+  private readonly kinds = new Set<ObjectKind>();
   private readonly said = new WeakMap<readonly string[], Map<string, string>>();
   private readonly sorted = new WeakMap<readonly string[], Map<ObjectKind, DeckObject[]>>();
   constructor(
@@ -58,27 +96,42 @@ export class TableWords {
     private readonly t: Templates,
     private readonly labels: Map<string, string>,
   ) {
-    this.deck = new Map(stage.deck.map((o) => [o.object, o]));
+    const shapeOf = new Map<string, number>();
+    for (const o of stage.deck) {
+      // A mark is a string or absent (JSON says absent as null), a timeline counts from 2.
+      const key = JSON.stringify([o.kind, o.mark, o.timeline && o.timeline > 1 ? o.timeline : 0]);
+      let shape = shapeOf.get(key);
+      if (shape === undefined) {
+        shapeOf.set(key, (shape = this.shapes.length));
+        this.shapes.push(o);
+      }
+      this.deck.set(o.object, { object: o, shape });
+      this.kinds.add(o.kind);
+    }
   }
 
   object(id: string): DeckObject {
-    return this.deck.get(id)!;
+    return this.deck.get(id)!.object;
   }
 
-  /** A list's objects of one kind, in the list's order. */
+  /**
+   * A list's objects of one kind, in the list's order. The list is read for that kind only: a
+   * writer's hand of 465 bundles, asked each step for acks, is not sorted into its writes.
+   */
   ofKind(objects: readonly string[], kind: ObjectKind): readonly DeckObject[] {
+    if (!this.kinds.has(kind)) return [];
     let kinds = this.sorted.get(objects);
-    if (!kinds) {
-      kinds = new Map<ObjectKind, DeckObject[]>();
+    if (!kinds) this.sorted.set(objects, (kinds = new Map<ObjectKind, DeckObject[]>()));
+    let found = kinds.get(kind);
+    if (!found) {
+      found = [];
       for (const id of objects) {
         const o = this.object(id);
-        const same = kinds.get(o.kind);
-        if (same) same.push(o);
-        else kinds.set(o.kind, [o]);
+        if (o.kind === kind) found.push(o);
       }
-      this.sorted.set(objects, kinds);
+      kinds.set(kind, found);
     }
-    return kinds.get(kind) ?? [];
+    return found;
   }
 
   /**
@@ -93,59 +146,76 @@ export class TableWords {
     return phrase;
   }
 
+  /**
+   * The phrase for a list not said before. A row grows by a few cards a step and is said anew each
+   * time: so a list that begins with the list said last in its place starts from that list's
+   * groups, and only the objects after it are read. Each object read costs one look-up, its slot
+   * being worked out once per shape and place.
+   */
   private phrase(objects: readonly string[], place?: string): string {
-    const owner = place?.includes(".") ? this.labels.get(place.slice(0, place.lastIndexOf("."))) : undefined;
-    const area = place ? areaOf(place) : undefined;
-    // Each group keeps what its phrase needs (its template, a copy's owner, its timeline); the
-    // phrase is made once per group, at the end.
-    interface Group {
-      key: string;
-      order: number;
-      cards: number[];
-      template: string;
-      timeline: number;
-      owner?: string;
-    }
+    const where = place ?? "";
+    let slots = this.slots.get(where);
+    if (!slots) this.slots.set(where, (slots = []));
+    const before = this.last.get(where);
+    const grown = before !== undefined && startsWith(objects, before.objects);
     const groups = new Map<string, Group>();
-    const add = (key: string, order: number, card: number, template: string, timeline = 0, owner?: string) => {
-      let g = groups.get(key);
-      if (!g) groups.set(key, (g = { key, order, cards: [], template, timeline, owner }));
-      g.cards.push(card);
-    };
-    const tokens: string[] = [];
-    for (const id of objects) {
-      const o = this.object(id);
-      const timeline = o.timeline && o.timeline > 1 ? o.timeline : 0;
-      if (o.kind === "write") {
-        if (o.mark === owner && area === "data") add(`own${timeline}`, 0, o.card!, "objects_own", timeline);
-        else if (o.mark === owner) add(`unreplayed${timeline}`, 1, o.card!, "objects_unreplayed", timeline);
-        else if (o.mark === "WAL") add(`wal${timeline}`, 2, o.card!, "objects_wal", timeline);
-        else if (o.mark === ARCHIVE)
-          add(`archive${timeline}`, 3, o.card!, area === "wal" ? "objects_to_archive" : "objects_archive", timeline);
-        else add(`for:${o.mark}${timeline}`, 3, o.card!, "objects_for", timeline, o.mark);
-      } else if (o.kind === "joker") add("joker", 5, o.card!, "objects_joker");
-      else if (o.kind === "delete") add("delete", 5, o.card!, "objects_delete");
-      else if (o.kind === "read") add("read", 5, o.card!, "objects_read");
-      else if (o.kind === "ack") add("ack", 6, o.card!, "objects_ack");
-      else tokens.push(o.label!);
+    if (grown) for (const [key, g] of before.groups) groups.set(key, { slot: g.slot, cards: g.cards.slice() });
+    const tokens = grown ? before.tokens.slice() : [];
+    for (let i = grown ? before.objects.length : 0; i < objects.length; i++) {
+      const { object: o, shape } = this.deck.get(objects[i]!)!;
+      let slot = slots[shape];
+      if (slot === undefined) slots[shape] = slot = this.slotOf(this.shapes[shape]!, place);
+      if (slot === null) {
+        tokens.push(o.label!);
+        continue;
+      }
+      // The first shape to make a key's group gives it its template, owner and timeline.
+      let g = groups.get(slot.key);
+      if (!g) groups.set(slot.key, (g = { slot, cards: [] }));
+      g.cards.push(o.card!);
     }
-    const phrase = (g: Group, cards: string) => {
-      const said =
-        g.template === "objects_for"
-          ? this.t.text("script", g.template, { owner: g.owner, cards })
-          : this.t.text("script", g.template, {
-              cards: g.template === "objects_read" ? cards.replace(/(\d+)/g, "R$1") : cards,
-            });
-      return g.timeline ? this.t.text("script", "objects_timeline", { cards: said, timeline: g.timeline }) : said;
-    };
+    this.last.set(where, { objects, groups, tokens });
     const parts = [...groups.values()]
-      .sort((a, b) => a.order - b.order || keyOrder(a.key, b.key))
-      .map((g) => phrase(g, numbers(g.cards)));
+      .sort((a, b) => a.slot.order - b.slot.order || keyOrder(a.slot.key, b.slot.key))
+      .map((g) => this.groupPhrase(g.slot, numbers(g.cards)));
     const counted = [...new Set(tokens)].map((label) => {
       const n = tokens.filter((x) => x === label).length;
       return n > 1 ? `${n} × ${label}` : label;
     });
     if (counted.length) parts.push(listPhrase(counted));
     return parts.length ? parts.join("; ") : this.t.text("script", "nothing");
+  }
+
+  /** The group an object joins in a place (see `Slot`). */
+  private slotOf(o: DeckObject, place?: string): Slot | null {
+    const owner = place?.includes(".") ? this.labels.get(place.slice(0, place.lastIndexOf("."))) : undefined;
+    const area = place ? areaOf(place) : undefined;
+    const timeline = o.timeline && o.timeline > 1 ? o.timeline : 0;
+    const slot = (key: string, order: number, template: string, line = 0, of?: string) =>
+      ({ key, order, template, timeline: line, owner: of }) satisfies Slot;
+    if (o.kind === "write") {
+      if (o.mark === owner && area === "data") return slot(`own${timeline}`, 0, "objects_own", timeline);
+      if (o.mark === owner) return slot(`unreplayed${timeline}`, 1, "objects_unreplayed", timeline);
+      if (o.mark === "WAL") return slot(`wal${timeline}`, 2, "objects_wal", timeline);
+      if (o.mark === ARCHIVE)
+        return slot(`archive${timeline}`, 3, area === "wal" ? "objects_to_archive" : "objects_archive", timeline);
+      return slot(`for:${o.mark}${timeline}`, 3, "objects_for", timeline, o.mark);
+    }
+    if (o.kind === "joker") return slot("joker", 5, "objects_joker");
+    if (o.kind === "delete") return slot("delete", 5, "objects_delete");
+    if (o.kind === "read") return slot("read", 5, "objects_read");
+    if (o.kind === "ack") return slot("ack", 6, "objects_ack");
+    return null;
+  }
+
+  /** A group's phrase, its cards already said as numbers. */
+  private groupPhrase(g: Slot, cards: string): string {
+    const said =
+      g.template === "objects_for"
+        ? this.t.text("script", g.template, { owner: g.owner, cards })
+        : this.t.text("script", g.template, {
+            cards: g.template === "objects_read" ? cards.replace(/(\d+)/g, "R$1") : cards,
+          });
+    return g.timeline ? this.t.text("script", "objects_timeline", { cards: said, timeline: g.timeline }) : said;
   }
 }
