@@ -31,7 +31,9 @@ const wholeData: Precompiled = (() => {
     const file = join(work, "precompiled.cjs");
     writeFileSync(file, precompileWording(wording));
     const precompiled = createRequire(import.meta.url)(file) as Precompiled;
-    return Object.fromEntries(Object.entries(precompiled).map(([source, { spec }]) => [source, { spec, reads: null }]));
+    return Object.fromEntries(
+      Object.entries(precompiled).map(([source, entry]) => [source, { ...entry, reads: null }]),
+    );
   } finally {
     rmSync(work, { recursive: true, force: true });
   }

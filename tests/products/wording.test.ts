@@ -11,7 +11,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { makeAssets } from "../../src/assets.js";
 import { deriveKit } from "../../src/kit.js";
 import { loadWording } from "../../src/node/assets.js";
-import { precompileWording, Templates, type Precompiled } from "../../src/wording.js";
+import { precompileWording, Templates, type Precompiled, type Wording } from "../../src/wording.js";
 import { assets, loadShipped, options, shipped } from "../helpers.js";
 
 const work = mkdtempSync(join(tmpdir(), "replikit-wording-"));
@@ -66,6 +66,21 @@ describe("precompiled wording", () => {
       swapped,
     );
     expect(templates.text("script", "greet", { name: "Ada" })).toBe("Bye Ada");
+  });
+
+  it("keeps Handlebars' precompiled form only for a template the pieces cannot say, and runs it", () => {
+    const some: Wording = {
+      cues: {},
+      script: { each: "{{#each xs}}{{this}}.{{/each}}", n: "{{n}}" },
+      cards: {},
+      diagrams: {},
+      workshop: {},
+    };
+    const prepared = evaluate(precompileWording(some));
+    expect(prepared["{{#each xs}}{{this}}.{{/each}}"]).toMatchObject({ pieces: null, reads: null });
+    expect(prepared["{{#each xs}}{{this}}.{{/each}}"]!.spec).toBeDefined();
+    expect(prepared["{{n}}"]).toEqual({ reads: ["n"], pieces: [{ field: "n" }] });
+    expect(new Templates(some, prepared).text("script", "each", { xs: [1, 2] })).toBe("1.2.");
   });
 
   it("passes wording without a mustache through, spaces squashed, template syntax never involved", () => {
