@@ -157,10 +157,16 @@ export function checkExpectations(scenario: Scenario, trace: Trace): Expectation
   const report: ExpectationReport = { failures: [], problems: [], checked: 0 };
   const byNumber = new Map(trace.steps.map((s) => [s.number, s]));
   for (const run of scenario.runs) {
+    // The cards the run uses, read from its events only when one of its steps makes a claim.
+    if (!run.steps.some((step) => step.expect.length > 0)) continue;
     const used = new Set<number>();
-    for (const s of trace.steps)
-      if (s.run === run.number)
-        for (const ev of s.events) for (const n of [ev.card, ...(ev.cards ?? [])]) if (n) used.add(n);
+    for (const s of trace.steps) {
+      if (s.run !== run.number) continue;
+      for (const ev of s.events) {
+        if (ev.card) used.add(ev.card);
+        if (ev.cards) for (const n of ev.cards) if (n) used.add(n);
+      }
+    }
     const highest = Math.max(0, ...used);
     for (const step of run.steps) {
       const traced = byNumber.get(step.number)!;
