@@ -110,7 +110,9 @@ export function recordsOf(steps: TraceStep[]): Records {
 }
 
 export function planRun(scenario: Scenario, steps: TraceStep[], { jokers, deletes, updates }: Records): RunPlan {
-  const label = (id: string) => scenario.roles.find((r) => r.id === id)?.label ?? id;
+  const labels = new Map<string, string>();
+  for (const r of [...scenario.roles].reverse()) labels.set(r.id, r.label);
+  const label = (id: string) => labels.get(id) ?? id;
   const timelines = new Timelines();
   const cardTimeline = new Map<number, number>();
   const current = new Map<string, Map<number, Node>>();
@@ -147,11 +149,11 @@ export function planRun(scenario: Scenario, steps: TraceStep[], { jokers, delete
     // The cards a rewind gives up: its discard event, right after it.
     const discarded = (card: number) => step.events.some((d) => d.kind === "discard" && d.cards?.includes(card));
     step.events.forEach((e, i) => {
-      const key = eventKey(step.number, i, e.card);
       switch (e.kind) {
         case "write":
         case "vacuum":
         case "delete": {
+          const key = eventKey(step.number, i, e.card);
           cardTimeline.set(e.card!, timelines.at(e.to!));
           acquire(key, e.to!, e.card!, "write", undefined, e.actor);
           // A primary keeps every segment it writes in its tray (pg_wal) until a checkpoint lets it go.
@@ -161,12 +163,12 @@ export function planRun(scenario: Scenario, steps: TraceStep[], { jokers, delete
         }
         case "stream": {
           const parent = held(e.actor).get(e.card!);
-          acquire(key, e.to!, e.card!, parent ? "stream" : "reserve", parent);
+          acquire(eventKey(step.number, i, e.card), e.to!, e.card!, parent ? "stream" : "reserve", parent);
           break;
         }
         case "restore": {
           const parent = archived.get(e.card!);
-          acquire(key, e.actor, e.card!, parent ? "restore" : "reserve", parent);
+          acquire(eventKey(step.number, i, e.card), e.actor, e.card!, parent ? "restore" : "reserve", parent);
           break;
         }
         case "clone":

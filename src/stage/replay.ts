@@ -8,7 +8,7 @@ import { standbySlot, type Scenario } from "../scenario/model.js";
 import type { TraceEvent, TraceStep } from "../sim/trace.js";
 import { ackId, readId, tokenId } from "./deck.js";
 import { bundle, eventKey, Timelines, type Node, type RunPlan } from "./plan.js";
-import { data, hand, wal, type Act, type Move, type Place } from "./types.js";
+import { data as dataOf, hand as handOf, wal as walOf, type Act, type Move, type Place } from "./types.js";
 
 export interface RunReplay {
   /** Every object's place at the run's start. */
@@ -24,7 +24,29 @@ export interface RunReplay {
   tokens: Map<string, number>;
 }
 
+/** A place-naming function that names each role's place once: every move names two places, and the stage keeps every move. */
+function once(name: (role: string) => Place): (role: string) => Place {
+  const made = new Map<string, Place>();
+  return (role) => {
+    let place = made.get(role);
+    if (place === undefined) made.set(role, (place = name(role)));
+    return place;
+  };
+}
+
+/** The cards of a step whose commits wait for a synchronous ack (mostly none). */
+function waitingIn(step: TraceStep): ReadonlySet<number> {
+  let cards: Set<number> | undefined;
+  for (const e of step.events) if (e.kind === "commit-wait") (cards ??= new Set()).add(e.card!);
+  return cards ?? NONE;
+}
+
+const NONE: ReadonlySet<number> = new Set();
+
 export function replayRun(scenario: Scenario, steps: TraceStep[], plan: RunPlan): RunReplay {
+  const hand = once(handOf);
+  const data = once(dataOf);
+  const wal = once(walOf);
   const where = new Map<string, Place>();
   const current = new Map<string, Map<number, Node>>();
   const held = (server: string) => current.get(server) ?? current.set(server, new Map()).get(server)!;
@@ -142,13 +164,18 @@ export function replayRun(scenario: Scenario, steps: TraceStep[], plan: RunPlan)
       moments.push({ kind, acts });
       acts = [];
     };
+    const waiting = waitingIn(step);
+    // An event's list of moves is new only once the one before was used (most events move nothing).
+    let moves: Move[] = [];
     step.events.forEach((e, i) => {
       if (i === step.flowFrom) close("do");
-      const moves: Move[] = [];
       const node = (card?: number) => plan.nodes.get(eventKey(step.number, i, card ?? e.card));
-      handle(e, i, moves, node, step);
+      handle(e, i, moves, node, step, waiting);
       timelines.follow(e);
-      if (moves.length) acts.push({ event: i, moves });
+      if (moves.length) {
+        acts.push({ event: i, moves });
+        moves = [];
+      }
     });
     if (step.flowFrom >= step.events.length) close("do");
     close("flow");
@@ -182,6 +209,7 @@ export function replayRun(scenario: Scenario, steps: TraceStep[], plan: RunPlan)
     moves: Move[],
     node: (card?: number) => Node | undefined,
     step: TraceStep,
+    waiting: ReadonlySet<number>,
   ): void {
     switch (e.kind) {
       case "write":
@@ -192,12 +220,10 @@ export function replayRun(scenario: Scenario, steps: TraceStep[], plan: RunPlan)
         // A DELETE takes its rows out of the primary's row at once, unless its commit waits for an ack:
         // until then other sessions still see them.
         // So does an UPDATE the card it replaces.
-        if (n && n.kind !== "joker" && !step.events.some((w) => w.kind === "commit-wait" && w.card === e.card))
-          removeRows(e.to!, n, moves);
+        if (n && n.kind !== "joker" && !waiting.has(e.card!)) removeRows(e.to!, n, moves);
         // A commit waiting for its synchronous standby is invisible to other sessions: the primary
         // keeps its own copy in hand, out of its row, until the commit completes.
-        if (n?.own && n.kind === "write" && step.events.some((w) => w.kind === "commit-wait" && w.card === e.card))
-          move(moves, n.own.object!, hand(e.to!));
+        if (n?.own && n.kind === "write" && waiting.has(e.card!)) move(moves, n.own.object!, hand(e.to!));
         for (const a of ackers.get(e.card!) ?? []) {
           if (e.via) move(moves, a.object, hand(e.via));
           move(moves, a.object, wal(e.to!));
