@@ -356,46 +356,76 @@ function placeOf(event: TraceEvent, first: number, side: Side, sideIndex: number
  * (their row is copied, their server started).
  */
 export function lineUp(acting: { role: string; cue: Cue }[]): { role: string; text: string }[] {
-  return arrange(acting).map((l) => ({ role: l.label, text: l.parts.map((p) => p.text).join(" ") }));
+  return arrange(acting).map((l) => ({
+    role: l.label,
+    text: l.parts.length === 1 ? l.parts[0]!.text : l.parts.map((p) => p.text).join(" "),
+  }));
 }
 
-/** lineUp's lines with their parts: the role's id and label, and the sentences in the order read. */
+/** A part of a cue, with the id and label of whose it is. */
+type LinePart = { role: string; label: string; part: CuePart };
+
+/** Whether a part's event acts on a volunteer someone else drives: their row copied, their link cut. */
+function actsOn(part: CuePart, role: string): boolean {
+  return part.parties.includes(role) && part.actor !== role;
+}
+
+/**
+ * Whether q's volunteer (`role`) says later, in their own words, what p hands them (a red card
+ * handed to a server that first takes a bundle, then reads the card): then p need not wait for q.
+ * Not for a command run on q's server (pg_ctl start): that waits until the server is ready.
+ */
+function voicedLater(p: LinePart, q: CuePart, role: string, parts: readonly LinePart[]): boolean {
+  return p.part.own && parts.some((x) => x.role === role && x.part.event === p.part.event && x.part.at > q.at);
+}
+
+/**
+ * Whether p may be read before q (a part of `role`'s line), joining p's volunteer's earlier line:
+ * not if they are parts of one event, nor if q acts on p's volunteer (unless that line has met q's
+ * event already), nor if p acts on q's volunteer unvoiced.
+ */
+function independent(
+  p: LinePart,
+  q: CuePart,
+  role: string,
+  met: readonly CuePart[],
+  parts: readonly LinePart[],
+): boolean {
+  return (
+    p.part.event !== q.event &&
+    !(actsOn(q, p.role) && !met.some((m) => m.event === q.event)) &&
+    !(actsOn(p.part, role) && !voicedLater(p, q, role, parts))
+  );
+}
+
+/**
+ * lineUp's lines with their parts: the role's id and label, and the sentences in the order read.
+ * The script calls it twice a step, on a few parts each (960 times for gen480): so its helpers are
+ * made once, and the lines are built as they are returned.
+ */
 export function arrange(acting: { role: string; cue: Cue }[]): { role: string; label: string; parts: CuePart[] }[] {
-  const parts = acting
-    .flatMap(({ role, cue }) => cue.parts.map((part) => ({ role: cue.role, label: role, part })))
-    .sort((a, b) => a.part.at - b.part.at);
-  type Said = { role: string; label: string; part: CuePart };
-  // Whether an event acts on a volunteer someone else drives: their row copied, their link cut.
-  const actsOn = (a: Said, role: string) => a.part.parties.includes(role) && a.part.actor !== role;
-  // Whether q's volunteer says later, in their own words, what p hands them (a red card handed to a
-  // server that first takes a bundle, then reads the card): then p need not wait for q. Not for a
-  // command run on q's server (pg_ctl start): that waits until the server is ready.
-  const voicedLater = (p: Said, q: Said) =>
-    p.part.own && parts.some((x) => x.role === q.role && x.part.event === p.part.event && x.part.at > q.part.at);
-  // Whether p may be read before q, joining p's volunteer's earlier line: not if they are parts of
-  // one event, nor if q acts on p's volunteer (unless that line has met q's event already), nor if
-  // p acts on q's volunteer unvoiced.
-  const independent = (p: Said, q: Said, met: Set<number>) =>
-    p.part.event !== q.part.event &&
-    !(actsOn(q, p.role) && !met.has(q.part.event)) &&
-    !(actsOn(p, q.role) && !voicedLater(p, q));
-  const lines: { role: string; label: string; parts: Said[] }[] = [];
+  const parts: LinePart[] = [];
+  for (const { role, cue } of acting) for (const part of cue.parts) parts.push({ role: cue.role, label: role, part });
+  parts.sort((a, b) => a.part.at - b.part.at);
+  const lines: { role: string; label: string; parts: CuePart[] }[] = [];
   // Each volunteer's last line so far, by its index in `lines`.
   const lastLine = new Map<string, number>();
   for (const p of parts) {
     const last = lastLine.get(p.role);
     if (last !== undefined) {
-      const met = new Set(lines[last]!.parts.map((q) => q.part.event));
+      const met = lines[last]!.parts;
       let joins = true;
-      for (let l = last + 1; joins && l < lines.length; l++)
-        joins = lines[l]!.parts.every((q) => independent(p, q, met));
+      for (let l = last + 1; joins && l < lines.length; l++) {
+        const { role, parts: said } = lines[l]!;
+        joins = said.every((q) => independent(p, q, role, met, parts));
+      }
       if (joins) {
-        lines[last]!.parts.push(p);
+        met.push(p.part);
         continue;
       }
     }
     lastLine.set(p.role, lines.length);
-    lines.push({ role: p.role, label: p.label, parts: [p] });
+    lines.push({ role: p.role, label: p.label, parts: [p.part] });
   }
-  return lines.map((l) => ({ role: l.role, label: l.label, parts: l.parts.map((p) => p.part) }));
+  return lines;
 }
