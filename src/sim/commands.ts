@@ -62,7 +62,9 @@ export { slotName } from "../scenario/model.js";
 
 /** A psql line running each statement in turn on a server. */
 export function psql(server: string, statements: string[]): (string | Hole)[] {
-  return ["psql ", { host: server }, ...statements.flatMap((s) => [" -c ", quote(s)])];
+  const line: (string | Hole)[] = ["psql ", { host: server }];
+  for (const s of statements) line.push(" -c ", quote(s));
+  return line;
 }
 
 /** A word as the shell must see it: bare when it is safe, else quoted. */

@@ -28,6 +28,12 @@ function noteLosses(stage: Stage): void {
   stage.events.push({ kind: "lost", actor: "facilitator", cards: gone });
 }
 
+/** Cards in ascending order: sorted only when they are not already (a plain WAL's are). */
+function ascending(cards: number[]): number[] {
+  for (let i = 1; i < cards.length; i++) if (cards[i - 1]! > cards[i]!) return cards.sort((a, b) => a - b);
+  return cards;
+}
+
 function slotsSnapshot(stage: Stage, s: Server): Record<string, SlotSnapshot> | undefined {
   const names = Object.keys(s.slots).sort();
   if (names.length === 0) return undefined;
@@ -53,7 +59,7 @@ function snapshot(stage: Stage): Snapshot {
       mode: s.mode,
       up: s.up,
       timeline: s.timeline,
-      cards: visibleCards(s).sort((a, b) => a - b),
+      cards: ascending(visibleCards(s)),
       // A DELETE waiting for its ack hides nothing: its rows stay visible until it is confirmed.
       unconfirmed: s.pending
         .filter((p) => s.wal.find((r) => r.card === p.card)?.kind === "write")
