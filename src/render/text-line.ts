@@ -5,12 +5,18 @@
  * the same lines over and over (a card's version, a step's headings, the labels of every
  * diagram). The glyph part of a line (its `TJ` operator) depends only on the text and the
  * document's font, so it is kept per document font and written again; the rest (where the line
- * goes, its size) is written as pdfkit writes it, with pdfkit's number formatting, into one
- * string. Lines whose glyphs are moved off the baseline (their `Tm` operators carry the
- * position), and lines with any option beyond alignment and baseline (spacing, links,
- * underline, stroke, features, oblique, justify), go to pdfkit's own `_fragment`.
- * Patched once, on the document class (pinned pdfkit 0.20); tests/render/text-line.test.ts
- * compares the bytes with pdfkit's own on random lines, sizes, alignments and baselines.
+ * goes, its size) is written with pdfkit's number formatting, into one string. Lines whose
+ * glyphs are moved off the baseline (their `Tm` operators carry the position), and lines with
+ * any option beyond alignment and baseline (spacing, links, underline, stroke, features,
+ * oblique, justify), go to pdfkit's own `_fragment`.
+ *
+ * A kept line shows its glyphs in fewer bytes than pdfkit's (whose glyph ids were about a
+ * quarter of a kit's content streams): its glyph ids as a literal string of bytes, two a glyph,
+ * where pdfkit writes four hex digits; and no adjustment after the last stretch of glyphs, where
+ * pdfkit writes a 0, which moves nothing.
+ * Patched once, on the document class (pinned pdfkit 0.20); tests/render/text-line.test.ts reads
+ * what the operators paint (glyphs, adjustments, font, size, where) and compares it with pdfkit's
+ * own on random lines, sizes, alignments and baselines.
  */
 
 interface Position {
@@ -78,11 +84,12 @@ const PLAIN = new Set([
 const glyphRuns = new WeakMap<EmbeddedFont, Map<string, string | null>>();
 
 /**
- * A run's glyphs as `_fragment`'s TJ writes them, in pieces: the hex of a stretch of glyphs and,
- * where the stretch ends at a kerned glyph, its adjustment. By document font (a glyph's number
- * is its place in that document's subset) and run; null when a glyph carries an offset.
+ * A run's glyphs as a TJ operator shows them, in pieces: the bytes of a stretch of glyphs (as
+ * `glyphBytes` writes them) and, where the stretch ends at a kerned glyph, its adjustment as
+ * written. By document font (a glyph's number is its place in that document's subset) and run;
+ * null when a glyph carries an offset.
  */
-type Piece = { hex: string; kern: number | null }[];
+type Piece = { bytes: string; kern: string | null }[];
 const runPieces = new WeakMap<EmbeddedFont, Map<string, Piece | null>>();
 const KEEP = 20000;
 const patched = new WeakSet<object>();
@@ -96,31 +103,51 @@ const number = (n: number): string => {
   return `${Math.round(n * 1e6) / 1e6}`;
 };
 
+/**
+ * Each byte as it stands in a PDF literal string: backslash, `(` and `)` escaped, and CR and LF too (a
+ * reader takes a bare CR, or CR LF, in a string for one LF); every other byte as itself, a
+ * character below 256 (the content stream is written as latin1).
+ */
+const LITERAL = Array.from({ length: 256 }, (_, byte) => {
+  if (byte === 0x0a) return "\\n";
+  if (byte === 0x0d) return "\\r";
+  const char = String.fromCharCode(byte);
+  return byte === 0x28 || byte === 0x29 || byte === 0x5c ? `\\${char}` : char;
+});
+
+/** A glyph id in a literal string: two bytes, high first (the fonts' encoding is Identity-H). */
+const glyphBytes = (gid: number): string => LITERAL[gid >> 8]! + LITERAL[gid & 0xff]!;
+
+/** The TJ operator of a line's pieces: each stretch of glyphs, then its adjustment if it has one. */
+function showOperator(commands: string[]): string {
+  return commands.length > 0 ? `[${commands.join(" ")}] TJ` : "";
+}
+
 function plain(options: Options): boolean {
   if (options.align === "justify") return false;
   for (const key in options) if (options[key] !== undefined && !PLAIN.has(key)) return false;
   return true;
 }
 
-/** _fragment's TJ operators for an encoded line without offsets (null if any glyph has one). */
+/**
+ * The TJ operator of a line encoded by pdfkit (glyph ids in hex) without offsets, showing what
+ * _fragment's shows (null if any glyph has an offset).
+ */
 function glyphOperators(encoded: string[], positions: Position[]): string | null {
   const commands: string[] = [];
-  let last = 0;
-  const addSegment = (cur: number) => {
-    if (last < cur) {
-      const hex = encoded.slice(last, cur).join("");
-      const advance = positions[cur - 1]!.xAdvance - positions[cur - 1]!.advanceWidth;
-      commands.push(`<${hex}> ${number(-advance)}`);
-    }
-    last = cur;
-  };
+  let bytes = "";
   for (let i = 0; i < positions.length; i++) {
     const pos = positions[i]!;
     if (pos.xOffset || pos.yOffset) return null;
-    if (pos.xAdvance - pos.advanceWidth !== 0) addSegment(i + 1);
+    bytes += glyphBytes(parseInt(encoded[i]!, 16));
+    const kern = pos.xAdvance - pos.advanceWidth;
+    if (kern !== 0) {
+      commands.push(`(${bytes}) ${number(-kern)}`);
+      bytes = "";
+    }
   }
-  addSegment(positions.length);
-  return commands.length > 0 ? `[${commands.join(" ")}] TJ` : "";
+  if (bytes) commands.push(`(${bytes})`);
+  return showOperator(commands);
 }
 
 /**
@@ -134,49 +161,49 @@ function pieceOf(font: EmbeddedFont, run: string): Piece | null {
   if (piece !== undefined) return piece;
   const { glyphs, positions } = font.layoutCached!(run);
   piece = [];
-  let hex = "";
+  let bytes = "";
   for (let i = 0; i < glyphs.length; i++) {
     const glyph = glyphs[i]!;
     const gid = font.subset.includeGlyph(glyph.id);
-    hex += `0000${gid.toString(16)}`.slice(-4);
+    bytes += glyphBytes(gid);
     if (font.widths[gid] == null) font.widths[gid] = glyph.advanceWidth * font.scale;
     if (font.unicode[gid] == null) font.unicode[gid] = glyph.codePoints;
     const pos = positions[i]!;
     if (pos.xOffset || pos.yOffset) piece = null;
     else if (pos.xAdvance - pos.advanceWidth !== 0) {
-      piece?.push({ hex, kern: pos.xAdvance - pos.advanceWidth });
-      hex = "";
+      piece?.push({ bytes, kern: number(-(pos.xAdvance - pos.advanceWidth)) });
+      bytes = "";
     }
   }
-  if (piece && hex) piece.push({ hex, kern: null });
+  if (piece && bytes) piece.push({ bytes, kern: null });
   if (pieces.size >= KEEP) pieces.clear();
   pieces.set(run, piece);
   return piece;
 }
 
 /**
- * _fragment's TJ operators for a line, from its runs' pieces: the same glyphs, subset and
- * numbers as `encode` then glyphOperators give, without laying the whole line out again.
- * pdfkit lays a line out as its runs, cut after each space or tab (pdf.ts's layout).
+ * A line's TJ operator, from its runs' pieces: the same glyphs, subset and numbers as `encode`
+ * then glyphOperators give, without laying the whole line out again. pdfkit lays a line out as
+ * its runs, cut after each space or tab (pdf.ts's layout).
  */
 function lineOperators(font: EmbeddedFont, text: string): string | null {
   const commands: string[] = [];
-  let hex = "";
+  let bytes = "";
   const whole = eachRun(text, (run) => {
     const piece = pieceOf(font, run);
     if (piece === null) return false;
     for (const p of piece) {
-      hex += p.hex;
+      bytes += p.bytes;
       if (p.kern !== null) {
-        commands.push(`<${hex}> ${number(-p.kern)}`);
-        hex = "";
+        commands.push(`(${bytes}) ${p.kern}`);
+        bytes = "";
       }
     }
     return true;
   });
   if (!whole) return null;
-  if (hex) commands.push(`<${hex}> 0`);
-  return commands.length > 0 ? `[${commands.join(" ")}] TJ` : "";
+  if (bytes) commands.push(`(${bytes})`);
+  return showOperator(commands);
 }
 
 /**
@@ -248,9 +275,9 @@ function glyphsOf(font: EmbeddedFont, text: string): string | null {
 }
 
 /**
- * What `_fragment` writes for a line whose glyphs are `glyphs`, its baseline's top at `top` on a
- * page `height` high: save(), transform(1, 0, 0, −1, 0, height), the text object, restore() (the
- * matrix comes back as it was). Registers the font on the page, as `_fragment` does.
+ * What `_fragment` writes around a line whose glyphs are `glyphs`, its baseline's top at `top` on
+ * a page `height` high: save(), transform(1, 0, 0, −1, 0, height), the text object, restore()
+ * (the matrix comes back as it was). Registers the font on the page, as `_fragment` does.
  */
 function lineString(
   page: Doc["page"],
@@ -266,8 +293,8 @@ function lineString(
 }
 
 /**
- * The operators pdfkit's `text(text, x, y, { lineBreak: false, baseline: "alphabetic" })` writes
- * on `doc`'s page in its face `fontName` at `size`, for a text of one line, as one string, for a
+ * The operators that paint what pdfkit's `text(text, x, y, { lineBreak: false, baseline: "alphabetic" })`
+ * paints on `doc`'s page in its face `fontName` at `size`, for a text of one line, as one string, for a
  * caller to write itself (the diagram pen, among its own operators). Leaves the document's
  * current font and size as they were (text() would set them: the caller must not count on them).
  * Null where that call would take pdfkit's own road (kept lines switched off, a face not
