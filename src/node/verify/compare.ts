@@ -230,6 +230,12 @@ export const HARMLESS: readonly Allowed[] = [
       step.events.some((e) => e.message !== undefined && /forked off/.test(e.message)),
   },
   {
+    pattern: /terminating connection due to conflict with recovery/,
+    why: "a standby signals the session it cancels again until the session lets its snapshot go: one that has already ended the cancelled statement, idle in its transaction, is then ended whole (PostgreSQL says both, ERROR then FATAL, when the machine is slow): the same conflict the trace's cancel reports",
+    when: (server, step) =>
+      step.events.some((e) => e.kind === "query-canceled" && (server === undefined || e.actor === server)),
+  },
+  {
     pattern: /could not send end-of-streaming message to primary/,
     why: "a walreceiver whose upstream ended the stream at a timeline switch",
   },

@@ -237,6 +237,24 @@ describe("verify's comparison the other way: errors the trace does not predict",
     for (const allowed of HARMLESS) expect(allowed.why.length).toBeGreaterThan(10);
   });
 
+  it("takes a second end of a cancelled query, FATAL, as the cancel the trace predicts, only in the step and on the server that cancels", () => {
+    const fatal = "FATAL:  terminating connection due to conflict with recovery";
+    const canceled = agreeing("replication-lag.yaml", 9);
+    const cancel = canceled.step.events.find((e) => e.kind === "query-canceled")!;
+    canceled.real.servers[cancel.actor]!.log += "\n" + line(fatal);
+    canceled.real.clients[cancel.to!]!.said += "\n" + fatal;
+    expect(unexpectedErrors(canceled.step, canceled.real)).toEqual([]);
+    const other = Object.keys(canceled.real.servers).find((id) => id !== cancel.actor)!;
+    canceled.real.servers[other]!.log += "\n" + line(fatal);
+    expect(unexpectedErrors(canceled.step, canceled.real)).toEqual([
+      `${other} logged an error the trace does not predict: ${JSON.stringify(fatal)}`,
+    ]);
+    const calm = agreeing("streaming.yaml", 4);
+    calm.real.servers.standby!.log += "\n" + line(fatal);
+    calm.real.clients.writer!.said += "\n" + fatal;
+    expect(unexpectedErrors(calm.step, calm.real)).toHaveLength(2);
+  });
+
   it("takes a standby's lasting error, logged again in a later step, as predicted", () => {
     const { trace } = loadShipped("archiving.yaml");
     const lasting = trace.steps.find(
