@@ -1,0 +1,74 @@
+/**
+ * V8 does its background work (TurboFan compiling the hot functions, the garbage collector's
+ * marking and sweeping) on Node's platform threads: four of them, whatever the machine has. With
+ * fewer cores than those four and the main thread, they take the main thread's core from it: on a
+ * 2-core machine a build of 10,000 trace events had its main thread wait 400–600 ms in the run
+ * queue, behind four workers that used 400 ms of CPU each, mostly compiling (measured from
+ * /proc/<pid>/task/<tid>/schedstat). With one worker it waited under 10 ms, and both that build
+ * and a cold build of the shipped kits took 15–20% less time.
+ *
+ * The pool's size is fixed when the process starts (`--v8-pool-size`), so on such a machine the
+ * commands that lay out or simulate kits run in a second Node process started with a pool of one
+ * worker less than the cores: the first process only waits for it, hands it every signal it gets
+ * and ends as it ended (the same exit code, or the same signal). A process given the flag (on its
+ * command line or in NODE_OPTIONS) runs here, as does every other command: starting a second
+ * process costs more than the short ones take.
+ */
+import { spawn } from "node:child_process";
+import { availableParallelism } from "node:os";
+
+/** The commands that spend long enough in V8 for the second process to pay (build, watch, check, verify, trace). */
+const LONG = new Set(["build", "watch", "check", "verify", "trace"]);
+
+/** Node's own number of platform threads when not told otherwise. */
+const NODE_POOL = 4;
+
+const FORWARDED = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
+
+/**
+ * The pool to run `command` with in a second process, or undefined to run it in this one: on a
+ * machine with fewer cores than Node's four workers and the main thread need, one worker less
+ * than the cores (at least one).
+ */
+export function poolFor(
+  command: string,
+  cores: number = availableParallelism(),
+  flags: string[] = [...process.execArgv, process.env.NODE_OPTIONS ?? ""],
+): number | undefined {
+  if (!LONG.has(command)) return undefined;
+  if (flags.some((f) => /(^|\s)--v8-pool-size\b/.test(f))) return undefined;
+  if (cores > NODE_POOL) return undefined;
+  return Math.max(1, cores - 1);
+}
+
+/**
+ * Runs this process's command line again in a Node process with `pool` platform threads, and ends
+ * this process as that one ends. Resolves false, having started nothing, when the process could
+ * not be started (the caller then runs the command itself).
+ */
+export function relaunch(pool: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [`--v8-pool-size=${pool}`, ...process.execArgv, ...process.argv.slice(1)], {
+      stdio: "inherit",
+    });
+    // A Ctrl-C reaches both processes (they share the terminal's process group); a signal sent to
+    // this one alone (kill PID) reaches the other only through this. Twice is harmless: replikit's
+    // handler ends the process the first time.
+    const forward = (signal: NodeJS.Signals) => {
+      child.kill(signal);
+    };
+    const stopForwarding = () => {
+      for (const signal of FORWARDED) process.removeListener(signal, forward);
+    };
+    for (const signal of FORWARDED) process.on(signal, forward);
+    child.once("error", () => {
+      stopForwarding();
+      resolve(false);
+    });
+    child.once("exit", (code, signal) => {
+      stopForwarding();
+      if (signal) process.kill(process.pid, signal);
+      else process.exit(code ?? 1);
+    });
+  });
+}
