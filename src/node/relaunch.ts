@@ -44,24 +44,28 @@ export function poolFor(
 /**
  * Runs this process's command line again in a Node process with `pool` platform threads, and ends
  * this process as that one ends. Resolves false, having started nothing, when the process could
- * not be started (the caller then runs the command itself).
+ * not be started (the caller then runs the command itself). `node` is Node's executable.
  */
-export function relaunch(pool: number): Promise<boolean> {
+export function relaunch(pool: number, node: string = process.execPath): Promise<boolean> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [`--v8-pool-size=${pool}`, ...process.execArgv, ...process.argv.slice(1)], {
+    const child = spawn(node, [`--v8-pool-size=${pool}`, ...process.execArgv, ...process.argv.slice(1)], {
       stdio: "inherit",
     });
     // A Ctrl-C reaches both processes (they share the terminal's process group); a signal sent to
     // this one alone (kill PID) reaches the other only through this. Twice is harmless: replikit's
     // handler ends the process the first time.
     const forward = (signal: NodeJS.Signals) => {
-      child.kill(signal);
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
     };
     const stopForwarding = () => {
       for (const signal of FORWARDED) process.removeListener(signal, forward);
     };
     for (const signal of FORWARDED) process.on(signal, forward);
-    child.once("error", () => {
+    let started = false;
+    child.once("spawn", () => (started = true));
+    // Only a process that never started is run here instead; a failed kill of one that did is no reason to.
+    child.on("error", () => {
+      if (started) return;
       stopForwarding();
       resolve(false);
     });

@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { poolFor } from "../../src/node/relaunch.js";
+import { poolFor, relaunch } from "../../src/node/relaunch.js";
 import { root } from "../helpers.js";
 
 const work = mkdtempSync(join(tmpdir(), "replikit-relaunch-"));
@@ -63,6 +63,12 @@ if (!process.execArgv.some((f) => f.startsWith("--v8-pool-size"))) {
     expect(seen.flags).toEqual(["--v8-pool-size=1", "--stack-size=984"]);
     expect(seen.args).toEqual(["exit", "--out", "x"]);
     expect(seen.pid).not.toBe(r.pid);
+  });
+
+  it("that cannot be started leaves the command to the first", async () => {
+    const listening = process.listenerCount("SIGTERM");
+    expect(await relaunch(1, join(work, "no-such-node"))).toBe(false);
+    expect(process.listenerCount("SIGTERM")).toBe(listening); // and it forwards nothing
   });
 
   it("ended by a signal ends the first by the same signal", () => {
