@@ -6,7 +6,8 @@
  * the machine's load falls on both alike. Each time is a fresh process from start to exit; the
  * ratio is the median of the pairs' ratios. Growth is reported as slopes between 1k and 10k
  * trace events (least squares: ms and MB per 1,000 events), peak memory as VmHWM polled from
- * /proc (and CPU time), summed over the command's process and any it starts. One untimed run of each command comes first (disk cache, code cache).
+ * /proc (and CPU time), summed over the command's process and any it starts. One untimed run of
+ * each command comes first (disk cache, code cache).
  * Not a test: these machines are shared and noisy. BENCH_RUNS sets the pairs per case (5).
  */
 import { spawn } from "node:child_process";

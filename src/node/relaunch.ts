@@ -11,10 +11,14 @@
  * commands that lay out or simulate kits run in a second Node process started with a pool of one
  * worker less than the cores: the first process only waits for it, hands it every signal it gets
  * and ends as it ended (the same exit code, or the same signal). A process given the flag (on its
- * command line or in NODE_OPTIONS) runs here, as does every other command: starting a second
- * process costs more than the short ones take.
+ * command line or in NODE_OPTIONS) runs here, as does every other command, and a long command
+ * given little to do: the second process costs 70–100 ms here, and pays only past about a
+ * second of work (measured on two cores: one shipped scenario built 100 ms slower, 1,000 events
+ * about even, 2,500 and more faster). What is named on the command line is weighed by its
+ * files' bytes; naming none means every shipped scenario, well past the floor.
  */
 import { spawn } from "node:child_process";
+import { statSync } from "node:fs";
 import { availableParallelism } from "node:os";
 
 /** The commands that spend long enough in V8 for the second process to pay (build, watch, check, verify, trace). */
@@ -23,19 +27,42 @@ const LONG = new Set(["build", "watch", "check", "verify", "trace"]);
 /** Node's own number of platform threads when not told otherwise. */
 const NODE_POOL = 4;
 
+/** Named scenario and workshop files of fewer bytes than this are built in this process (about three shipped scenarios). */
+const FLOOR_BYTES = 20_000;
+
 const FORWARDED = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
 
 /**
+ * The bytes of the scenario and workshop files (.yaml, .yml) among `args`; without any, Infinity
+ * (the command then takes every shipped scenario and workshop).
+ */
+export function namedBytes(args: string[] = process.argv.slice(2)): number {
+  const files = args.filter((a) => /\.ya?ml$/i.test(a));
+  if (files.length === 0) return Number.POSITIVE_INFINITY;
+  let total = 0;
+  for (const file of files) {
+    try {
+      total += statSync(file).size;
+    } catch {
+      // Not there: the command itself says so.
+    }
+  }
+  return total;
+}
+
+/**
  * The pool to run `command` with in a second process, or undefined to run it in this one: on a
- * machine with fewer cores than Node's four workers and the main thread need, one worker less
- * than the cores (at least one).
+ * machine with fewer cores than Node's four workers and the main thread need, for inputs of at
+ * least FLOOR_BYTES (`named`, see namedBytes), one worker less than the cores (at least one).
  */
 export function poolFor(
   command: string,
   cores: number = availableParallelism(),
   flags: string[] = [...process.execArgv, process.env.NODE_OPTIONS ?? ""],
+  named: number = namedBytes(),
 ): number | undefined {
   if (!LONG.has(command)) return undefined;
+  if (named < FLOOR_BYTES) return undefined;
   if (flags.some((f) => /(^|\s)--v8-pool-size\b/.test(f))) return undefined;
   if (cores > NODE_POOL) return undefined;
   return Math.max(1, cores - 1);

@@ -1,6 +1,6 @@
 /**
  * On a machine with few cores the long commands run in a second Node process with a smaller V8
- * pool: which commands and machines, and that the first process is invisible — the second gets
+ * pool: which commands, inputs and machines, and that the first process is invisible — the second gets
  * the command line, the flags and every signal, and the first ends as the second ended.
  */
 import { spawn, spawnSync } from "node:child_process";
@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { poolFor, relaunch } from "../../src/node/relaunch.js";
+import { namedBytes, poolFor, relaunch } from "../../src/node/relaunch.js";
 import { root } from "../helpers.js";
 
 const work = mkdtempSync(join(tmpdir(), "replikit-relaunch-"));
@@ -24,6 +24,20 @@ describe("which commands run in a second process", () => {
       expect(poolFor(command, 5, [])).toBeUndefined();
       expect(poolFor(command, 16, [])).toBeUndefined();
     }
+  });
+
+  it("not for a few small files: their bytes decide, and naming none means the shipped ones", () => {
+    expect(poolFor("build", 2, [], 6_000)).toBeUndefined();
+    expect(poolFor("watch", 2, [], 19_999)).toBeUndefined();
+    expect(poolFor("build", 2, [], 20_000)).toBe(1);
+    expect(poolFor("check", 2, [], Number.POSITIVE_INFINITY)).toBe(1);
+    const small = join(work, "small.yaml");
+    const big = join(work, "big.YML");
+    writeFileSync(small, "x".repeat(1_000));
+    writeFileSync(big, "x".repeat(25_000));
+    expect(namedBytes(["build", "--out", "out", small])).toBe(1_000);
+    expect(namedBytes(["build", small, big, join(work, "missing.yaml"), "--report", "r.json"])).toBe(26_000);
+    expect(namedBytes(["build", "--force", "--out", "out"])).toBe(Number.POSITIVE_INFINITY);
   });
 
   it("not the short ones, nor a process told its pool already (flag or NODE_OPTIONS)", () => {
